@@ -1,0 +1,112 @@
+# ompkit - build, test and benchmark.
+#
+#   make                      build bin/<kernel> (optimised, perf-friendly)
+#   make deps                 install missing Debian packages (scripts/deps.sh)
+#   make demo                 build and run the tutorial's examples, seq vs omp
+#   make test                 build and run every cmocka suite
+#   make bench                kernel benchmarks (medians, speedup, efficiency)
+#   make SAN=address,undefined ...   the same with sanitizers (own build dir)
+#   make V=1 ...              show the commands
+#   make clean
+#
+# Objects go to build/<config>/ so switching SAN or CFLAGS never mixes
+# objects; bin/ is a link to the binaries of the last configuration built.
+
+CC ?= cc
+CFLAGS ?= -O3 -g
+PKG_CONFIG ?= pkg-config
+
+KERNELS := lcg primes collatz sumsq checksum
+
+comma := ,
+CONFIG := release
+ifneq ($(SAN),)
+CONFIG := san-$(subst $(comma),-,$(SAN))
+override CFLAGS += -fsanitize=$(SAN) -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SAN)
+endif
+
+BUILD := build/$(CONFIG)
+BINDIR := $(BUILD)/bin
+
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+USER_CFLAGS := $(CFLAGS)
+override CFLAGS += -std=c11 -D_GNU_SOURCE -fopenmp -fno-omit-frame-pointer -Wall -Wextra -Iinclude -MMD -MP
+override LDFLAGS += -fopenmp
+LDLIBS += -lm
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+LIB_SRCS := $(filter-out src/main.c src/demo.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libompkit.a
+
+BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all bin deps demo test bench clean
+all: $(BINS) bin
+
+bin: $(BINS)
+	$(Q)ln -sfn $(BINDIR) bin
+
+deps:
+	$(Q)scripts/deps.sh
+
+demo: all
+	$(Q)./bin/demo
+
+test: all $(TESTS)
+	$(Q)scripts/run-tests.sh $(TESTS)
+
+bench: all
+	$(Q)scripts/bench-kernels.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+# Build information shown by every binary (--version, reports).
+$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
+
+$(LIB): $(LIB_OBJS)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/main-%.o: src/main.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< ($*)")
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
+
+$(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BINDIR)/%: $(BUILD)/main-%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA_LIBS) $(LDLIBS) -o $@
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:

@@ -1,0 +1,109 @@
+/*
+ * driver.h - the one driver every kernel binary shares.
+ *
+ * ompk_driver_main() is all a bin/<kernel> entry point calls. The pieces
+ * below it are public so that other front ends (the demo, the benchmarks,
+ * the pipeline) measure and report exactly as the binaries do.
+ */
+#ifndef OMPKIT_DRIVER_H
+#define OMPKIT_DRIVER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ompkit/kernel.h"
+#include "ompkit/sched.h"
+
+enum ompk_format { OMPK_TEXT, OMPK_JSON, OMPK_CSV };
+
+/* Exit codes, the same for every binary. */
+enum { OMPK_EXIT_OK = 0, OMPK_EXIT_FAIL = 1, OMPK_EXIT_USAGE = 2 };
+
+struct ompk_options {
+	enum ompk_variant variant;
+	int threads; /* 0: what the OpenMP runtime would use */
+	bool sched_set;
+	struct ompk_sched sched;
+	uint64_t repeat; /* >= 1 */
+	uint64_t warmup;
+	enum ompk_format format;
+	bool quiet;
+	bool verify;
+	bool help, version; /* asked for --help / --version */
+};
+
+/* What one measured invocation produced. */
+struct ompk_report {
+	const struct ompk_kernel *kernel;
+	enum ompk_variant variant;
+	struct ompk_result result;
+	struct ompk_result expected; /* valid when verified >= 0 */
+	int verified;		     /* 1 matches, 0 mismatch, -1 not checked */
+	const char *method;	     /* the oracle used, or why none */
+	double *times;		     /* seconds, one per repeat */
+	size_t ntimes;
+	double median, min, max;
+	double rate; /* units of work per second, at the median */
+	int threads_used;
+	char schedule[32];
+};
+
+void ompk_options_default(struct ompk_options *o);
+
+/*
+ * Tries to parse the driver's own option at argv[*i] (advancing *i past
+ * its value). Returns 1 when it was one, 0 when it is not a driver option,
+ * or -EINVAL with a one-line message in msg.
+ */
+int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i, char *msg,
+			   size_t len);
+
+/*
+ * Parses a number given to --flag, accepting [min, max]. Returns 0 or
+ * -EINVAL with a message naming the flag and what is accepted.
+ */
+int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t max, uint64_t *out,
+		    char *msg, size_t len);
+
+/*
+ * Matches argv[*i] against "--name VALUE" or "--name=VALUE". Returns 1 and
+ * sets *val (advancing *i when the value is the next argument), 0 when it
+ * is another flag, -EINVAL when the value is missing.
+ */
+int ompk_flag_value(int argc, char **argv, int *i, const char *name, const char **val, char *msg,
+		    size_t len);
+
+/* Prints the driver's options, two-column, for a --help text. */
+void ompk_options_help(FILE *f);
+
+/* The message for a --variant the kernel does not have. */
+void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg, size_t len);
+
+/* Sets job->p to the kernel's defaults. */
+void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k);
+
+/*
+ * Prepares, warms up, runs `repeat` timed runs, verifies (unless
+ * o->verify is false) and fills *rep. Returns 0 (whether or not the result
+ * verified: see rep->verified) or -errno with a one-line message in msg.
+ * Calls the kernel's release before returning.
+ */
+int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
+		 char *msg, size_t len);
+void ompk_report_free(struct ompk_report *rep);
+
+/* Writes the report in o->format (text, one JSON object, or CSV). */
+void ompk_report_print(FILE *f, const struct ompk_job *job, const struct ompk_options *o,
+		       const struct ompk_report *rep);
+/* Writes just the result values, as -q does. */
+void ompk_result_print_bare(FILE *f, const struct ompk_result *r);
+
+/* The whole command line tool for kernel k. Returns the exit code. */
+int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv);
+
+/* "gcc 12.2.0" and the flags the build used. */
+const char *ompk_build_compiler(void);
+const char *ompk_build_flags(void);
+#define OMPK_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * kernel.h - the kernel descriptor: everything the shared driver needs to
+ * know about a kernel, so that one driver serves every binary.
+ *
+ * A kernel lives in kernels/<name>.c and exports exactly one
+ * `const struct ompk_kernel ompk_kernel_<name>`. The driver parses the
+ * kernel's parameters (described by `params`), calls `validate`, then
+ * `prepare` (untimed: read files, build inputs), then `run` once per
+ * warm-up and repeat (timed), then `expect` (untimed: an independent
+ * method that computes what the result must be), compares, reports, and
+ * finally calls `release`.
+ *
+ * Results are a short list of named u64 fields (scalars or arrays), so the
+ * driver can print, compare and serialise any kernel's result without
+ * knowing what it means.
+ */
+#ifndef OMPKIT_KERNEL_H
+#define OMPKIT_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ompkit/progress.h"
+
+#define OMPK_MAX_PARAMS 4
+#define OMPK_MAX_FIELDS 3
+
+enum ompk_variant {
+	OMPK_SEQ,  /* the plain sequential loop */
+	OMPK_OMP,  /* the same algorithm parallelised with OpenMP */
+	OMPK_FAST, /* the best exact algorithm we have */
+	OMPK_VARIANT_COUNT
+};
+
+#define OMPK_VARIANT_BIT(v) (1u << (v))
+
+/* One numeric parameter: `--<name> N`. */
+struct ompk_param {
+	const char *name; /* long flag without the dashes, e.g. "from" */
+	const char *help; /* one line for --help */
+	uint64_t def;
+	uint64_t min; /* smallest accepted value */
+	uint64_t max; /* largest accepted value */
+};
+
+/* A named result field: one value, or an array of n values. */
+struct ompk_field {
+	const char *name; /* JSON key, e.g. "count" */
+	bool array;	  /* print as an array even when n == 1 */
+	size_t n;
+	uint64_t *v; /* owned by the result (malloc) */
+};
+
+struct ompk_result {
+	size_t nfields;
+	struct ompk_field f[OMPK_MAX_FIELDS];
+};
+
+/* One invocation of a kernel: its inputs and its team. */
+struct ompk_job {
+	const struct ompk_kernel *kernel;
+	uint64_t p[OMPK_MAX_PARAMS]; /* parameter values, in descriptor order */
+	unsigned set;		     /* bit i: p[i] was given on the command line */
+	const char *file;	     /* --file PATH ("-" is standard input), or NULL */
+	int threads;		     /* requested OpenMP team size, >= 1 */
+	int threads_used;	     /* team size seen inside the parallel region */
+	const struct ompk_progress *progress; /* may be NULL */
+	void *data;		     /* input prepared by the kernel, untimed */
+	size_t data_len;	     /* its length in bytes */
+};
+
+struct ompk_kernel {
+	const char *name;
+	const char *summary; /* one line: what it computes */
+	const struct ompk_param *params;
+	size_t nparams;
+	const char *file_help; /* non-NULL: the kernel accepts --file PATH */
+	unsigned variants;     /* OMPK_VARIANT_BIT() of each variant it has */
+	const char *unit;      /* what the rate counts, e.g. "numbers" */
+
+	/* Cross-parameter checks. Returns 0, or -EINVAL with a message in msg
+	 * of the form "<flag>: <what is wrong>; <what is accepted>". */
+	int (*validate)(const struct ompk_job *job, char *msg, size_t len);
+	/* Untimed set-up (read files, fill buffers). May be NULL. Returns 0 or
+	 * -errno; on a file error, msg names the path. */
+	int (*prepare)(struct ompk_job *job, char *msg, size_t len);
+	/* The measured work. Fills *out (allocating its arrays). 0 or -errno. */
+	int (*run)(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out);
+	/* An independent oracle: what run must return. *method names it.
+	 * Returns 0, -ENOTSUP when no oracle applies to these inputs, or -errno. */
+	int (*expect)(const struct ompk_job *job, struct ompk_result *out, const char **method);
+	/* Units of work of one run, for the rate (e.g. numbers tested). */
+	double (*work)(const struct ompk_job *job);
+	/* Frees what prepare made. May be NULL. */
+	void (*release)(struct ompk_job *job);
+};
+
+const char *ompk_variant_name(enum ompk_variant v);
+int ompk_variant_parse(const char *s, enum ompk_variant *v);
+
+/* Result helpers (src/result.c). */
+int ompk_result_add(struct ompk_result *r, const char *name, bool array, size_t n, uint64_t **v);
+int ompk_result_scalar(struct ompk_result *r, const char *name, uint64_t value);
+bool ompk_result_equal(const struct ompk_result *a, const struct ompk_result *b);
+void ompk_result_free(struct ompk_result *r);
+
+/* Index of a parameter by name in k->params, or -1. */
+int ompk_param_index(const struct ompk_kernel *k, const char *name);
+
+#endif

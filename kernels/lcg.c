@@ -1,0 +1,87 @@
+/*
+ * lcg.c - LCG mixing: for each seed s in [0, seeds), x = s, then `iters`
+ * times x = 6364136223846793005*x + 1442695040888963407 (mod 2^64, the
+ * wrap is the definition). The result is the array of final values.
+ *
+ * Variants: seq runs the seeds one after another; omp spreads the seeds
+ * over the team (each chain is a serial dependency, so seeds are the only
+ * parallelism the plain algorithm has).
+ * Verified by: O(log n) jump-ahead per seed (lcg_jump.c), a different
+ * algorithm that needs no loop over the iterations.
+ * Rate: LCG steps per second (seeds * iters).
+ */
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+
+#include "ompkit/kernel.h"
+#include "ompkit/lcg.h"
+
+enum { P_SEEDS, P_ITERS };
+
+static const struct ompk_param params[] = {
+	[P_SEEDS] = { "seeds", "seeds 0 .. N-1, one chain each", 8, 0, UINT64_C(1) << 28 },
+	[P_ITERS] = { "iters", "LCG steps per seed", 50000000, 0, UINT64_MAX },
+};
+
+static uint64_t chain(uint64_t x, uint64_t iters)
+{
+	for (uint64_t i = 0; i < iters; i++)
+		x = x * OMPK_LCG_A + OMPK_LCG_C;
+	return x;
+}
+
+static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out)
+{
+	const uint64_t seeds = job->p[P_SEEDS], iters = job->p[P_ITERS];
+	uint64_t *finals;
+	int err = ompk_result_add(out, "finals", true, seeds, &finals);
+
+	if (err)
+		return err;
+	if (v == OMPK_SEQ) {
+		for (uint64_t s = 0; s < seeds; s++)
+			finals[s] = chain(s, iters);
+		job->threads_used = 1;
+		return 0;
+	}
+#pragma omp parallel num_threads(job->threads) default(none) shared(job, finals, seeds, iters)
+	{
+		if (omp_get_thread_num() == 0)
+			job->threads_used = omp_get_num_threads();
+#pragma omp for schedule(runtime)
+		for (uint64_t s = 0; s < seeds; s++)
+			finals[s] = chain(s, iters);
+	}
+	return 0;
+}
+
+static int expect(const struct ompk_job *job, struct ompk_result *out, const char **method)
+{
+	uint64_t *finals;
+	int err = ompk_result_add(out, "finals", true, job->p[P_SEEDS], &finals);
+
+	if (err)
+		return err;
+	for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
+		finals[s] = ompk_lcg_jump(s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
+	*method = "O(log n) jump-ahead";
+	return 0;
+}
+
+static double work(const struct ompk_job *job)
+{
+	return (double)job->p[P_SEEDS] * (double)job->p[P_ITERS];
+}
+
+const struct ompk_kernel ompk_kernel_lcg = {
+	.name = "lcg",
+	.summary = "final value of an LCG chain of --iters steps from each seed in [0, --seeds)",
+	.params = params,
+	.nparams = sizeof(params) / sizeof(params[0]),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
+	.unit = "steps",
+	.run = run,
+	.expect = expect,
+	.work = work,
+};

@@ -1,0 +1,82 @@
+/*
+ * fileio.c - read a whole file (or standard input) into memory.
+ */
+#include "ompkit/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int ompk_file_read_all(const char *path, void **buf, size_t *len)
+{
+	int fd = STDIN_FILENO, err = 0;
+	struct stat st;
+	size_t cap, used = 0;
+	char *p = NULL;
+
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		goto out;
+	}
+	/* Regular files announce their size; pipes grow as they go. */
+	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size : 1 << 16;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > SIZE_MAX / 2) {
+		err = -EFBIG;
+		goto out;
+	}
+	p = malloc(cap);
+	if (!p) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (used == cap) {
+			char *q;
+
+			if (cap > SIZE_MAX / 2) {
+				err = -EFBIG;
+				goto out;
+			}
+			q = realloc(p, cap * 2);
+			if (!q) {
+				err = -ENOMEM;
+				goto out;
+			}
+			p = q;
+			cap *= 2;
+		}
+		n = read(fd, p + used, cap - used);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			err = -errno;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	*buf = p;
+	*len = used;
+	p = NULL;
+out:
+	free(p);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return err;
+}

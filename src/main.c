@@ -1,0 +1,16 @@
+/*
+ * main.c - the entry point of every bin/<kernel>: the Makefile compiles
+ * this file once per kernel with -DOMPK_KERNEL=ompk_kernel_<name>.
+ */
+#include "ompkit/driver.h"
+
+#ifndef OMPK_KERNEL
+#error "build with -DOMPK_KERNEL=ompk_kernel_<name>"
+#endif
+
+extern const struct ompk_kernel OMPK_KERNEL;
+
+int main(int argc, char **argv)
+{
+	return ompk_driver_main(&OMPK_KERNEL, argc, argv);
+}

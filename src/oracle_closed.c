@@ -1,0 +1,76 @@
+/*
+ * oracle_closed.c - closed forms used to verify sumsq and checksum.
+ */
+#include "ompkit/oracle.h"
+
+/*
+ * S(n) = 0^2 + ... + (n-1)^2 = (n-1)n(2n-1)/6 mod 2^64. The division must
+ * be exact before the wrap, so the factor divisible by 2 and the one
+ * divisible by 3 are divided first (one of n-1, n is even; one of n-1, n,
+ * 2n-1 is divisible by 3), all in 128-bit so nothing wraps until the
+ * final products, which wrap mod 2^64 exactly as the kernel's sum does.
+ */
+static uint64_t sumsq_below(uint64_t n)
+{
+	unsigned __int128 a, b, c;
+
+	if (n == 0)
+		return 0;
+	a = (unsigned __int128)n - 1;
+	b = n;
+	c = 2 * (unsigned __int128)n - 1;
+	if (a % 2 == 0)
+		a /= 2;
+	else
+		b /= 2;
+	if (a % 3 == 0)
+		a /= 3;
+	else if (b % 3 == 0)
+		b /= 3;
+	else
+		c /= 3;
+	return (uint64_t)a * (uint64_t)b * (uint64_t)c;
+}
+
+uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to)
+{
+	return to <= from ? 0 : sumsq_below(to) - sumsq_below(from);
+}
+
+uint64_t ompk_pow_mod64(uint64_t p, uint64_t e)
+{
+	uint64_t r = 1;
+
+	while (e) {
+		if (e & 1)
+			r *= p;
+		p *= p;
+		e >>= 1;
+	}
+	return r;
+}
+
+/*
+ * Folding n equal bytes b from acc = 0 gives b*(P^(n-1) + ... + P + 1).
+ * G(n) = 1 + P + ... + P^(n-1) doubles as G(2m) = G(m)*(1 + P^m), so it
+ * is built over the bits of n with no division (P-1 is even, so it has no
+ * inverse mod 2^64).
+ */
+uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n)
+{
+	const uint64_t P = UINT64_C(1099511628211);
+	uint64_t g = 0, pw = 1;	   /* G and P^k for the bits taken so far */
+	uint64_t gb = 1, pb = P;   /* G(2^j) and P^(2^j) */
+
+	while (n) {
+		if (n & 1) {
+			/* G(k + 2^j) = G(k) + P^k * G(2^j) */
+			g += pw * gb;
+			pw *= pb;
+		}
+		gb *= 1 + pb;
+		pb *= pb;
+		n >>= 1;
+	}
+	return (uint64_t)b * g;
+}
