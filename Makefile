@@ -66,8 +66,10 @@ demo: all
 test: all $(TESTS)
 	$(Q)scripts/run-tests.sh $(TESTS)
 
-bench: all
-	$(Q)scripts/bench-kernels.sh
+BENCHES := $(BUILD)/bench/bench_kernels
+
+bench: all $(BENCHES)
+	$(Q)$(BUILD)/bench/bench_kernels
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -93,6 +95,10 @@ $(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
 
 $(BINDIR)/%: $(BUILD)/main-%.o $(LIB)
 	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 

@@ -34,6 +34,11 @@ static const struct ompk_param params[] = {
 	[P_SIZE] = { "size", "bytes per buffer", 1000000, 0, UINT64_C(1) << 40 },
 };
 
+/* Quick parameter sets for the generic tests. */
+static const uint64_t samples[][OMPK_MAX_PARAMS] = {
+	{ 0, 10 }, { 1, 0 }, { 1, 1 }, { 7, 7 }, { 3, 1023 }, { 4, 100000 }, { 300, 129 },
+};
+
 static uint64_t nbuffers(const struct ompk_job *job)
 {
 	return job->file ? 1 : job->p[P_BUFFERS];
@@ -174,5 +179,7 @@ const struct ompk_kernel ompk_kernel_checksum = {
 	.run = run,
 	.expect = expect,
 	.work = work,
+	.samples = samples,
+	.nsamples = sizeof(samples) / sizeof(samples[0]),
 	.release = release,
 };

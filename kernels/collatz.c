@@ -29,6 +29,12 @@ static const struct ompk_param params[] = {
 	[P_TO] = { "to", "end of the range (excluded)", 100000, 1, UINT64_MAX },
 };
 
+/* Quick parameter sets for the generic tests. */
+static const uint64_t samples[][OMPK_MAX_PARAMS] = {
+	{ 1, 2 }, { 1, 8 }, { 2, 3 }, { 27, 28 }, { 1, 1024 }, { 1000, 30000 }, { 65, 129 }, { 1, 100000 },
+	{ UINT64_C(18446744073709551600), UINT64_C(18446744073709551615) },
+};
+
 struct best {
 	uint64_t n, steps;
 };
@@ -88,6 +94,21 @@ static int validate(const struct ompk_job *job, char *msg, size_t len)
 	return 0;
 }
 
+/* The plain search over [lo, hi), folded into *b. 0 or -EOVERFLOW. */
+static int scan(uint64_t lo, uint64_t hi, struct best *b)
+{
+	for (uint64_t n = lo; n < hi; n++) {
+		struct best c = { n, 0 };
+		int err = steps_of(n, &c.steps);
+
+		if (err)
+			return err;
+		if (better(c, *b))
+			*b = c;
+	}
+	return 0;
+}
+
 static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out)
 {
 	const uint64_t from = job->p[P_FROM], to = job->p[P_TO];
@@ -95,13 +116,7 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 	int err = 0;
 
 	if (v == OMPK_SEQ) {
-		for (uint64_t n = from; n < to && !err; n++) {
-			struct best c = { n, 0 };
-
-			err = steps_of(n, &c.steps);
-			if (better(c, b))
-				b = c;
-		}
+		err = scan(from, to, &b);
 		job->threads_used = 1;
 	} else {
 		const uint64_t nblocks = (to - from) / BLOCK + ((to - from) % BLOCK != 0);
@@ -115,16 +130,9 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 			for (uint64_t k = 0; k < nblocks; k++) {
 				uint64_t lo = from + k * BLOCK, hi = to - lo > BLOCK ? lo + BLOCK : to;
 
-				for (uint64_t n = lo; n < hi; n++) {
-					struct best c = { n, 0 };
-
-					if (steps_of(n, &c.steps) < 0) {
+				if (scan(lo, hi, &b) < 0) {
 #pragma omp atomic write
-						err = -EOVERFLOW;
-						break;
-					}
-					if (better(c, b))
-						b = c;
+					err = -EOVERFLOW;
 				}
 			}
 		}
@@ -163,4 +171,6 @@ const struct ompk_kernel ompk_kernel_collatz = {
 	.run = run,
 	.expect = expect,
 	.work = work,
+	.samples = samples,
+	.nsamples = sizeof(samples) / sizeof(samples[0]),
 };

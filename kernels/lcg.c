@@ -24,6 +24,11 @@ static const struct ompk_param params[] = {
 	[P_ITERS] = { "iters", "LCG steps per seed", 50000000, 0, UINT64_MAX },
 };
 
+/* Quick parameter sets for the generic tests. */
+static const uint64_t samples[][OMPK_MAX_PARAMS] = {
+	{ 0, 10 }, { 1, 0 }, { 1, 1 }, { 7, 1023 }, { 3, 100000 }, { 64, 777 }, { 1023, 5 },
+};
+
 static uint64_t chain(uint64_t x, uint64_t iters)
 {
 	for (uint64_t i = 0; i < iters; i++)
@@ -84,4 +89,6 @@ const struct ompk_kernel ompk_kernel_lcg = {
 	.run = run,
 	.expect = expect,
 	.work = work,
+	.samples = samples,
+	.nsamples = sizeof(samples) / sizeof(samples[0]),
 };

@@ -28,6 +28,12 @@ static const struct ompk_param params[] = {
 	[P_JOBS] = { "jobs", "independent copies of the range", 1, 1, 1000000 },
 };
 
+/* Quick parameter sets for the generic tests. */
+static const uint64_t samples[][OMPK_MAX_PARAMS] = {
+	{ 0, 0, 1 }, { 5, 5, 3 }, { 0, 1, 1 }, { 0, 2, 1 }, { 0, 3, 2 }, { 0, 7, 1 }, { 1, 1023, 1 },
+	{ 1000, 3000, 3 }, { 0, 10000, 1 }, { 1000000, 1000300, 2 },
+};
+
 static int is_prime(uint64_t x)
 {
 	if (x < 2)
@@ -110,4 +116,6 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.run = run,
 	.expect = expect,
 	.work = work,
+	.samples = samples,
+	.nsamples = sizeof(samples) / sizeof(samples[0]),
 };

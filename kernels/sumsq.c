@@ -32,6 +32,12 @@ static const struct ompk_param params[] = {
 	[P_TO] = { "to", "end of the range (excluded)", 1000000, 0, UINT64_MAX },
 };
 
+/* Quick parameter sets for the generic tests. */
+static const uint64_t samples[][OMPK_MAX_PARAMS] = {
+	{ 0, 0 }, { 0, 1 }, { 5, 12 }, { 0, 1023 }, { 3, 100003 }, { UINT64_C(18446744073709500000), UINT64_MAX },
+	{ UINT64_C(4294967000), UINT64_C(4294968000) },
+};
+
 static int validate(const struct ompk_job *job, char *msg, size_t len)
 {
 	if (job->file && job->set) {
@@ -161,5 +167,7 @@ const struct ompk_kernel ompk_kernel_sumsq = {
 	.run = run,
 	.expect = expect,
 	.work = work,
+	.samples = samples,
+	.nsamples = sizeof(samples) / sizeof(samples[0]),
 	.release = release,
 };

@@ -62,16 +62,14 @@ enum ompk_parse_err ompk_parse_u64(const char *s, uint64_t *out)
 		return is_digit(s[1]) || s[1] == '.' ? OMPK_PARSE_NEGATIVE : OMPK_PARSE_SYNTAX;
 
 	n_int = read_digits(&s, digits, &len);
-	if (n_int < 0)
-		return OMPK_PARSE_SYNTAX;
+	if (n_int <= 0)
+		return OMPK_PARSE_SYNTAX; /* a number starts with a digit */
 	if (*s == '.') {
 		s++;
 		n_frac = read_digits(&s, digits, &len);
 		if (n_frac <= 0)
 			return OMPK_PARSE_SYNTAX;
 	}
-	if (n_int == 0 && n_frac == 0)
-		return OMPK_PARSE_SYNTAX;
 	shift = -(long)n_frac;
 	if (*s == 'e' || *s == 'E') {
 		bool neg = false;

@@ -94,6 +94,11 @@ struct ompk_kernel {
 	double (*work)(const struct ompk_job *job);
 	/* Frees what prepare made. May be NULL. */
 	void (*release)(struct ompk_job *job);
+
+	/* Parameter sets for the generic tests: empty, tiny, odd and larger
+	 * sizes, each quick for every variant. */
+	const uint64_t (*samples)[OMPK_MAX_PARAMS];
+	size_t nsamples;
 };
 
 const char *ompk_variant_name(enum ompk_variant v);

@@ -1,0 +1,323 @@
+/*
+ * test_driver.c - the shared driver as users meet it: every kind of bad
+ * input gives one line on stderr naming the flag or path, the right exit
+ * code and no output passed off as a result; good input gives the
+ * documented text, JSON and CSV. Runs ompk_driver_main in-process with
+ * stdout and stderr captured, plus fake kernels that misbehave on purpose
+ * (a wrong answer, an answer that changes between repeats, a failure).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ompkit/driver.h"
+#include "ompkit/registry.h"
+
+struct capture {
+	int code;
+	char out[1 << 16];
+	char err[1 << 12];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Runs `<kernel> args...` (NULL-terminated) through the driver. */
+static void cli(const struct ompk_kernel *k, struct capture *c, const char *stdin_text, ...)
+{
+	char *argv[32];
+	int argc = 0, so, se, si = -1;
+	FILE *fo = tmpfile(), *fe = tmpfile(), *fi = NULL;
+	va_list ap;
+
+	assert_non_null(fo);
+	assert_non_null(fe);
+	argv[argc++] = (char *)k->name;
+	va_start(ap, stdin_text);
+	for (const char *a; (a = va_arg(ap, const char *));)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	dup2(fileno(fo), 1);
+	dup2(fileno(fe), 2);
+	if (stdin_text) {
+		fi = tmpfile();
+		fputs(stdin_text, fi);
+		fflush(fi);
+		rewind(fi);
+		si = dup(0);
+		dup2(fileno(fi), 0);
+	}
+	c->code = ompk_driver_main(k, argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	if (fi) {
+		dup2(si, 0);
+		close(si);
+		fclose(fi);
+	}
+	slurp(fo, c->out, sizeof(c->out));
+	slurp(fe, c->err, sizeof(c->err));
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A usage error: exit 2, nothing on stdout, one line naming `needle`. */
+static void assert_usage(const struct capture *c, const char *needle)
+{
+	if (c->code != 2 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle) ||
+	    strncmp(c->err, "ompk: ", 6) != 0)
+		fail_msg("wanted usage error naming '%s'; got exit %d, stdout '%s', stderr '%s'", needle, c->code, c->out,
+			 c->err);
+}
+
+static void assert_runtime_error(const struct capture *c, const char *needle)
+{
+	if (c->code != 1 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle))
+		fail_msg("wanted runtime error naming '%s'; got exit %d, stdout '%s', stderr '%s'", needle, c->code,
+			 c->out, c->err);
+}
+
+static struct capture cap;
+
+static void test_usage_errors(void **state)
+{
+	const struct ompk_kernel *primes = ompk_kernel_find("primes"), *collatz = ompk_kernel_find("collatz"),
+				 *sumsq = ompk_kernel_find("sumsq"), *ck = ompk_kernel_find("checksum");
+
+	(void)state;
+	cli(primes, &cap, NULL, "--threads", "0", NULL);
+	assert_usage(&cap, "--threads");
+	cli(primes, &cap, NULL, "-t", "abc", NULL);
+	assert_usage(&cap, "--threads");
+	cli(primes, &cap, NULL, "--threads", NULL);
+	assert_usage(&cap, "--threads: missing value");
+	cli(primes, &cap, NULL, "--to", "-1", NULL);
+	assert_usage(&cap, "negative");
+	cli(primes, &cap, NULL, "--to", "1e20", NULL);
+	assert_usage(&cap, "2^64-1");
+	cli(primes, &cap, NULL, "--to=18446744073709551616", NULL);
+	assert_usage(&cap, "--to");
+	cli(primes, &cap, NULL, "--to", "2.5", NULL);
+	assert_usage(&cap, "not a whole number");
+	cli(primes, &cap, NULL, "--from", "10", "--to", "5", NULL);
+	assert_usage(&cap, "--from");
+	cli(primes, &cap, NULL, "--jobs", "0", NULL);
+	assert_usage(&cap, "--jobs");
+	cli(primes, &cap, NULL, "--from", "0", "--to", "1e19", "--jobs", "2", NULL);
+	assert_usage(&cap, "--jobs");
+	cli(primes, &cap, NULL, "--bogus", NULL);
+	assert_usage(&cap, "--bogus: unknown option");
+	cli(primes, &cap, NULL, "stray", NULL);
+	assert_usage(&cap, "stray: unexpected argument");
+	cli(primes, &cap, NULL, "--variant", "fast", NULL);
+	assert_usage(&cap, "--variant");
+	cli(primes, &cap, NULL, "--variant", "gpu", NULL);
+	assert_usage(&cap, "--variant");
+	cli(primes, &cap, NULL, "--schedule", "sometimes", NULL);
+	assert_usage(&cap, "--schedule");
+	cli(primes, &cap, NULL, "--schedule", "dynamic,0", NULL);
+	assert_usage(&cap, "--schedule");
+	cli(primes, &cap, NULL, "--format", "xml", NULL);
+	assert_usage(&cap, "--format");
+	cli(primes, &cap, NULL, "--repeat", "0", NULL);
+	assert_usage(&cap, "--repeat");
+	cli(primes, &cap, NULL, "--quiet=yes", NULL);
+	assert_usage(&cap, "--quiet");
+	cli(primes, &cap, NULL, "--file", "x", NULL);
+	assert_usage(&cap, "--file: unknown option"); /* primes reads no files */
+	cli(collatz, &cap, NULL, "--from", "0", NULL);
+	assert_usage(&cap, "--from");
+	cli(collatz, &cap, NULL, "--from", "7", "--to", "7", NULL);
+	assert_usage(&cap, "--from");
+	cli(sumsq, &cap, NULL, "--file", "/etc/hostname", "--to", "5", NULL);
+	assert_usage(&cap, "--file");
+	cli(sumsq, &cap, NULL, "--file", "", NULL);
+	assert_usage(&cap, "--file");
+	cli(ck, &cap, NULL, "--size", "2e12", NULL);
+	assert_usage(&cap, "--size");
+}
+
+static void test_runtime_errors(void **state)
+{
+	const struct ompk_kernel *sumsq = ompk_kernel_find("sumsq"), *ck = ompk_kernel_find("checksum");
+	char path[] = "/tmp/ompk-drv-XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	cli(sumsq, &cap, NULL, "--file", path, NULL);
+	assert_runtime_error(&cap, path);
+	assert_non_null(strstr(cap.err, "multiple of 8"));
+	unlink(path);
+	cli(sumsq, &cap, NULL, "--file", "/nonexistent/shard.bin", NULL);
+	assert_runtime_error(&cap, "/nonexistent/shard.bin");
+	cli(ck, &cap, NULL, "--file", "/tmp", NULL);
+	assert_runtime_error(&cap, "Is a directory");
+	/* 1 MiB buffers x 2^20 cannot be allocated here: refused, not crashed. */
+	cli(ck, &cap, NULL, "--buffers", "1048576", "--size", "1099511627776", NULL);
+	assert_int_equal(cap.code, 1);
+	assert_string_equal(cap.out, "");
+}
+
+static void test_outputs(void **state)
+{
+	const struct ompk_kernel *lcg = ompk_kernel_find("lcg"), *ck = ompk_kernel_find("checksum"),
+				 *primes = ompk_kernel_find("primes");
+
+	(void)state;
+	cli(lcg, &cap, NULL, "--seeds", "2", "--format", "json", "-t", "2", "-r", "3", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_int_equal(count_lines(cap.out), 1);
+	assert_non_null(strstr(cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}"));
+	assert_non_null(strstr(cap.out, "\"verified\":true"));
+	assert_non_null(strstr(cap.out, "\"kernel\":\"lcg\",\"variant\":\"omp\",\"threads\":2"));
+	assert_non_null(strstr(cap.out, "\"params\":{\"seeds\":2,\"iters\":50000000}"));
+	assert_non_null(strstr(cap.out, "\"repeats\":3"));
+	assert_non_null(strstr(cap.out, "\"times_s\":["));
+	assert_non_null(strstr(cap.out, "\"median_s\":"));
+	assert_non_null(strstr(cap.out, "\"schedule\":"));
+
+	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_int_equal(count_lines(cap.out), 2);
+	assert_non_null(strstr(cap.out, "kernel,variant,threads,schedule,from,to,jobs,file,count,per_job,verified,"));
+	assert_non_null(strstr(cap.out, "\nprimes,seq,1,none,0,50000,1,,5133,5133,true,1,"));
+
+	cli(primes, &cap, NULL, "-q", "--to", "1e3", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_string_equal(cap.out, "168 168\n");
+
+	cli(primes, &cap, NULL, "--to", "100", "--schedule", "guided,4", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "schedule   = guided,4\n"));
+	assert_non_null(strstr(cap.out, "result     = count 25, per_job 25\n"));
+	assert_non_null(strstr(cap.out, "verified   = yes (segmented sieve of Eratosthenes)\n"));
+
+	cli(ck, &cap, NULL, "--no-verify", "--format", "json", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "\"verified\":false"));
+
+	/* Standard input as a file: "abc" folds to 92895538425936242. */
+	cli(ck, &cap, "abc", "--file", "-", "-q", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_string_equal(cap.out, "92895538425936242\n");
+
+	cli(primes, &cap, NULL, "--help", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "--jobs N"));
+	assert_non_null(strstr(cap.out, "--schedule S"));
+	cli(primes, &cap, NULL, "--version", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "ompkit " OMPK_VERSION));
+}
+
+/* Fake kernels that misbehave, to test the driver's own checks. */
+static int fake_mode;
+static int fake_calls;
+
+static const struct ompk_param fake_params[] = { { "n", "a number", 5, 0, 100 } };
+
+static int fake_run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out)
+{
+	(void)v;
+	fake_calls++;
+	if (fake_mode == 2)
+		return -EOVERFLOW;
+	/* mode 0: wrong answer; mode 1: a different answer every call */
+	return ompk_result_scalar(out, "value", job->p[0] + 1 + (fake_mode == 1 ? (uint64_t)fake_calls : 0));
+}
+
+static int fake_expect(const struct ompk_job *job, struct ompk_result *out, const char **method)
+{
+	*method = "identity";
+	return ompk_result_scalar(out, "value", job->p[0]);
+}
+
+static double fake_work(const struct ompk_job *job)
+{
+	(void)job;
+	return 1;
+}
+
+static const struct ompk_kernel fake = {
+	.name = "fake",
+	.summary = "returns n + 1 where n is expected",
+	.params = fake_params,
+	.nparams = 1,
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
+	.unit = "things",
+	.run = fake_run,
+	.expect = fake_expect,
+	.work = fake_work,
+};
+
+static void test_wrong_results_are_never_passed_off(void **state)
+{
+	(void)state;
+	fake_mode = 0;
+	cli(&fake, &cap, NULL, "-q", NULL);
+	assert_int_equal(cap.code, 1);
+	assert_string_equal(cap.out, ""); /* no bare number */
+	assert_non_null(strstr(cap.err, "got 6"));
+	assert_non_null(strstr(cap.err, "expected 5"));
+
+	cli(&fake, &cap, NULL, "--format", "json", NULL);
+	assert_int_equal(cap.code, 1);
+	assert_non_null(strstr(cap.out, "\"verified\":false"));
+	assert_non_null(strstr(cap.out, "\"expected\":{\"value\":5}"));
+
+	fake_mode = 1;
+	fake_calls = 0;
+	cli(&fake, &cap, NULL, "-r", "3", "--no-verify", NULL);
+	assert_runtime_error(&cap, "different result");
+
+	fake_mode = 2;
+	cli(&fake, &cap, NULL, NULL);
+	assert_runtime_error(&cap, "fake");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_runtime_errors),
+		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_wrong_results_are_never_passed_off),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
