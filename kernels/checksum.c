@@ -55,9 +55,13 @@ static int validate(const struct ompk_job *job, char *msg, size_t len)
 		snprintf(msg, len, "--file: cannot be combined with --buffers/--size; accepted: generated buffers or a file");
 		return -EINVAL;
 	}
-	if (job->p[P_BUFFERS] && job->p[P_SIZE] > SIZE_MAX / job->p[P_BUFFERS]) {
-		snprintf(msg, len, "--size: %llu buffers of %llu bytes do not fit in memory; accepted: buffers * size < 2^64",
-			 (unsigned long long)job->p[P_BUFFERS], (unsigned long long)job->p[P_SIZE]);
+	/* Refused up front, not by the OOM killer half way through filling. */
+	unsigned long long mem = ompk_mem_total();
+
+	if (!job->file && job->p[P_BUFFERS] && mem &&
+	    (job->p[P_SIZE] > SIZE_MAX / job->p[P_BUFFERS] || job->p[P_BUFFERS] * job->p[P_SIZE] > mem)) {
+		snprintf(msg, len, "--size: %llu buffers of %llu bytes need more than the %llu bytes of memory here; accepted: buffers * size within memory",
+			 (unsigned long long)job->p[P_BUFFERS], (unsigned long long)job->p[P_SIZE], mem);
 		return -EINVAL;
 	}
 	return 0;

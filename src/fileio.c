@@ -80,3 +80,10 @@ out:
 		close(fd);
 	return err;
 }
+
+unsigned long long ompk_mem_total(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+
+	return pages > 0 && size > 0 ? (unsigned long long)pages * (unsigned long long)size : 0;
+}

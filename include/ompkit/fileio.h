@@ -14,4 +14,7 @@
  */
 int ompk_file_read_all(const char *path, void **buf, size_t *len);
 
+/* Bytes of physical memory on this machine (0 if unknown). */
+unsigned long long ompk_mem_total(void);
+
 #endif
