@@ -9,12 +9,47 @@
  * -errno and a message.
  */
 #include <errno.h>
+#include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ompkit/driver.h"
 #include "ompkit/progress_tty.h"
+
+/* Threads beyond this many per core are allowed, with a warning. */
+#define OVERSUBSCRIBE_WARN 4
+
+static int stderr_is_tty;
+
+/*
+ * SIGINT/SIGTERM: nothing has been printed yet (reports are written only
+ * at the end), so all that is left is the progress line; erase it, then
+ * die of the same signal so the caller sees the usual 130 or 143.
+ */
+static void on_signal(int sig)
+{
+	static const char erase[] = "\r\033[K";
+
+	if (stderr_is_tty && write(STDERR_FILENO, erase, sizeof(erase) - 1) < 0) {
+		/* nothing more can be done in a signal handler */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stderr_is_tty = isatty(STDERR_FILENO);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static void help(const struct ompk_kernel *k)
 {
@@ -117,6 +152,10 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 		return usage_error(k, msg);
 	}
 
+	if (o.threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
+		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
+			o.threads, omp_get_num_procs());
+	catch_signals();
 	ompk_progress_tty_init(&tty, k->name, !o.quiet && isatty(STDERR_FILENO));
 	job.progress = &tty.progress;
 	err = ompk_measure(&job, &o, &rep, msg, sizeof(msg));

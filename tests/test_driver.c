@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -309,6 +312,46 @@ static void test_wrong_results_are_never_passed_off(void **state)
 	assert_runtime_error(&cap, "fake");
 }
 
+/* SIGINT/SIGTERM mid-run: the process dies of the signal (130/143 in a shell), printing nothing. */
+static void test_interrupted_runs_print_nothing(void **state)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		int out[2], status = 0;
+		pid_t pid;
+		char buf[64];
+
+		assert_int_equal(pipe(out), 0);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			char *argv[] = { "primes", "--to", "1e9", "-t", "2", NULL };
+
+			dup2(out[1], 1);
+			close(out[0]);
+			_exit(ompk_driver_main(ompk_kernel_find("primes"), 5, argv));
+		}
+		close(out[1]);
+		nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+		kill(pid, sigs[i]);
+		/* Bounded: a child that ignores the signal fails the test, not hangs it. */
+		for (int waited = 0; waitpid(pid, &status, WNOHANG) == 0; waited++) {
+			if (waited == 1000) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+				fail_msg("the run ignored signal %d", sigs[i]);
+			}
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+		}
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), sigs[i]);
+		assert_int_equal(read(out[0], buf, sizeof(buf)), 0);
+		close(out[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -316,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_runtime_errors),
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
+		cmocka_unit_test(test_interrupted_runs_print_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
