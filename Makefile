@@ -5,6 +5,7 @@
 #   make demo                 build and run the tutorial's examples, seq vs omp
 #   make test                 build and run every cmocka suite
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
+#   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
 #   make SAN=address,undefined ...   the same with sanitizers (own build dir)
 #   make V=1 ...              show the commands
 #   make clean
@@ -51,7 +52,7 @@ BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all bin deps demo test bench clean
+.PHONY: all bin deps demo test bench fuzz clean
 all: $(BINS) bin
 
 bin: $(BINS)
@@ -102,6 +103,9 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(BUILD)/tests/test_fuzz_corpus.o: tests/fuzz/fuzz_cli.c tests/fuzz/fuzz_files.c
+$(BUILD)/tests/test_fuzz_corpus.o: override CPPFLAGS += -Itests -DOMPK_SOURCE_DIR='"$(CURDIR)"'
+
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -110,6 +114,31 @@ $(BUILD)/tests/%.o: tests/%.c
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA_LIBS) $(LDLIBS) -o $@
+
+# Fuzzing (libFuzzer, clang): make fuzz FUZZ_SECONDS=60. New inputs go to
+# build/fuzz/corpus-<target>; a crash becomes a regression input in
+# tests/fuzz/corpus/<target>/, replayed by `make test`.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_TARGETS := cli files
+FUZZ_BUILD := build/fuzz
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fopenmp -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Iinclude -DOMPK_LIBFUZZER
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard include/ompkit/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZCC  $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) -lm -o $@
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus-$$t && \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS) s" && \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash-$$t- $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t \
+			2>$(FUZZ_BUILD)/fuzz_$$t.log || { tail -40 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss' $(FUZZ_BUILD)/fuzz_$$t.log; \
+	done
 
 clean:
 	rm -rf build bin

@@ -113,6 +113,40 @@ static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i,
 	return 0;
 }
 
+int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
+		   struct ompk_job *job, char *msg, size_t len)
+{
+	ompk_options_default(o);
+	ompk_job_init(job, k);
+	for (int i = 1; i < argc; i++) {
+		int r = ompk_options_parse_one(o, argc, argv, &i, msg, len);
+
+		if (r == 0)
+			r = parse_kernel_arg(job, argc, argv, &i, msg, len);
+		if (r == 0)
+			snprintf(msg, len, "%s: %s", argv[i], argv[i][0] == '-' ? "unknown option" : "unexpected argument");
+		if (r <= 0) {
+			ompk_msg_sanitize(msg); /* user text is echoed: keep it one line */
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, const struct ompk_job *job,
+		   char *msg, size_t len)
+{
+	if (k->validate && k->validate(job, msg, len) < 0) {
+		ompk_msg_sanitize(msg);
+		return -EINVAL;
+	}
+	if (!(k->variants & OMPK_VARIANT_BIT(o->variant))) {
+		ompk_variant_unavailable(k, o->variant, msg, len);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 {
 	struct ompk_options o;
@@ -122,21 +156,8 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	char msg[512] = "";
 	int err, code = OMPK_EXIT_OK;
 
-	ompk_options_default(&o);
-	ompk_job_init(&job, k);
-	for (int i = 1; i < argc; i++) {
-		int r = ompk_options_parse_one(&o, argc, argv, &i, msg, sizeof(msg));
-
-		if (r == 0)
-			r = parse_kernel_arg(&job, argc, argv, &i, msg, sizeof(msg));
-		if (r < 0)
-			return usage_error(k, msg);
-		if (r == 0) {
-			snprintf(msg, sizeof(msg), "%s: %s", argv[i],
-				 argv[i][0] == '-' ? "unknown option" : "unexpected argument");
-			return usage_error(k, msg);
-		}
-	}
+	if (ompk_cli_parse(k, argc, argv, &o, &job, msg, sizeof(msg)) < 0)
+		return usage_error(k, msg);
 	if (o.help) {
 		help(k);
 		return OMPK_EXIT_OK;
@@ -145,13 +166,8 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 		version();
 		return OMPK_EXIT_OK;
 	}
-	if (k->validate && k->validate(&job, msg, sizeof(msg)) < 0)
+	if (ompk_cli_check(k, &o, &job, msg, sizeof(msg)) < 0)
 		return usage_error(k, msg);
-	if (!(k->variants & OMPK_VARIANT_BIT(o.variant))) {
-		ompk_variant_unavailable(k, o.variant, msg, sizeof(msg));
-		return usage_error(k, msg);
-	}
-
 	if (o.threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
 		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
 			o.threads, omp_get_num_procs());

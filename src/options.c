@@ -102,6 +102,13 @@ static int take_value(int argc, char **argv, int *i, const char *flag, const cha
 	return 0;
 }
 
+void ompk_msg_sanitize(char *msg)
+{
+	for (unsigned char *p = (unsigned char *)msg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
 /* Parses a number for --flag within [min, max], with a message naming the flag. */
 int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t max, uint64_t *out,
 		    char *msg, size_t len)
@@ -116,6 +123,7 @@ int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t ma
 	else
 		snprintf(msg, len, "--%s: '%s' %s; accepted: a whole number from %llu to %llu (e.g. 1000, 1_000, 1e3)",
 			 flag, val, ompk_parse_strerror(e), (unsigned long long)min, (unsigned long long)max);
+	ompk_msg_sanitize(msg);
 	return -EINVAL;
 }
 
@@ -191,9 +199,14 @@ int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i
 				return -EINVAL;
 		} else if (inline_val) {
 			snprintf(msg, len, "--%s: takes no value (got '%s')", options[k].name, inline_val);
+			ompk_msg_sanitize(msg);
 			return -EINVAL;
 		}
-		return apply(o, options[k].id, options[k].name, val, msg, len) < 0 ? -EINVAL : 1;
+		if (apply(o, options[k].id, options[k].name, val, msg, len) < 0) {
+			ompk_msg_sanitize(msg);
+			return -EINVAL;
+		}
+		return 1;
 	}
 	return 0;
 }

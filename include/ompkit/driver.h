@@ -73,6 +73,9 @@ int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t ma
 int ompk_flag_value(int argc, char **argv, int *i, const char *name, const char **val, char *msg,
 		    size_t len);
 
+/* Replaces control characters (echoed user text) so a message stays one line. */
+void ompk_msg_sanitize(char *msg);
+
 /* Prints the driver's options, two-column, for a --help text. */
 void ompk_options_help(FILE *f);
 
@@ -97,6 +100,17 @@ void ompk_report_print(FILE *f, const struct ompk_job *job, const struct ompk_op
 		       const struct ompk_report *rep);
 /* Writes just the result values, as -q does. */
 void ompk_result_print_bare(FILE *f, const struct ompk_result *r);
+
+/*
+ * The command line of kernel k into *o and *job (set to defaults first).
+ * Returns 0 or -EINVAL with a one-line message. --help/--version only set
+ * o->help/o->version.
+ */
+int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
+		   struct ompk_job *job, char *msg, size_t len);
+/* The checks after parsing: the kernel's validate, the variant exists. */
+int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, const struct ompk_job *job,
+		   char *msg, size_t len);
 
 /* The whole command line tool for kernel k. Returns the exit code. */
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv);
