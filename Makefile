@@ -67,10 +67,11 @@ demo: all
 test: all $(TESTS)
 	$(Q)scripts/run-tests.sh $(TESTS)
 
-BENCHES := $(BUILD)/bench/bench_kernels
+BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold
 
 bench: all $(BENCHES)
 	$(Q)$(BUILD)/bench/bench_kernels
+	$(Q)BUILD_DIR=$(BUILD)/bench bench/fold.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -5,9 +5,11 @@
  *
  * Variants: seq runs the seeds one after another; omp spreads the seeds
  * over the team (each chain is a serial dependency, so seeds are the only
- * parallelism the plain algorithm has).
- * Verified by: O(log n) jump-ahead per seed (lcg_jump.c), a different
- * algorithm that needs no loop over the iterations.
+ * parallelism the plain algorithm has); fast jumps ahead in O(log iters)
+ * per seed (lcg_jump.c), so iterations up to 2^64-1 take microseconds.
+ * Verified by: the O(log n) jump-ahead for seq and omp, a different
+ * algorithm that needs no loop over the iterations; for fast, which is the
+ * jump-ahead, the closed form with 2-adic division (lcg_jump.c).
  * Rate: LCG steps per second (seeds * iters).
  */
 #include <errno.h>
@@ -18,6 +20,8 @@
 #include "ompkit/lcg.h"
 
 enum { P_SEEDS, P_ITERS };
+
+#define FAST_PARALLEL_SEEDS 4096
 
 static const struct ompk_param params[] = {
 	[P_SEEDS] = { "seeds", "seeds 0 .. N-1, one chain each", 8, 0, UINT64_C(1) << 28 },
@@ -50,6 +54,19 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 		job->threads_used = 1;
 		return 0;
 	}
+	if (v == OMPK_FAST) {
+		/* O(log iters) per seed: a handful of seeds is not worth a fork. */
+#pragma omp parallel num_threads(job->threads) if (seeds >= FAST_PARALLEL_SEEDS) default(none) \
+	shared(job, finals, seeds, iters)
+		{
+			if (omp_get_thread_num() == 0)
+				job->threads_used = omp_get_num_threads();
+#pragma omp for schedule(static)
+			for (uint64_t s = 0; s < seeds; s++)
+				finals[s] = ompk_lcg_jump(s, iters, OMPK_LCG_A, OMPK_LCG_C);
+		}
+		return 0;
+	}
 #pragma omp parallel num_threads(job->threads) default(none) shared(job, finals, seeds, iters)
 	{
 		if (omp_get_thread_num() == 0)
@@ -68,6 +85,13 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 
 	if (err)
 		return err;
+	/* fast is the jump-ahead itself: check it by the closed form instead. */
+	if (job->variant == OMPK_FAST) {
+		for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
+			finals[s] = ompk_lcg_closed_form(s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
+		*method = "closed form a^n*x + c*(a^n-1)/(a-1) via 2-adic division";
+		return 0;
+	}
 	for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
 		finals[s] = ompk_lcg_jump(s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
 	*method = "O(log n) jump-ahead";
@@ -84,7 +108,7 @@ const struct ompk_kernel ompk_kernel_lcg = {
 	.summary = "final value of an LCG chain of --iters steps from each seed in [0, --seeds)",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "steps",
 	.run = run,
 	.expect = expect,

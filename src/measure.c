@@ -107,6 +107,7 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		return -EINVAL;
 	}
 	job->threads = o->threads > 0 ? o->threads : omp_get_max_threads();
+	job->variant = o->variant;
 	if (o->sched_set)
 		ompk_sched_apply(&o->sched);
 	if (o->variant == OMPK_SEQ)

@@ -37,19 +37,6 @@ uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to)
 	return to <= from ? 0 : sumsq_below(to) - sumsq_below(from);
 }
 
-uint64_t ompk_pow_mod64(uint64_t p, uint64_t e)
-{
-	uint64_t r = 1;
-
-	while (e) {
-		if (e & 1)
-			r *= p;
-		p *= p;
-		e >>= 1;
-	}
-	return r;
-}
-
 /*
  * Folding n equal bytes b from acc = 0 gives b*(P^(n-1) + ... + P + 1).
  * G(n) = 1 + P + ... + P^(n-1) doubles as G(2m) = G(m)*(1 + P^m), so it

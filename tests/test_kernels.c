@@ -499,6 +499,29 @@ static void test_lcg_jump(void **state)
 	assert_int_equal(ompk_lcg_jump(ompk_lcg_jump(7, UINT64_MAX, OMPK_LCG_A, OMPK_LCG_C), 1, OMPK_LCG_A, OMPK_LCG_C), 7);
 }
 
+/* fast lcg (jump-ahead) against the closed form, iteration counts up to 2^64-1. */
+static void test_lcg_fast_near_2_64(void **state)
+{
+	const struct ompk_kernel *k = ompk_kernel_find("lcg");
+	static const uint64_t iters[] = { UINT64_MAX, UINT64_MAX - 1, UINT64_C(1) << 63, (UINT64_C(1) << 63) + 12345,
+					  UINT64_C(0xfedcba9876543210), 1, 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(iters) / sizeof(iters[0]); i++) {
+		const uint64_t p[] = { 5000, iters[i] };
+		struct ompk_result r;
+
+		assert_int_equal(run_kernel(k, p, NULL, OMPK_FAST, 2, &r, NULL), 0);
+		for (uint64_t s = 0; s < 5000; s++)
+			assert_int_equal(field(&r, "finals", s), ompk_lcg_closed_form(s, iters[i], OMPK_LCG_A, OMPK_LCG_C));
+		/* Period 2^64: one more step after 2^64-1 is the seed again. */
+		if (iters[i] == UINT64_MAX)
+			for (uint64_t s = 0; s < 5000; s++)
+				assert_int_equal(field(&r, "finals", s) * OMPK_LCG_A + OMPK_LCG_C, s);
+		ompk_result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_sumsq_small_and_wrapping),
 		cmocka_unit_test(test_file_inputs),
 		cmocka_unit_test(test_lcg_jump),
+		cmocka_unit_test(test_lcg_fast_near_2_64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,6 +63,7 @@ struct ompk_job {
 	uint64_t p[OMPK_MAX_PARAMS]; /* parameter values, in descriptor order */
 	unsigned set;		     /* bit i: p[i] was given on the command line */
 	const char *file;	     /* --file PATH ("-" is standard input), or NULL */
+	enum ompk_variant variant;   /* the variant being measured (oracles pick a different method) */
 	int threads;		     /* requested OpenMP team size, >= 1 */
 	int threads_used;	     /* team size seen inside the parallel region */
 	const struct ompk_progress *progress; /* may be NULL */

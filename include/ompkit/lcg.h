@@ -15,4 +15,7 @@
 /* x after n steps of x = a*x + c (mod 2^64), in O(log n) multiplications. */
 uint64_t ompk_lcg_jump(uint64_t x, uint64_t n, uint64_t a, uint64_t c);
 
+/* The same, by the closed form a^n*x + c*(a^n-1)/(a-1) (a second method, to verify). */
+uint64_t ompk_lcg_closed_form(uint64_t x, uint64_t n, uint64_t a, uint64_t c);
+
 #endif

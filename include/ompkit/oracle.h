@@ -24,9 +24,6 @@ uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to);
 /* The byte fold of n copies of byte b, by a geometric series in O(log n). */
 uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n);
 
-/* P^e mod 2^64 by repeated squaring. */
-uint64_t ompk_pow_mod64(uint64_t p, uint64_t e);
-
 /*
  * The n in [from, to) with the most Collatz steps (ties: smallest n), by
  * an odd-step shortcut with a table of small values and 128-bit

@@ -1,0 +1,34 @@
+/*
+ * collatz_fast.h - the fast exact search for the longest Collatz chain in a
+ * range of 64-bit starts, and an exact step counter for one start.
+ *
+ * steps(n) counts applications of n -> n/2 (n even), n -> 3n+1 (n odd)
+ * until 1 is reached; steps(1) = 0. Trajectories of 64-bit starts may pass
+ * 2^64: they are followed exactly in 128 bits, and a value that 128 bits
+ * cannot hold is reported as -EOVERFLOW, never wrapped.
+ */
+#ifndef OMPKIT_COLLATZ_FAST_H
+#define OMPKIT_COLLATZ_FAST_H
+
+#include <stdint.h>
+
+#include "ompkit/progress.h"
+
+/*
+ * Longest Collatz chain in [from, to): *best_n, *best_steps, ties going to
+ * the smallest n. threads >= 1 is the OpenMP team size (num_threads
+ * clause). prog may be NULL; it is called from thread 0 only, at most every
+ * few ms. Returns 0, -EINVAL (from == 0, from >= to, threads < 1, a NULL
+ * result pointer), -ENOMEM, -EOVERFLOW.
+ */
+int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
+		      const struct ompk_progress *prog, uint64_t *best_n,
+		      uint64_t *best_steps);
+
+/*
+ * steps(n) exactly, in 128 bits where needed. Returns 0, -EINVAL (n == 0 or
+ * steps NULL), -EOVERFLOW if 128 bits cannot hold a value of the trajectory.
+ */
+int ompk_collatz_steps(uint64_t n, uint64_t *steps);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * sieve.h - the fast prime-counting kernel: a segmented sieve of
+ * Eratosthenes on a mod-30 wheel (one byte holds the 8 numbers coprime to
+ * 30 of a block of 30), pre-sieved by pattern copy, counted by popcount,
+ * with OpenMP threads over chunks of cache-sized segments.
+ *
+ * Exact for every range below 2^64. Memory stays small: per thread one
+ * segment and one state per base prime up to min(sqrt(to), 2^24); ranges
+ * above 2^48 stream their larger base primes through a window instead of
+ * storing them (correct, but each window then costs a sieve up to
+ * sqrt(to), about a second near 2^64).
+ */
+#ifndef OMPKIT_SIEVE_H
+#define OMPKIT_SIEVE_H
+
+#include <stdint.h>
+
+#include "ompkit/progress.h"
+
+/*
+ * Count the primes p with from <= p < to into *count, with an OpenMP team
+ * of `threads` threads (threads >= 1). An empty range counts 0. prog may
+ * be NULL; otherwise it is called from thread 0 at most every few
+ * milliseconds with done/total in segments (windows above 2^48).
+ * Returns 0, -EINVAL (from > to, threads < 1, count NULL) or -ENOMEM.
+ */
+int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		     uint64_t *count);
+
+#endif

@@ -1,0 +1,15 @@
+/*
+ * simd.h - which SIMD kernel a fast variant uses. AUTO picks the widest
+ * the CPU supports at run time; the others force one (tests and benches
+ * use them to reach every kernel), and a function returns -ENOTSUP when
+ * the CPU lacks it.
+ */
+#ifndef OMPKIT_SIMD_H
+#define OMPKIT_SIMD_H
+
+#define OMPK_SIMD_AUTO 0
+#define OMPK_SIMD_SCALAR 1
+#define OMPK_SIMD_AVX2 2
+#define OMPK_SIMD_AVX512 3
+
+#endif

@@ -1,0 +1,361 @@
+/*
+ * sumsq_fast.c - sum of squares mod 2^64, from an array or a range of
+ * integers, with SIMD multiplies and OpenMP threads.
+ *
+ * Exactness: uint64_t + and * are the ring Z/2^64, where addition is
+ * associative and commutative, so splitting the sum over lanes, unrolled
+ * accumulators and threads and adding the partial sums in any order gives
+ * the residue of the plain loop. Each thread's partial sum goes into an
+ * OpenMP `+` reduction.
+ *
+ * The 64-bit low product is vpmullq on AVX-512DQ. AVX2 has only the 32x32
+ * -> 64 vpmuludq; with x = xh*2^32 + xl,
+ *     x^2 = xh^2*2^64 + 2*xl*xh*2^32 + xl^2 == xl^2 + (xl*xh)*2^33 (mod 2^64),
+ * so a square costs two vpmuludq, a shift and two adds. Elsewhere scalar
+ * code with four accumulators runs (which the compiler may vectorise).
+ *
+ * The array version is a streaming read and is bound by memory bandwidth
+ * once it has more than one accumulator per cycle of multiply latency. The
+ * range version builds the values in registers (base + lane index, stepped
+ * by the vector width), so it measures the multiply/add rate alone.
+ *
+ * As in fold_fast.c, the SIMD kernels carry target attributes and are picked
+ * at run time, so a build without -march=native is as fast.
+ */
+#include "ompkit/sumsq_fast.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdbool.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define X86_DISPATCH 1
+#include <immintrin.h>
+#else
+#define X86_DISPATCH 0
+#endif
+
+/* Below this many elements per thread the fork/join costs more than it saves. */
+#define MIN_BLOCK ((size_t)16 * 1024)
+
+enum isa {
+	ISA_SCALAR = OMPK_SIMD_SCALAR,
+	ISA_AVX2 = OMPK_SIMD_AVX2,
+	ISA_AVX512 = OMPK_SIMD_AVX512,
+};
+
+static bool cpu_runs(enum isa isa)
+{
+	switch (isa) {
+	case ISA_SCALAR:
+		return true;
+#if X86_DISPATCH
+	/* libgcc's checks include the OS (XCR0) saving the ymm/zmm state. */
+	case ISA_AVX2:
+#if defined(__AVX2__)
+		return true;
+#else
+		return __builtin_cpu_supports("avx2");
+#endif
+	case ISA_AVX512:
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+		return true;
+#else
+		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#endif
+#endif
+	default:
+		return false;
+	}
+}
+
+static enum isa widest_isa(void)
+{
+	if (cpu_runs(ISA_AVX512))
+		return ISA_AVX512;
+	if (cpu_runs(ISA_AVX2))
+		return ISA_AVX2;
+	return ISA_SCALAR;
+}
+
+static int isa_from_simd(int simd, enum isa *isa)
+{
+	if (simd == OMPK_SIMD_AUTO)
+		*isa = widest_isa();
+	else if (simd == OMPK_SIMD_SCALAR || simd == OMPK_SIMD_AVX2 || simd == OMPK_SIMD_AVX512)
+		*isa = (enum isa)simd;
+	else
+		return -EINVAL;
+	return cpu_runs(*isa) ? 0 : -ENOTSUP;
+}
+
+/* Four independent sums so the adds do not wait on each other. */
+static uint64_t sumsq_scalar(const uint64_t *v, size_t n)
+{
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t i = 0;
+
+	for (; i + 4 <= n; i += 4) {
+		s0 += v[i] * v[i];
+		s1 += v[i + 1] * v[i + 1];
+		s2 += v[i + 2] * v[i + 2];
+		s3 += v[i + 3] * v[i + 3];
+	}
+	for (; i < n; i++)
+		s0 += v[i] * v[i];
+	return s0 + s1 + s2 + s3;
+}
+
+/* sum of x^2 for x in [a, a+m), no wrap of x since a+m <= 2^64 - 1. */
+static uint64_t range_scalar(uint64_t a, uint64_t m)
+{
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, x = a;
+	uint64_t i = 0;
+
+	for (; i + 4 <= m; i += 4, x += 4) {
+		s0 += x * x;
+		s1 += (x + 1) * (x + 1);
+		s2 += (x + 2) * (x + 2);
+		s3 += (x + 3) * (x + 3);
+	}
+	for (; i < m; i++, x++)
+		s0 += x * x;
+	return s0 + s1 + s2 + s3;
+}
+
+#if X86_DISPATCH
+__attribute__((target("avx512f"))) static uint64_t hsum512(__m512i a)
+{
+	uint64_t lane[8], s = 0;
+
+	_mm512_storeu_si512((void *)lane, a);
+	for (int j = 0; j < 8; j++)
+		s += lane[j];
+	return s;
+}
+
+/* 4 zmm sums: enough independent vpmullq/vpaddq to outrun memory. */
+__attribute__((target("avx512f,avx512dq"))) static uint64_t sumsq_avx512(const uint64_t *v, size_t n)
+{
+	__m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
+	size_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		__m512i x0 = _mm512_loadu_si512((const void *)(v + i));
+		__m512i x1 = _mm512_loadu_si512((const void *)(v + i + 8));
+		__m512i x2 = _mm512_loadu_si512((const void *)(v + i + 16));
+		__m512i x3 = _mm512_loadu_si512((const void *)(v + i + 24));
+
+		s0 = _mm512_add_epi64(s0, _mm512_mullo_epi64(x0, x0));
+		s1 = _mm512_add_epi64(s1, _mm512_mullo_epi64(x1, x1));
+		s2 = _mm512_add_epi64(s2, _mm512_mullo_epi64(x2, x2));
+		s3 = _mm512_add_epi64(s3, _mm512_mullo_epi64(x3, x3));
+	}
+	s0 = _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3));
+	return hsum512(s0) + sumsq_scalar(v + i, n - i);
+}
+
+/* x = a + lane index, stepped by 32: values never touch memory. */
+__attribute__((target("avx512f,avx512dq"))) static uint64_t range_avx512(uint64_t a, uint64_t m)
+{
+	const __m512i step = _mm512_set1_epi64(32);
+	__m512i x0 = _mm512_add_epi64(_mm512_set1_epi64((long long)a), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+	__m512i x1 = _mm512_add_epi64(x0, _mm512_set1_epi64(8));
+	__m512i x2 = _mm512_add_epi64(x0, _mm512_set1_epi64(16));
+	__m512i x3 = _mm512_add_epi64(x0, _mm512_set1_epi64(24));
+	__m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
+	uint64_t i = 0;
+
+	for (; i + 32 <= m; i += 32) {
+		s0 = _mm512_add_epi64(s0, _mm512_mullo_epi64(x0, x0));
+		s1 = _mm512_add_epi64(s1, _mm512_mullo_epi64(x1, x1));
+		s2 = _mm512_add_epi64(s2, _mm512_mullo_epi64(x2, x2));
+		s3 = _mm512_add_epi64(s3, _mm512_mullo_epi64(x3, x3));
+		x0 = _mm512_add_epi64(x0, step);
+		x1 = _mm512_add_epi64(x1, step);
+		x2 = _mm512_add_epi64(x2, step);
+		x3 = _mm512_add_epi64(x3, step);
+	}
+	s0 = _mm512_add_epi64(_mm512_add_epi64(s0, s1), _mm512_add_epi64(s2, s3));
+	return hsum512(s0) + range_scalar(a + i, m - i);
+}
+
+__attribute__((target("avx2"))) static uint64_t hsum256(__m256i a)
+{
+	uint64_t lane[4];
+
+	_mm256_storeu_si256((__m256i *)lane, a);
+	return lane[0] + lane[1] + lane[2] + lane[3];
+}
+
+/* x^2 mod 2^64 = xl^2 + (xl*xh) << 33: see the file header. */
+__attribute__((target("avx2"))) static inline __m256i square_avx2(__m256i x)
+{
+	__m256i cross = _mm256_mul_epu32(x, _mm256_srli_epi64(x, 32));
+
+	return _mm256_add_epi64(_mm256_mul_epu32(x, x), _mm256_slli_epi64(cross, 33));
+}
+
+__attribute__((target("avx2"))) static uint64_t sumsq_avx2(const uint64_t *v, size_t n)
+{
+	__m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+	size_t i = 0;
+
+	for (; i + 16 <= n; i += 16) {
+		s0 = _mm256_add_epi64(s0, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i))));
+		s1 = _mm256_add_epi64(s1, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 4))));
+		s2 = _mm256_add_epi64(s2, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 8))));
+		s3 = _mm256_add_epi64(s3, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 12))));
+	}
+	s0 = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
+	return hsum256(s0) + sumsq_scalar(v + i, n - i);
+}
+
+__attribute__((target("avx2"))) static uint64_t range_avx2(uint64_t a, uint64_t m)
+{
+	const __m256i step = _mm256_set1_epi64x(16);
+	__m256i x0 = _mm256_add_epi64(_mm256_set1_epi64x((long long)a), _mm256_set_epi64x(3, 2, 1, 0));
+	__m256i x1 = _mm256_add_epi64(x0, _mm256_set1_epi64x(4));
+	__m256i x2 = _mm256_add_epi64(x0, _mm256_set1_epi64x(8));
+	__m256i x3 = _mm256_add_epi64(x0, _mm256_set1_epi64x(12));
+	__m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+	uint64_t i = 0;
+
+	for (; i + 16 <= m; i += 16) {
+		s0 = _mm256_add_epi64(s0, square_avx2(x0));
+		s1 = _mm256_add_epi64(s1, square_avx2(x1));
+		s2 = _mm256_add_epi64(s2, square_avx2(x2));
+		s3 = _mm256_add_epi64(s3, square_avx2(x3));
+		x0 = _mm256_add_epi64(x0, step);
+		x1 = _mm256_add_epi64(x1, step);
+		x2 = _mm256_add_epi64(x2, step);
+		x3 = _mm256_add_epi64(x3, step);
+	}
+	s0 = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
+	return hsum256(s0) + range_scalar(a + i, m - i);
+}
+#endif
+
+static uint64_t sumsq_block(enum isa isa, const uint64_t *v, size_t n)
+{
+	switch (isa) {
+#if X86_DISPATCH
+	case ISA_AVX512:
+		return sumsq_avx512(v, n);
+	case ISA_AVX2:
+		return sumsq_avx2(v, n);
+#endif
+	default:
+		return sumsq_scalar(v, n);
+	}
+}
+
+static uint64_t range_block(enum isa isa, uint64_t a, uint64_t m)
+{
+	switch (isa) {
+#if X86_DISPATCH
+	case ISA_AVX512:
+		return range_avx512(a, m);
+	case ISA_AVX2:
+		return range_avx2(a, m);
+#endif
+	default:
+		return range_scalar(a, m);
+	}
+}
+
+/*
+ * floor(q*t/nb) without overflow: with q = (q/nb)*nb + q%nb,
+ * q*t/nb = (q/nb)*t + (q%nb)*t/nb, the first term exact and the second
+ * below nb*t < 2^62 since threads are ints.
+ */
+static uint64_t scale(uint64_t q, uint64_t t, uint64_t nb)
+{
+	return q / nb * t + q % nb * t / nb;
+}
+
+/*
+ * Start of part t of nb over n items, on multiples of 64 items (whole SIMD
+ * steps for every part but the last).
+ */
+static uint64_t part_start(uint64_t n, size_t t, size_t nb)
+{
+	return t >= nb ? n : scale(n / 64, t, nb) * 64;
+}
+
+/* Team size to ask for: `threads`, but at least MIN_BLOCK items each. */
+static int team_size(uint64_t n, int threads)
+{
+	uint64_t want = threads < 1 ? (uint64_t)omp_get_max_threads() : (uint64_t)threads;
+	uint64_t most = n / MIN_BLOCK;
+
+	return (int)(want < most ? want : most);
+}
+
+static uint64_t sumsq_team(enum isa isa, const uint64_t *v, size_t n, int threads)
+{
+	int want = team_size(n, threads);
+	uint64_t s = 0;
+
+	if (want <= 1)
+		return sumsq_block(isa, v, n);
+#pragma omp parallel num_threads(want) default(none) shared(isa, v, n) reduction(+ : s)
+	{
+		/* The team may be smaller than asked: split by its real size. */
+		size_t nb = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+		size_t lo = part_start(n, t, nb), hi = part_start(n, t + 1, nb);
+
+		s += sumsq_block(isa, v + lo, hi - lo);
+	}
+	return s;
+}
+
+static uint64_t range_team(enum isa isa, uint64_t from, uint64_t to, int threads)
+{
+	uint64_t n = to > from ? to - from : 0;
+	int want = team_size(n, threads);
+	uint64_t s = 0;
+
+	if (want <= 1)
+		return range_block(isa, from, n);
+#pragma omp parallel num_threads(want) default(none) shared(isa, from, n) reduction(+ : s)
+	{
+		size_t nb = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+		uint64_t lo = part_start(n, t, nb), hi = part_start(n, t + 1, nb);
+
+		s += range_block(isa, from + lo, hi - lo);
+	}
+	return s;
+}
+
+uint64_t ompk_sumsq_fast(const uint64_t *v, size_t n, int threads)
+{
+	return sumsq_team(widest_isa(), v, n, threads);
+}
+
+uint64_t ompk_sumsq_range_fast(uint64_t from, uint64_t to, int threads)
+{
+	return range_team(widest_isa(), from, to, threads);
+}
+
+int ompk_sumsq_fast_simd(const uint64_t *v, size_t n, int threads, int simd, uint64_t *out)
+{
+	enum isa isa;
+	int err = isa_from_simd(simd, &isa);
+
+	if (err)
+		return err;
+	*out = sumsq_team(isa, v, n, threads);
+	return 0;
+}
+
+int ompk_sumsq_range_fast_simd(uint64_t from, uint64_t to, int threads, int simd, uint64_t *out)
+{
+	enum isa isa;
+	int err = isa_from_simd(simd, &isa);
+
+	if (err)
+		return err;
+	*out = range_team(isa, from, to, threads);
+	return 0;
+}

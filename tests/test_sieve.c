@@ -1,0 +1,304 @@
+/*
+ * test_sieve.c - cmocka tests of ompk_sieve_count against values known
+ * independently of it: published pi(x), a plain interval sieve written
+ * here (byte per number, trial by every prime up to sqrt), and a
+ * deterministic Miller-Rabin near 2^64.
+ *
+ * Build: gcc -std=c11 -O2 -fopenmp -Iinclude tests/test_sieve.c src/sieve.c \
+ *            $(pkg-config --cflags --libs cmocka)
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ompkit/sieve.h"
+
+/* Base primes for the reference sieve: enough for intervals up to 2^50. */
+#define REF_ROOT (UINT32_C(1) << 25)
+
+static uint32_t *ref_primes;
+static size_t ref_nprimes;
+
+static int setup(void **state)
+{
+	uint8_t *comp = calloc(REF_ROOT + 1, 1);
+
+	(void)state;
+	if (!comp)
+		return -1;
+	ref_primes = malloc(sizeof(*ref_primes) * (REF_ROOT / 8));
+	if (!ref_primes) {
+		free(comp);
+		return -1;
+	}
+	for (uint64_t i = 2; i <= REF_ROOT; i++) {
+		if (comp[i])
+			continue;
+		ref_primes[ref_nprimes++] = (uint32_t)i;
+		for (uint64_t j = i * i; j <= REF_ROOT; j += i)
+			comp[j] = 1;
+	}
+	free(comp);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	free(ref_primes);
+	return 0;
+}
+
+/* Primes in [a, b) by a one-byte-per-number sieve of the interval (b <= 2^50). */
+static uint64_t ref_count(uint64_t a, uint64_t b)
+{
+	uint64_t n = 0;
+	uint8_t *comp;
+
+	if (b <= a)
+		return 0;
+	assert_true(b <= (UINT64_C(1) << 50));
+	comp = calloc(b - a, 1);
+	assert_non_null(comp);
+	for (size_t i = 0; i < ref_nprimes; i++) {
+		uint64_t p = ref_primes[i];
+		if (p * p >= b)
+			break;
+		uint64_t m = (a + p - 1) / p * p;
+		if (m < p * p)
+			m = p * p;
+		for (; m < b; m += p)
+			comp[m - a] = 1;
+	}
+	for (uint64_t x = a; x < b; x++)
+		n += x >= 2 && !comp[x - a];
+	free(comp);
+	return n;
+}
+
+static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
+{
+	return (uint64_t)((unsigned __int128)a * b % m);
+}
+
+static uint64_t powmod(uint64_t a, uint64_t e, uint64_t m)
+{
+	uint64_t r = 1;
+
+	for (a %= m; e; e >>= 1, a = mulmod(a, a, m))
+		if (e & 1)
+			r = mulmod(r, a, m);
+	return r;
+}
+
+/* Deterministic for n < 2^64 with the first twelve primes as bases. */
+static int is_prime_mr(uint64_t n)
+{
+	static const uint64_t bases[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37 };
+	uint64_t d = n - 1;
+	int s = 0;
+
+	if (n < 2)
+		return 0;
+	for (size_t i = 0; i < 12; i++)
+		if (n % bases[i] == 0)
+			return n == bases[i];
+	while (!(d & 1)) {
+		d >>= 1;
+		s++;
+	}
+	for (size_t i = 0; i < 12; i++) {
+		uint64_t x = powmod(bases[i], d, n);
+		if (x == 1 || x == n - 1)
+			continue;
+		int r;
+		for (r = 1; r < s; r++) {
+			x = mulmod(x, x, n);
+			if (x == n - 1)
+				break;
+		}
+		if (r == s)
+			return 0;
+	}
+	return 1;
+}
+
+static uint64_t mr_count(uint64_t a, uint64_t b)
+{
+	uint64_t n = 0;
+
+	for (uint64_t x = a; x < b; x++)
+		n += (uint64_t)is_prime_mr(x);
+	return n;
+}
+
+static uint64_t count(uint64_t from, uint64_t to, int threads)
+{
+	uint64_t c = UINT64_MAX;
+
+	assert_int_equal(ompk_sieve_count(from, to, threads, NULL, &c), 0);
+	return c;
+}
+
+/* xorshift64*: fixed seed, so a failure reproduces */
+static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * UINT64_C(2685821657736338717);
+}
+
+static void test_published(void **state)
+{
+	static const uint64_t pi[] = { 0, 4, 25, 168, 1229, 9592, 78498, 664579, 5761455, 50847534, 455052511 };
+	uint64_t x = 1;
+
+	(void)state;
+	for (int k = 0; k <= 10; k++, x *= 10)
+		assert_int_equal(count(0, x, 2), pi[k]);
+	/* pi(2^32) = 203280221; below 2^64 the largest prime is 2^64 - 59 */
+	assert_int_equal(count(0, UINT64_C(1) << 32, 2), 203280221);
+	assert_int_equal(count(UINT64_MAX - 58, UINT64_MAX, 2), 1);
+	assert_int_equal(count(UINT64_MAX - 57, UINT64_MAX, 2), 0);
+}
+
+static void test_errors(void **state)
+{
+	uint64_t c = 7;
+
+	(void)state;
+	assert_int_equal(ompk_sieve_count(5, 4, 1, NULL, &c), -EINVAL);
+	assert_int_equal(ompk_sieve_count(0, 100, 0, NULL, &c), -EINVAL);
+	assert_int_equal(ompk_sieve_count(0, 100, -3, NULL, &c), -EINVAL);
+	assert_int_equal(ompk_sieve_count(0, 100, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(ompk_sieve_count(UINT64_MAX, UINT64_MAX, 1, NULL, &c), 0);
+	assert_int_equal(c, 0);
+}
+
+/* Every [from, to) inside [0, 130]: the special small numbers and a wheel period and more. */
+static void test_all_tiny_ranges(void **state)
+{
+	(void)state;
+	for (uint64_t a = 0; a <= 130; a++)
+		for (uint64_t b = a; b <= 130; b++)
+			assert_int_equal(count(a, b, 1 + (int)((a + b) % 3)), ref_count(a, b));
+}
+
+static void test_random_ranges(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		uint64_t a = rnd() % (UINT64_C(1) << 26);
+		uint64_t len = rnd() % (UINT64_C(1) << (rnd() % 20));
+		int threads = 1 + (int)(rnd() % 4);
+		assert_int_equal(count(a, a + len, threads), ref_count(a, a + len));
+	}
+}
+
+/* Ranges starting or ending next to multiples of 30 * 2^j, which covers the
+ * byte, word, block and segment boundaries for any power-of-two sizes. */
+static void test_boundaries(void **state)
+{
+	static const int64_t d[] = { -31, -30, -29, -1, 0, 1, 29, 30, 31 };
+
+	(void)state;
+	for (int j = 3; j <= 21; j++) {
+		for (uint64_t k = 1; k <= 3; k++) {
+			uint64_t m = 30 * (UINT64_C(1) << j) * k;
+			for (size_t u = 0; u < sizeof(d) / sizeof(d[0]); u++) {
+				uint64_t a = m + (uint64_t)d[u], b = a + 1000;
+				uint64_t c = m > 5000 ? m - 5000 : 0;
+				assert_int_equal(count(a, b, 2), ref_count(a, b));
+				assert_int_equal(count(c, a, 3), ref_count(c, a));
+			}
+		}
+	}
+}
+
+/* Large base primes (multi-block segments, several chunks per thread) against the
+ * reference, for every thread count. */
+static void test_large_and_threads(void **state)
+{
+	static const uint64_t at[][2] = {
+		{ 10000000000ull, 10000000000ull + 40000000 },
+		{ 999999000000ull, 999999000000ull + 30000000 },
+		{ 100000000000000ull - 7000000, 100000000000000ull + 3000000 },
+		{ (UINT64_C(1) << 48) - 1000000, (UINT64_C(1) << 48) + 1000000 }, /* stored/streamed edge */
+		{ (UINT64_C(1) << 50) - 1000000, (UINT64_C(1) << 50) }, /* streamed, 2^25 base primes */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		uint64_t want = ref_count(at[i][0], at[i][1]);
+		for (int t = 1; t <= 4; t++)
+			assert_int_equal(count(at[i][0], at[i][1], t), want);
+	}
+	/* a big range: thread counts agree with each other and with pi() differences */
+	uint64_t c1 = count(123456789, 3000000017ull, 1);
+	assert_int_equal(count(123456789, 3000000017ull, 2), c1);
+	assert_int_equal(count(123456789, 3000000017ull, 3), c1);
+	assert_int_equal(count(0, 3000000017ull, 4), c1 + count(0, 123456789, 1));
+}
+
+/* Near 2^64: the streamed base primes up to 2^32, against Miller-Rabin. */
+static void test_near_2_64(void **state)
+{
+	const uint64_t top = UINT64_MAX; /* 2^64 - 1, the largest allowed `to` */
+
+	(void)state;
+	assert_int_equal(count(top - 1000, top, 2), mr_count(top - 1000, top));
+	assert_int_equal(count(top - 3000000, top - 2700000, 1), mr_count(top - 3000000, top - 2700000));
+	assert_int_equal(count((UINT64_C(1) << 63) - 5000, (UINT64_C(1) << 63) + 5000, 3),
+			 mr_count((UINT64_C(1) << 63) - 5000, (UINT64_C(1) << 63) + 5000));
+}
+
+struct prog_seen {
+	uint64_t calls, last_done, total;
+	int bad;
+};
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+	struct prog_seen *s = ctx;
+
+	if (done > total || (s->calls && total != s->total))
+		s->bad = 1;
+	s->calls++;
+	s->last_done = done;
+	s->total = total;
+}
+
+static void test_progress(void **state)
+{
+	struct prog_seen seen = { 0, 0, 0, 0 };
+	struct ompk_progress prog = { on_progress, &seen };
+	uint64_t c = 0;
+
+	(void)state;
+	assert_int_equal(ompk_sieve_count(0, 2000000000, 2, &prog, &c), 0);
+	assert_int_equal(c, 98222287); /* pi(2e9), published */
+	assert_true(seen.calls >= 1);
+	assert_false(seen.bad);
+	assert_true(seen.total > 0);
+	assert_int_equal(seen.last_done, seen.total);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_published),     cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_all_tiny_ranges), cmocka_unit_test(test_random_ranges),
+		cmocka_unit_test(test_boundaries),    cmocka_unit_test(test_large_and_threads),
+		cmocka_unit_test(test_near_2_64),     cmocka_unit_test(test_progress),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
