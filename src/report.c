@@ -260,7 +260,10 @@ static void print_csv(FILE *f, const struct ompk_job *job, const struct ompk_rep
 		fprintf(f, "%s,", rep->result.f[i].name);
 	fputs("verified,repeats,median_s,min_s,max_s,rate,rate_unit\n", f);
 
-	fprintf(f, "%s,%s,%d,%s,", k->name, ompk_variant_name(rep->variant), rep->threads_used, rep->schedule);
+	/* "dynamic,1" holds a comma: quoted like any other field. */
+	fprintf(f, "%s,%s,%d,", k->name, ompk_variant_name(rep->variant), rep->threads_used);
+	csv_string(f, rep->schedule);
+	fputc(',', f);
 	for (size_t i = 0; i < k->nparams; i++)
 		fprintf(f, "%llu,", (unsigned long long)job->p[i]);
 	csv_string(f, job->file);
