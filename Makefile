@@ -50,6 +50,7 @@ LIB := $(BUILD)/libompkit.a
 BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 
 .PHONY: all bin deps demo test bench clean
 all: $(BINS) bin
@@ -64,7 +65,7 @@ demo: all
 	$(Q)./bin/demo
 
 test: all $(TESTS)
-	$(Q)scripts/run-tests.sh $(TESTS)
+	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
 
 bench: all
 	$(Q)scripts/bench-kernels.sh

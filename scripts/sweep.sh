@@ -10,7 +10,8 @@
 #
 # Only bash, awk (POSIX: mawk is enough) and coreutils are needed; gnuplot
 # is optional (the plots are skipped with a notice without it).
-# Exit status: 0 done, 1 a kernel run or the plotting failed, 2 usage.
+# Exit status: 0 done, 1 a kernel run or the plotting failed, 2 usage (the
+# sweep's, or a kernel's own usage error on KERNEL_ARGS).
 set -euo pipefail
 
 prog=scripts/sweep.sh
@@ -331,7 +332,10 @@ for p in "${threads[@]}"; do
 		if [ "$rc" -ne 0 ]; then
 			[ "$progress" -eq 0 ] || echo " failed" >&2
 			cat "$tmp/err" >&2
-			die "run $i/$total ($label: OMP_NUM_THREADS=$p OMP_SCHEDULE=$env_sched $bin ${args[*]}) failed with exit $rc; sweep stopped"
+			echo "sweep: run $i/$total ($label: OMP_NUM_THREADS=$p OMP_SCHEDULE=$env_sched $bin ${args[*]}) failed with exit $rc; sweep stopped" >&2
+			# The kernel's usage errors (exit 2) are the sweep's usage errors.
+			[ "$rc" -eq 2 ] && exit 2
+			exit 1
 		fi
 		parse_run "$tmp/out"
 		[ "$progress" -eq 0 ] || printf ' %s s\n' "${rec[median_s]}" >&2
