@@ -51,6 +51,7 @@ LIB := $(BUILD)/libompkit.a
 BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 
 .PHONY: all bin deps demo test bench fuzz clean
 all: $(BINS) bin
@@ -65,7 +66,7 @@ demo: all
 	$(Q)./bin/demo
 
 test: all $(TESTS)
-	$(Q)scripts/run-tests.sh $(TESTS)
+	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
 
 BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold
 

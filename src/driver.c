@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <omp.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,6 +76,49 @@ static void version(void)
 {
 	printf("ompkit %s\nbuild: %s, %s\nOpenMP: %d\n", OMPK_VERSION, ompk_build_compiler(),
 	       ompk_build_flags(), _OPENMP);
+}
+
+/*
+ * --bind and --places set OMP_PROC_BIND and OMP_PLACES. libgomp reads its
+ * environment once, in a constructor that runs before main(), so setting
+ * them now changes nothing in this process: the driver sets them and
+ * re-executes itself (same argv), and the new image's runtime starts with
+ * them. OMPK_REEXEC marks the second start so that a runtime which still
+ * does not see them is an error, not an endless loop.
+ * Returns 0 when the requested binding is already in the environment the
+ * runtime read, -errno with a message otherwise (on success execv does
+ * not return).
+ */
+#define REEXEC_MARK "OMPK_REEXEC"
+
+static bool env_is(const char *name, const char *want)
+{
+	const char *v = getenv(name);
+
+	return !want || (v && strcmp(v, want) == 0);
+}
+
+static int binding_apply(const struct ompk_options *o, char **argv, char *msg, size_t len)
+{
+	bool again = getenv(REEXEC_MARK) != NULL;
+
+	if (env_is("OMP_PROC_BIND", o->bind) && env_is("OMP_PLACES", o->places)) {
+		unsetenv(REEXEC_MARK);
+		return 0;
+	}
+	if (again) {
+		snprintf(msg, len, "--bind/--places: OMP_PROC_BIND/OMP_PLACES still differ after re-executing; set them in the environment instead");
+		return -ELOOP;
+	}
+	if ((o->bind && setenv("OMP_PROC_BIND", o->bind, 1) < 0) ||
+	    (o->places && setenv("OMP_PLACES", o->places, 1) < 0) || setenv(REEXEC_MARK, "1", 1) < 0) {
+		snprintf(msg, len, "--bind/--places: cannot set the environment: %s", strerror(errno));
+		return -errno;
+	}
+	fflush(NULL);
+	execv("/proc/self/exe", argv);
+	snprintf(msg, len, "--bind/--places: cannot re-execute /proc/self/exe to apply them: %s", strerror(errno));
+	return -errno;
 }
 
 static int usage_error(const struct ompk_kernel *k, const char *msg)
@@ -168,6 +213,10 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	}
 	if (ompk_cli_check(k, &o, &job, msg, sizeof(msg)) < 0)
 		return usage_error(k, msg);
+	if (binding_apply(&o, argv, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "ompk: %s\n", msg);
+		return OMPK_EXIT_FAIL;
+	}
 	if (o.threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
 		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
 			o.threads, omp_get_num_procs());

@@ -161,6 +161,11 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 	rep->threads_used = job->threads_used > 0 ? job->threads_used : 1;
 	summarise(rep);
 	rep->rate = rep->median > 0 ? k->work(job) / rep->median : 0;
+	err = ompk_binding_query(o->variant == OMPK_SEQ ? 1 : job->threads, &rep->binding);
+	if (err) {
+		snprintf(msg, len, "%s: cannot record the thread binding: %s", k->name, strerror(-err));
+		goto out;
+	}
 
 	if (o->verify) {
 		err = k->expect(job, &rep->expected, &rep->method);
@@ -193,4 +198,5 @@ void ompk_report_free(struct ompk_report *rep)
 	ompk_result_free(&rep->expected);
 	free(rep->times);
 	rep->times = NULL;
+	ompk_binding_free(&rep->binding);
 }

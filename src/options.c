@@ -19,6 +19,8 @@ enum opt_id {
 	OPT_THREADS,
 	OPT_VARIANT,
 	OPT_SCHEDULE,
+	OPT_BIND,
+	OPT_PLACES,
 	OPT_REPEAT,
 	OPT_WARMUP,
 	OPT_FORMAT,
@@ -39,6 +41,8 @@ static const struct {
 	{ OPT_VARIANT, "variant", 0, "V", "seq, omp or fast, where the kernel has it (default: omp)" },
 	{ OPT_SCHEDULE, "schedule", 0, "S",
 	  "static|dynamic|guided|auto[,CHUNK] (default: the runtime's, OMP_SCHEDULE)" },
+	{ OPT_BIND, "bind", 0, "B", "close|spread|master|false: OMP_PROC_BIND (default: the runtime's)" },
+	{ OPT_PLACES, "places", 0, "P", "cores|threads|sockets: OMP_PLACES (default: the runtime's)" },
 	{ OPT_REPEAT, "repeat", 'r', "R", "timed runs; median, min and max are reported (default: 1)" },
 	{ OPT_WARMUP, "warmup", 0, "W", "untimed runs before the timed ones (default: 0)" },
 	{ OPT_FORMAT, "format", 0, "F", "text, json or csv (default: text)" },
@@ -127,6 +131,18 @@ int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t ma
 	return -EINVAL;
 }
 
+/* The values --bind and --places accept: OMP_PROC_BIND / OMP_PLACES as is. */
+static const char *const bind_names[] = { "close", "spread", "master", "false", NULL };
+static const char *const places_names[] = { "cores", "threads", "sockets", NULL };
+
+static bool one_of(const char *val, const char *const *names)
+{
+	for (; *names; names++)
+		if (strcmp(val, *names) == 0)
+			return true;
+	return false;
+}
+
 static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const char *val, char *msg,
 		 size_t len)
 {
@@ -152,6 +168,20 @@ static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const
 			err = -EINVAL;
 		}
 		o->sched_set = true;
+		break;
+	case OPT_BIND:
+		if (!one_of(val, bind_names)) {
+			snprintf(msg, len, "--bind: '%s' is not a binding; accepted: close, spread, master, false", val);
+			err = -EINVAL;
+		}
+		o->bind = val;
+		break;
+	case OPT_PLACES:
+		if (!one_of(val, places_names)) {
+			snprintf(msg, len, "--places: '%s' is not a place list; accepted: cores, threads, sockets", val);
+			err = -EINVAL;
+		}
+		o->places = val;
 		break;
 	case OPT_REPEAT:
 		err = ompk_number_arg(flag, val, 1, 1000000, &o->repeat, msg, len);

@@ -136,6 +136,34 @@ static const char *env_or(const char *name, const char *fallback)
 	return v ? v : fallback;
 }
 
+/* "binding    = 2 places; thread 0 on place 0 (cpu 0), thread 1 on place 1 (cpu 1)" */
+static void text_binding(FILE *f, const struct ompk_binding *b)
+{
+	int shown = b->nthreads < TEXT_MAX_VALUES ? b->nthreads : TEXT_MAX_VALUES;
+
+	fprintf(f, "%-10s = %s, %d place%s", "binding", b->proc_bind ? b->proc_bind : "unknown", b->num_places,
+		b->num_places == 1 ? "" : "s");
+	for (int t = 0; t < shown; t++) {
+		fprintf(f, "%s thread %d on ", t ? "," : ";", t);
+		if (b->place[t] >= 0)
+			fprintf(f, "place %d ", b->place[t]);
+		else
+			fputs("no place ", f);
+		fprintf(f, "(cpu %d)", b->cpu[t]);
+	}
+	if (shown < b->nthreads)
+		fprintf(f, " ... (%d threads; --format json prints all)", b->nthreads);
+	fputc('\n', f);
+}
+
+static void json_ints(FILE *f, const int *v, int n)
+{
+	fputc('[', f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "%s%d", i ? "," : "", v[i]);
+	fputc(']', f);
+}
+
 static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_options *o,
 		       const struct ompk_report *rep)
 {
@@ -147,6 +175,7 @@ static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_op
 	fprintf(f, "%-10s = %s\n", "schedule", rep->schedule);
 	fprintf(f, "%-10s = %s (OMP_PROC_BIND %s, OMP_PLACES %s)\n", "proc_bind", proc_bind_name(),
 		env_or("OMP_PROC_BIND", "unset"), env_or("OMP_PLACES", "unset"));
+	text_binding(f, &rep->binding);
 	if (job->file)
 		fprintf(f, "%-10s = %s (%zu bytes)\n", "file", job->file, job->data_len);
 	for (size_t i = 0; i < k->nparams; i++)
@@ -188,6 +217,12 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 	json_string(f, getenv("OMP_PROC_BIND"));
 	fputs(",\"OMP_PLACES\":", f);
 	json_string(f, getenv("OMP_PLACES"));
+	fputs("},\"binding\":{\"proc_bind\":", f);
+	json_string(f, rep->binding.proc_bind);
+	fprintf(f, ",\"num_places\":%d,\"thread_place\":", rep->binding.num_places);
+	json_ints(f, rep->binding.place, rep->binding.nthreads);
+	fputs(",\"thread_cpu\":", f);
+	json_ints(f, rep->binding.cpu, rep->binding.nthreads);
 	fputs("},\"params\":{", f);
 	for (size_t i = 0; i < k->nparams; i++)
 		fprintf(f, "%s\"%s\":%llu", i ? "," : "", k->params[i].name, (unsigned long long)job->p[i]);
@@ -225,7 +260,10 @@ static void print_csv(FILE *f, const struct ompk_job *job, const struct ompk_rep
 		fprintf(f, "%s,", rep->result.f[i].name);
 	fputs("verified,repeats,median_s,min_s,max_s,rate,rate_unit\n", f);
 
-	fprintf(f, "%s,%s,%d,%s,", k->name, ompk_variant_name(rep->variant), rep->threads_used, rep->schedule);
+	/* "dynamic,1" holds a comma: quoted like any other field. */
+	fprintf(f, "%s,%s,%d,", k->name, ompk_variant_name(rep->variant), rep->threads_used);
+	csv_string(f, rep->schedule);
+	fputc(',', f);
 	for (size_t i = 0; i < k->nparams; i++)
 		fprintf(f, "%llu,", (unsigned long long)job->p[i]);
 	csv_string(f, job->file);

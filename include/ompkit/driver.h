@@ -24,12 +24,23 @@ struct ompk_options {
 	int threads; /* 0: what the OpenMP runtime would use */
 	bool sched_set;
 	struct ompk_sched sched;
+	const char *bind;   /* --bind: OMP_PROC_BIND value, or NULL */
+	const char *places; /* --places: OMP_PLACES value, or NULL */
 	uint64_t repeat; /* >= 1 */
 	uint64_t warmup;
 	enum ompk_format format;
 	bool quiet;
 	bool verify;
 	bool help, version; /* asked for --help / --version */
+};
+
+/* The thread binding in force, as seen from inside a parallel region. */
+struct ompk_binding {
+	const char *proc_bind; /* omp_get_proc_bind(): close, spread, master, false, true */
+	int num_places;	       /* omp_get_num_places(): 0 when there is no place list */
+	int nthreads;	       /* entries in place[] and cpu[] */
+	int *place;	       /* omp_get_place_num() of each thread, -1 when unbound */
+	int *cpu;	       /* sched_getcpu() of each thread when it looked, -1 unknown */
 };
 
 /* What one measured invocation produced. */
@@ -46,6 +57,7 @@ struct ompk_report {
 	double rate; /* units of work per second, at the median */
 	int threads_used;
 	char schedule[32];
+	struct ompk_binding binding;
 };
 
 void ompk_options_default(struct ompk_options *o);
@@ -94,6 +106,13 @@ void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k);
 int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
 		 char *msg, size_t len);
 void ompk_report_free(struct ompk_report *rep);
+
+/*
+ * Runs one parallel region of `threads` threads and records where each
+ * thread runs (place and CPU) and the binding policy. Returns 0 or -ENOMEM.
+ */
+int ompk_binding_query(int threads, struct ompk_binding *b);
+void ompk_binding_free(struct ompk_binding *b);
 
 /* Writes the report in o->format (text, one JSON object, or CSV). */
 void ompk_report_print(FILE *f, const struct ompk_job *job, const struct ompk_options *o,

@@ -1,0 +1,480 @@
+#!/usr/bin/env bash
+# sweep.sh - a thread-count sweep of one kernel: runs bin/KERNEL for every
+# variant x schedule x thread count, with OMP_NUM_THREADS and OMP_SCHEDULE
+# set through the environment as a user would by hand (always both: the
+# runtimes' default schedules differ), reads each run's `--format csv`
+# output by its header, and writes DIR/results.csv (speedup against the
+# 1-thread run of the same variant and schedule, parallel efficiency and
+# the Karp-Flatt serial fraction), an aligned table on stdout, and
+# DIR/speedup.png and DIR/efficiency.png drawn by gnuplot.
+#
+# Only bash, awk (POSIX: mawk is enough) and coreutils are needed; gnuplot
+# is optional (the plots are skipped with a notice without it).
+# Exit status: 0 done, 1 a kernel run or the plotting failed, 2 usage (the
+# sweep's, or a kernel's own usage error on KERNEL_ARGS).
+set -euo pipefail
+
+prog=scripts/sweep.sh
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bindir=${OMPK_BIN_DIR:-$root/bin}
+
+usage() {
+	cat <<EOF
+Usage: $prog KERNEL [OPTION]... [-- KERNEL_ARGS...]
+Runs bin/KERNEL for every variant, schedule and thread count and reports
+speedup, efficiency and the Karp-Flatt serial fraction.
+
+  --threads LIST     thread counts, e.g. 1,2,4 (default: 1, 2, 4, ... up to
+                     the CPUs, then 2x the CPUs, oversubscribed); 1 is always
+                     run: it is the baseline
+  --variants LIST    seq, omp, fast (default: seq,omp)
+  --schedules LIST   static, dynamic, guided, auto, each optionally with a
+                     chunk: static,dynamic,64 means static and dynamic,64
+                     (default: static,dynamic)
+  --repeat N         timed runs per point; the median is used (default: 5)
+  --weak[=PARAM]     weak scaling: multiply kernel parameter PARAM by the
+                     thread count (default PARAM: primes jobs, lcg seeds,
+                     collatz to, sumsq to, checksum buffers); efficiency is
+                     then T(1)/T(p)
+  --bind B           close, spread, master, false (the binaries' --bind)
+  --places P         cores, threads, sockets (the binaries' --places)
+  --out DIR          where results.csv and the plots go (default: sweep-KERNEL)
+  -h, --help         show this help
+
+KERNEL_ARGS go to every run unchanged (e.g. -- --to 200000 --warmup 1).
+Example: $prog primes --schedules static,dynamic -- --to 100000
+EOF
+}
+
+die_usage() {
+	echo "sweep: $*" >&2
+	echo "Try '$prog --help'" >&2
+	exit 2
+}
+
+die() {
+	echo "sweep: $*" >&2
+	exit 1
+}
+
+# The value of "--flag V" or "--flag=V"; sets `val` and `shift_by`.
+take() {
+	local flag=$1
+	shift
+	if [[ $1 == *=* ]]; then
+		val=${1#*=}
+		shift_by=1
+	elif [ $# -ge 2 ]; then
+		val=$2
+		shift_by=2
+	else
+		die_usage "$flag: missing value"
+	fi
+}
+
+kernel=""
+threads_list=""
+variants="seq,omp"
+schedules="static,dynamic"
+repeat=5
+weak=0
+weak_param=""
+bind=""
+places=""
+out=""
+kargs=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--threads | --threads=*)
+		take --threads "$@"
+		threads_list=$val
+		shift "$shift_by"
+		;;
+	--variants | --variants=*)
+		take --variants "$@"
+		variants=$val
+		shift "$shift_by"
+		;;
+	--schedules | --schedules=*)
+		take --schedules "$@"
+		schedules=$val
+		shift "$shift_by"
+		;;
+	--repeat | --repeat=*)
+		take --repeat "$@"
+		repeat=$val
+		shift "$shift_by"
+		;;
+	--weak)
+		weak=1
+		shift
+		;;
+	--weak=*)
+		weak=1
+		weak_param=${1#*=}
+		[ -n "$weak_param" ] || die_usage "--weak=: empty parameter name; accepted: --weak or --weak=PARAM"
+		shift
+		;;
+	--bind | --bind=*)
+		take --bind "$@"
+		bind=$val
+		shift "$shift_by"
+		;;
+	--places | --places=*)
+		take --places "$@"
+		places=$val
+		shift "$shift_by"
+		;;
+	--out | --out=*)
+		take --out "$@"
+		out=$val
+		shift "$shift_by"
+		;;
+	--)
+		shift
+		kargs=("$@")
+		break
+		;;
+	-*)
+		die_usage "$1: unknown option (kernel options go after '--')"
+		;;
+	*)
+		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
+		kernel=$1
+		shift
+		;;
+	esac
+done
+
+# --- validation ---------------------------------------------------------
+
+available() {
+	local k list=""
+	for k in "$bindir"/*; do
+		[ -x "$k" ] && [ "$(basename "$k")" != demo ] && list+="${list:+, }$(basename "$k")"
+	done
+	echo "${list:-none built (run 'make')}"
+}
+
+[ -n "$kernel" ] || die_usage "missing KERNEL; accepted: $(available)"
+[[ $kernel =~ ^[a-z0-9_]+$ ]] && [ -x "$bindir/$kernel" ] ||
+	die_usage "$kernel: no such kernel binary in $bindir; accepted: $(available)"
+bin=$bindir/$kernel
+
+is_uint() { [[ $1 =~ ^[0-9]+$ ]] && [ "${#1}" -le 9 ]; }
+
+is_uint "$repeat" && [ "$repeat" -ge 1 ] && [ "$repeat" -le 100000 ] ||
+	die_usage "--repeat: '$repeat' is not a whole number from 1 to 100000"
+
+ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+if [ -z "$threads_list" ]; then
+	threads=()
+	for ((p = 1; p <= ncpu; p *= 2)); do threads+=("$p"); done
+	[ "${threads[-1]}" -eq "$ncpu" ] || threads+=("$ncpu")
+	threads+=($((2 * ncpu)))
+else
+	IFS=, read -r -a raw <<<"$threads_list"
+	[ "${#raw[@]}" -gt 0 ] || die_usage "--threads: empty list; accepted: thread counts from 1 to 65536, e.g. 1,2,4"
+	for t in "${raw[@]}"; do
+		is_uint "$t" && [ "$t" -ge 1 ] && [ "$t" -le 65536 ] ||
+			die_usage "--threads: '$t' is not a thread count; accepted: whole numbers from 1 to 65536, e.g. 1,2,4"
+	done
+	mapfile -t threads < <(printf '%d\n' 1 "${raw[@]}" | sort -n -u)
+fi
+
+IFS=, read -r -a vlist <<<"$variants"
+[ "${#vlist[@]}" -gt 0 ] || die_usage "--variants: empty list; accepted: seq, omp, fast"
+for v in "${vlist[@]}"; do
+	case $v in seq | omp | fast) ;; *) die_usage "--variants: '$v' is not a variant; accepted: seq, omp, fast" ;; esac
+done
+
+# "static,dynamic,64" is static and dynamic,64: a bare number is a chunk.
+slist=()
+IFS=, read -r -a raw <<<"$schedules"
+for s in "${raw[@]}"; do
+	if [[ $s =~ ^[0-9]+$ ]] && [ "${#slist[@]}" -gt 0 ] && [[ ${slist[-1]} != *,* ]]; then
+		[ "${#s}" -le 9 ] && [ "$s" -ge 1 ] ||
+			die_usage "--schedules: chunk '$s' is out of range; accepted: 1 to 999999999"
+		slist[-1]+=",$s"
+	elif [[ $s =~ ^(static|dynamic|guided|auto)$ ]]; then
+		slist+=("$s")
+	else
+		die_usage "--schedules: '$s' is not a schedule; accepted: static, dynamic, guided, auto, each optionally followed by ,CHUNK (e.g. static,dynamic,64)"
+	fi
+done
+[ "${#slist[@]}" -gt 0 ] || die_usage "--schedules: empty list; accepted: static, dynamic, guided, auto"
+
+case $bind in "" | close | spread | master | false) ;;
+*) die_usage "--bind: '$bind' is not a binding; accepted: close, spread, master, false" ;;
+esac
+case $places in "" | cores | threads | sockets) ;;
+*) die_usage "--places: '$places' is not a place list; accepted: cores, threads, sockets" ;;
+esac
+
+# The sweep owns the thread count, variant, schedule and output format.
+for a in "${kargs[@]}"; do
+	case $a in
+	-t* | --threads | --threads=* | --variant | --variant=* | --schedule | --schedule=* | \
+		--format | --format=* | -q | --quiet | -r* | --repeat | --repeat=* | --bind | --bind=* | \
+		--places | --places=*)
+		die_usage "$a after '--': the sweep sets it; use the sweep's own option before '--'"
+		;;
+	esac
+done
+
+if [ "$weak" -eq 1 ] && [ -z "$weak_param" ]; then
+	case $kernel in
+	primes) weak_param=jobs ;;
+	lcg) weak_param=seeds ;;
+	collatz | sumsq) weak_param=to ;;
+	checksum) weak_param=buffers ;;
+	*) die_usage "--weak: no default size parameter for $kernel; accepted: --weak=PARAM with one of its parameters" ;;
+	esac
+fi
+
+out=${out:-sweep-$kernel}
+mkdir -p "$out" || die "$out: cannot create the output directory"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-sweep.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# --- the runs -------------------------------------------------------------
+
+# Reads one run's CSV (header and one row) and prints "name<TAB>value" per
+# column, then "@params<TAB>names" (the columns between schedule and file:
+# the kernel's parameters). Quoted fields may hold commas and quotes.
+read_csv_awk='
+function csvsplit(line, out,    n, i, c, f, q) {
+	n = 0; f = ""; q = 0
+	for (i = 1; i <= length(line); i++) {
+		c = substr(line, i, 1)
+		if (q) {
+			if (c == "\"") {
+				if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0
+			} else f = f c
+		} else if (c == "\"") q = 1
+		else if (c == ",") { out[++n] = f; f = "" }
+		else f = f c
+	}
+	out[++n] = f
+	return n
+}
+{ sub(/\r$/, ""); lines[NR] = $0 }
+END {
+	if (NR != 2) { print "@error\texpected a CSV header and one row, got " NR " lines"; exit }
+	nh = csvsplit(lines[1], h); nr = csvsplit(lines[2], r)
+	if (nh != nr) { print "@error\theader has " nh " columns, row " nr; exit }
+	params = ""; inp = 0
+	for (i = 1; i <= nh; i++) {
+		print h[i] "\t" r[i]
+		if (h[i] == "file") inp = 0
+		if (inp) params = params (params == "" ? "" : " ") h[i]
+		if (h[i] == "schedule") inp = 1
+	}
+	print "@params\t" params
+}'
+
+declare -A rec
+# parse_run FILE: fills rec[] from a run's CSV output, or dies.
+parse_run() {
+	local k v
+	rec=()
+	while IFS=$'\t' read -r k v; do rec[$k]=$v; done < <(awk "$read_csv_awk" "$1")
+	[ -z "${rec[@error]:-}" ] || die "$bin: unreadable --format csv output: ${rec[@error]}"
+	for k in kernel variant threads schedule file verified repeats median_s min_s max_s rate rate_unit; do
+		[ -n "${rec[$k]+x}" ] || die "$bin: its CSV output has no '$k' column"
+	done
+}
+
+nseries=0
+series=()
+for v in "${vlist[@]}"; do
+	if [ "$v" = seq ]; then
+		series+=("seq none")
+	else
+		for s in "${slist[@]}"; do series+=("$v $s"); done
+	fi
+done
+total=$((${#series[@]} * ${#threads[@]}))
+progress=0
+[ -t 2 ] && progress=1
+
+raw=$tmp/raw.csv
+: >"$raw"
+weak_base=""
+i=0
+param_names=""
+# p outermost: every series sees the machine in the same state at each p.
+for p in "${threads[@]}"; do
+	for sv in "${series[@]}"; do
+		v=${sv%% *}
+		s=${sv#* }
+		i=$((i + 1))
+		# seq ignores the schedule, but OMP_SCHEDULE is still set explicitly.
+		env_sched=$s
+		[ "$s" = none ] && env_sched=${slist[0]}
+		args=(--variant "$v" --repeat "$repeat" --format csv)
+		[ -z "$bind" ] || args+=(--bind "$bind")
+		[ -z "$places" ] || args+=(--places "$places")
+		args+=("${kargs[@]}")
+		if [ "$weak" -eq 1 ] && [ "$p" -gt 1 ]; then
+			[ "${#weak_base}" -le 18 ] && [ "$weak_base" -le $((999999999999999999 / p)) ] ||
+				die "--weak: $weak_param = $weak_base x $p does not fit in 63 bits"
+			args+=("--$weak_param=$((weak_base * p))")
+		fi
+		label="$kernel $v $s threads=$p"
+		[ "$progress" -eq 0 ] || printf '[%d/%d] %s ...' "$i" "$total" "$label" >&2
+		rc=0
+		OMP_NUM_THREADS=$p OMP_SCHEDULE=$env_sched "$bin" "${args[@]}" >"$tmp/out" 2>"$tmp/err" || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			[ "$progress" -eq 0 ] || echo " failed" >&2
+			cat "$tmp/err" >&2
+			echo "sweep: run $i/$total ($label: OMP_NUM_THREADS=$p OMP_SCHEDULE=$env_sched $bin ${args[*]}) failed with exit $rc; sweep stopped" >&2
+			# The kernel's usage errors (exit 2) are the sweep's usage errors.
+			[ "$rc" -eq 2 ] && exit 2
+			exit 1
+		fi
+		parse_run "$tmp/out"
+		[ "$progress" -eq 0 ] || printf ' %s s\n' "${rec[median_s]}" >&2
+		if [ "$v" = omp ] && [ "${rec[threads]}" != "$p" ]; then
+			die "run $i/$total ($label): the runtime gave ${rec[threads]} threads for OMP_NUM_THREADS=$p (OMP_DYNAMIC or OMP_THREAD_LIMIT set?); sweep stopped"
+		fi
+		if [ -z "$param_names" ]; then
+			param_names=${rec[@params]}
+			if [ "$weak" -eq 1 ]; then
+				[[ " $param_names " == *" $weak_param "* ]] ||
+					die_usage "--weak=$weak_param: $kernel has no such parameter; accepted: ${param_names// /, }"
+				weak_base=${rec[$weak_param]}
+			fi
+		fi
+		row="${rec[kernel]},$v,\"$s\",$p,${rec[threads]},${bind:-default},${places:-default}"
+		for n in $param_names; do row+=",${rec[$n]}"; done
+		row+=",${rec[repeats]},${rec[median_s]},${rec[min_s]},${rec[max_s]},${rec[rate]},${rec[rate_unit]},${rec[verified]}"
+		echo "$row" >>"$raw"
+	done
+done
+
+# --- results.csv, the table, the plot data -------------------------------
+
+header="kernel,variant,schedule,threads,threads_used,bind,places"
+for n in $param_names; do header+=",$n"; done
+header+=",repeats,median_s,min_s,max_s,rate,rate_unit,speedup,efficiency,karp_flatt,verified"
+nparams=$(wc -w <<<"$param_names")
+mkdir -p "$out/plot"
+rm -f "$out"/plot/*.dat
+# Speedup S = T(1)/T(p) with the medians (weak scaling: S = p T(1)/T(p), so
+# efficiency S/p = T(1)/T(p)); Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), p > 1.
+# Rows come out grouped by series (variant and schedule), threads ascending.
+awk -v np="$nparams" -v weak="$weak" -v header="$header" -v plotdir="$out/plot" "
+$(sed -n '/^function csvsplit/,/^}$/p' <<<"$read_csv_awk")"'
+function q(s) { return s ~ /[",]/ ? "\"" s "\"" : s }
+{
+	n = csvsplit($0, f)
+	key = f[2] " " f[3]
+	if (!(key in seen)) { seen[key] = ++ns; sname[ns] = key }
+	p = f[4] + 0
+	if (!(p in pseen)) { pseen[p] = 1; plist[++npl] = p }
+	row[key, p] = $0
+	med[key, p] = f[9 + np]
+	mn[key, p] = f[10 + np]
+	mx[key, p] = f[11 + np]
+}
+END {
+	print header
+	for (s = 1; s <= ns; s++) {
+		key = sname[s]
+		t1 = med[key, 1]
+		dat = plotdir "/" s ".dat"
+		print "# " key > dat
+		for (j = 1; j <= npl; j++) {
+			p = plist[j]
+			if (!((key, p) in row)) continue
+			n = csvsplit(row[key, p], f)
+			scale = weak ? p : 1
+			S = scale * t1 / med[key, p]
+			E = S / p
+			kf = p > 1 ? sprintf("%.6f", (1 / S - 1 / p) / (1 - 1 / p)) : ""
+			line = ""
+			for (i = 1; i < n; i++) line = line (i > 1 ? "," : "") q(f[i])
+			printf "%s,%.6f,%.6f,%s,%s\n", line, S, E, kf, f[n]
+			slo = scale * t1 / mx[key, p]; shi = scale * t1 / mn[key, p]
+			printf "%d %.6f %.6f %.6f %.6f %.6f %.6f\n", p, S, slo, shi, E, slo / p, shi / p > dat
+		}
+		close(dat)
+	}
+}' "$raw" >"$out/results.csv"
+
+# The aligned table: numbers right-aligned, text left-aligned.
+awk "$(sed -n '/^function csvsplit/,/^}$/p' <<<"$read_csv_awk")"'
+{ n[NR] = csvsplit($0, f); for (i = 1; i <= n[NR]; i++) { c[NR, i] = f[i]; if (length(f[i]) > w[i]) w[i] = length(f[i]) } }
+END {
+	for (r = 1; r <= NR; r++) {
+		line = ""
+		for (i = 1; i <= n[r]; i++) {
+			num = r > 1 && c[r, i] ~ /^-?[0-9.][0-9.e+-]*$/
+			line = line (i > 1 ? "  " : "") sprintf(num ? "%" w[i] "s" : "%-" w[i] "s", c[r, i])
+		}
+		sub(/ +$/, "", line)
+		print line
+	}
+}' "$out/results.csv"
+
+# --- plots ------------------------------------------------------------------
+
+if ! command -v gnuplot >/dev/null 2>&1; then
+	echo "sweep: gnuplot not found: plots skipped (Debian: apt-get install gnuplot-nox); data in $out/results.csv" >&2
+	exit 0
+fi
+
+maxp=${threads[-1]}
+if [ "$weak" -eq 1 ]; then
+	mode="weak scaling ($weak_param x threads)"
+	sylabel="scaled speedup p T(1)/T(p)"
+	eylabel="efficiency T(1)/T(p)"
+else
+	mode="strong scaling"
+	sylabel="speedup T(1)/T(p)"
+	eylabel="efficiency T(1)/(p T(p))"
+fi
+{
+	cat <<EOF
+# Written by scripts/sweep.sh; run 'gnuplot plot.gp' in this directory to redraw.
+set terminal pngcairo size 900,600 noenhanced font ',11'
+set datafile commentschars '#'
+set logscale x 2
+set xrange [0.8:$maxp * 1.25]
+set xtics ($(IFS=,; echo "${threads[*]}"))
+set xlabel 'threads (OMP_NUM_THREADS); dotted line: $ncpu CPUs'
+set grid
+set key top left box opaque
+set arrow 1 from $ncpu, graph 0 to $ncpu, graph 1 nohead dt 3 lc 'gray40'
+EOF
+	plot_cmd() { # plot_cmd COLUMNS IDEAL
+		local cmd="plot $2 with lines dt 2 lc 'black' title 'ideal'" s
+		for ((s = 1; s <= ${#series[@]}; s++)); do
+			cmd+=", 'plot/$s.dat' using 1:$1 with yerrorlines lw 2 pt 7 title '${series[s - 1]% none}'"
+		done
+		echo "$cmd"
+	}
+	cat <<EOF
+set output 'speedup.png'
+set title '$kernel: speedup, $mode; median of $repeat runs, bars min..max'
+set ylabel '$sylabel'
+set yrange [0:*]
+$(plot_cmd 2:3:4 x)
+set output 'efficiency.png'
+set title '$kernel: parallel efficiency, $mode; median of $repeat runs, bars min..max'
+set ylabel '$eylabel'
+set yrange [0:1.3]
+set key top right
+$(plot_cmd 5:6:7 1)
+EOF
+} >"$out/plot.gp"
+if ! (cd "$out" && gnuplot plot.gp) 2>"$tmp/gp"; then
+	cat "$tmp/gp" >&2
+	die "gnuplot failed on $out/plot.gp"
+fi
+echo "sweep: wrote $out/results.csv, $out/speedup.png, $out/efficiency.png" >&2
