@@ -6,6 +6,8 @@
 #   make test                 build and run every cmocka suite
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
 #   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
+#   make check-san            the whole suite under ASan + UBSan
+#   make check-valgrind       the I/O-facing suites under valgrind
 #   make SAN=address,undefined ...   the same with sanitizers (own build dir)
 #   make V=1 ...              show the commands
 #   make clean
@@ -53,7 +55,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 
-.PHONY: all bin deps demo test bench fuzz clean
+.PHONY: all bin deps demo test check-san check-valgrind bench fuzz clean
 all: $(BINS) bin
 
 bin: $(BINS)
@@ -67,6 +69,19 @@ demo: all
 
 test: all $(TESTS)
 	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
+
+# The whole suite under AddressSanitizer and UBSan (own build directory).
+check-san:
+	$(Q)$(MAKE) --no-print-directory SAN=address,undefined test
+	$(Q)ln -sfn $(BINDIR) bin
+
+# The I/O-facing suites under valgrind (small sizes); libgomp's known
+# thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
+VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
+	--suppressions=tests/valgrind.supp
+check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
+	$(Q)TEST_WRAPPER="$(VALGRIND)" scripts/run-tests.sh $^
 
 BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold
 

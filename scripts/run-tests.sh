@@ -3,7 +3,10 @@
 # scripts), adds up the checks they report, and ends with one line
 # "tests: N passed, M failed". Exits non-zero when any program failed or
 # could not run (a crash counts as a failure even if it reported none).
+# TEST_WRAPPER, when set, is put before each program (e.g. valgrind and
+# its options).
 set -u
+read -r -a wrapper <<<"${TEST_WRAPPER:-}"
 passed=0
 failed=0
 bad_programs=()
@@ -11,7 +14,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 for t in "$@"; do
 	echo "== $(basename "$t")"
-	"$t" 2>&1 | tee "$log"
+	"${wrapper[@]}" "$t" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	# cmocka: "[  PASSED  ] 5 test(s)." / "[  FAILED  ] 1 test(s), listed below:"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
