@@ -84,7 +84,7 @@ static uint64_t isqrt(uint64_t n)
 int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count)
 {
 	uint64_t total = 0, limit;
-	uint8_t *base = NULL, *seg = NULL;
+	uint8_t *base = NULL;
 	int err = 0;
 
 	if (to <= from) {
@@ -100,8 +100,7 @@ int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count)
 	/* Base primes: every p <= sqrt(to - 1). */
 	limit = isqrt(to - 1);
 	base = calloc(limit + 1, 1); /* base[i] != 0: i is composite */
-	seg = malloc(SEGMENT);
-	if (!base || !seg) {
+	if (!base) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -109,27 +108,44 @@ int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count)
 		if (!base[i])
 			for (uint64_t j = i * i; j <= limit; j += i)
 				base[j] = 1;
-	for (uint64_t lo = from; lo < to; lo += SEGMENT) {
-		uint64_t hi = to - lo < SEGMENT ? to : lo + SEGMENT;
+	const uint64_t nseg = (to - from) / SEGMENT + ((to - from) % SEGMENT != 0);
 
-		memset(seg, 0, (size_t)(hi - lo));
-		for (uint64_t p = 2; p <= limit && p * p < hi; p++) {
-			if (base[p])
-				continue;
-			/* First multiple of p in [lo, hi) that is not p itself. */
-			uint64_t m = lo % p ? lo + (p - lo % p) : lo;
+	/* Segments are independent: each thread sieves its own with its own buffer. */
+#pragma omp parallel default(none) shared(from, to, nseg, limit, base, err) reduction(+ : total)
+	{
+		uint8_t *seg = malloc(SEGMENT);
 
-			if (m < p * p)
-				m = p * p;
-			for (; m < hi; m += p)
-				seg[m - lo] = 1;
+		if (!seg) {
+#pragma omp atomic write
+			err = -ENOMEM;
 		}
-		for (uint64_t x = lo; x < hi; x++)
-			total += x >= 2 && !seg[x - lo];
+#pragma omp for schedule(dynamic, 4)
+		for (uint64_t k = 0; k < nseg; k++) {
+			uint64_t lo = from + k * SEGMENT, hi = to - lo < SEGMENT ? to : lo + SEGMENT;
+
+			if (!seg)
+				continue;
+			memset(seg, 0, (size_t)(hi - lo));
+			for (uint64_t p = 2; p <= limit && p * p < hi; p++) {
+				if (base[p])
+					continue;
+				/* First multiple of p in [lo, hi) that is not p itself. */
+				uint64_t m = lo % p ? lo + (p - lo % p) : lo;
+
+				if (m < p * p)
+					m = p * p;
+				for (; m < hi; m += p)
+					seg[m - lo] = 1;
+			}
+			for (uint64_t x = lo; x < hi; x++)
+				total += x >= 2 && !seg[x - lo];
+		}
+		free(seg);
 	}
+	if (err)
+		goto out;
 	*count = total;
 out:
 	free(base);
-	free(seg);
 	return err;
 }

@@ -14,9 +14,9 @@
  * Work per segment (SEG bytes, a few L1 blocks of BLOCK bytes):
  *  - pre-sieve: the multiples of 7..53 repeat with period 30*M for M the
  *    product of a group of primes, so each block starts as the AND of four
- *    periodic byte patterns read at offset b mod M (no crossing-off at all
- *    for the primes that hit most often);
- *  - small base primes (p < SMALL) cross off block by block while the
+ *    periodic byte patterns read at offset (b - base) mod M (no crossing-off
+ *    at all for the primes that hit most often);
+ *  - small base primes (p < BLOCK/4) cross off block by block while the
  *    block is in L1; larger base primes cross off once per segment so each
  *    visit hits several times;
  *  - popcount.
@@ -34,8 +34,8 @@
  * chunk is made long enough (256 bytes per base prime) to amortize that.
  * Each thread owns its segment buffer and states; counts are a reduction.
  *
- * Base primes up to min(sqrt(to-1), 2^24) are stored (4 + 12 bytes each
- * per thread). Above 2^48 the rest, up to sqrt(to-1) < 2^32, are streamed:
+ * Base primes up to min(sqrt(to-1), 2^24) are stored (4 bytes each, plus a
+ * 12-byte state per thread). Above 2^48 the rest, up to sqrt(to-1) < 2^32, are streamed:
  * the range is cut into windows; each window is first sieved as above,
  * then the threads split the base-prime interval (2^24, sqrt] into pieces,
  * sieve each piece to enumerate its primes, cross those off in a private
@@ -404,7 +404,8 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	if (!done)
 		return -ENOMEM;
 
-#pragma omp parallel num_threads(threads) default(none) shared(cx, prog, done, nomem, nchunks, chunk, total_segs, seg, total) reduction(+ : cnt)
+	/* One chunk is one thread's work: skip the team start (and its idle spinning) then. */
+#pragma omp parallel if (nchunks > 1) num_threads(threads) default(none) shared(cx, prog, done, nomem, nchunks, chunk, total_segs, seg, total) reduction(+ : cnt)
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;

@@ -67,6 +67,7 @@ struct ompk_job {
 	int threads;		     /* requested OpenMP team size, >= 1 */
 	int threads_used;	     /* team size seen inside the parallel region */
 	const struct ompk_progress *progress; /* may be NULL */
+	const struct ompk_result *measured; /* for expect: what run returned */
 	void *data;		     /* input prepared by the kernel, untimed */
 	size_t data_len;	     /* its length in bytes */
 };
