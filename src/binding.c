@@ -11,9 +11,9 @@
 
 #include "ompkit/driver.h"
 
-static const char *proc_bind_name(omp_proc_bind_t b)
+const char *ompk_proc_bind_name(void)
 {
-	switch (b) {
+	switch (omp_get_proc_bind()) {
 	case omp_proc_bind_false:
 		return "false";
 	case omp_proc_bind_true:
@@ -32,7 +32,7 @@ int ompk_binding_query(int threads, struct ompk_binding *b)
 {
 	int n = threads > 0 ? threads : 1;
 
-	b->proc_bind = proc_bind_name(omp_get_proc_bind());
+	b->proc_bind = ompk_proc_bind_name();
 	b->num_places = omp_get_num_places();
 	b->nthreads = 0;
 	b->place = malloc((size_t)n * sizeof(*b->place));

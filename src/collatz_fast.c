@@ -24,10 +24,16 @@
  *     bits continue in 128 bits; past 2^112 single checked steps are used,
  *     and a value that would leave 128 bits is -EOVERFLOW.
  *
+ *     The walks of up to 256 candidates advance 8 at a time with masks
+ *     instead of branches (whether a walk ends is a coin toss); a finished
+ *     lane takes the next candidate.
+ *
  * Table sizes follow the range length so that small ranges stay cheap; the
- * step table is built in parallel, one binary octave after the other.
- * Blocks of 2^K starts are shared with schedule(dynamic) and the best
- * (steps, n) pair is combined with a user-defined OpenMP reduction.
+ * step table is built in parallel, one binary octave after the other. The
+ * sieve survivors are also kept in 9 lists, one per a mod 9 (which fixes
+ * n mod 18), with the mod-18 classes already removed. Blocks of 2^K starts
+ * are shared with schedule(dynamic) and the best (steps, n) pair is
+ * combined with a user-defined OpenMP reduction.
  */
 #include "ompkit/collatz_fast.h"
 
@@ -63,6 +69,12 @@ typedef unsigned __int128 u128;
  */
 #define SLOW_BITS 112
 
+/*
+ * Loops of fewer than 2^PAR_BITS iterations run on the calling thread
+ * alone (OpenMP if clause): waking a team costs more than they do.
+ */
+#define PAR_BITS 16
+
 /* Residues mod 18 with a smaller ancestor (rules R1, R2, R3 below). */
 #define SKIP18                                                              \
 	((1u << 2) | (1u << 5) | (1u << 8) | (1u << 11) | (1u << 14) |      \
@@ -82,7 +94,7 @@ struct tabs {
 	uint64_t from, lo, hi; /* candidates are [lo, hi) */
 	uint64_t p3[(KMAX > JBITS ? KMAX : JBITS) + 1];
 	uint32_t *jt;  /* 2^JBITS entries: d | c << DBITS */
-	uint16_t *st;  /* steps(n) for n < 2^l (st[0] unused) */
+	uint16_t *st;  /* steps(n) for n < 2^l (st[0] unused); all < 2^16 for l <= 24 */
 	uint32_t *wit; /* per residue: 0 for survivors, else b - witness b' */
 	/* survivors: all, then for each a mod 9 those the mod-18 rules keep */
 	struct sieve_ent *surv, *cls[9];
@@ -212,13 +224,29 @@ static uint64_t shortcut_jt(const struct tabs *t, uint64_t b, unsigned j,
 	return x;
 }
 
+/*
+ * jt from a table of 8 steps used twice: T^16 = T^8 o T^8, each T^8 by the
+ * affine form of walk() with J = 8 (valid for any argument, as a formal
+ * identity). Sixteen single steps per entry would cost ten times more,
+ * and small ranges pay for this table on every call.
+ */
 static void build_jt(struct tabs *t)
 {
-	for (uint64_t b = 0; b <= JMASK; b++) {
-		unsigned c;
-		uint64_t d = shortcut(b, JBITS, &c);
+	uint32_t h[256];
 
-		t->jt[b] = (uint32_t)d | (uint32_t)c << DBITS;
+	for (uint64_t b = 0; b < 256; b++) {
+		unsigned c;
+		uint64_t d = shortcut(b, 8, &c);
+
+		h[b] = (uint32_t)d | (uint32_t)c << DBITS;
+	}
+	for (uint64_t b = 0; b <= JMASK; b++) {
+		uint32_t e1 = h[b & 255];
+		uint64_t y = t->p3[e1 >> DBITS] * (b >> 8) + (e1 & DMASK);
+		uint32_t e2 = h[y & 255];
+		uint64_t z = t->p3[e2 >> DBITS] * (y >> 8) + (e2 & DMASK);
+
+		t->jt[b] = (uint32_t)z | ((e1 >> DBITS) + (e2 >> DBITS)) << DBITS;
 	}
 }
 
@@ -250,8 +278,8 @@ static int build_st(struct tabs *t, int threads)
 		}
 		st[n] = (uint16_t)(s + st[x]);
 	}
-#pragma omp parallel num_threads(threads) default(none) shared(t, st, l) \
-	reduction(min : err)
+#pragma omp parallel num_threads(threads) if (l > PAR_BITS) default(none) \
+	shared(t, st, l) reduction(min : err)
 	for (unsigned i = JBITS; i < l; i++) {
 		uint64_t lim = UINT64_C(1) << i;
 
@@ -273,11 +301,15 @@ static int build_st(struct tabs *t, int threads)
 	return err;
 }
 
-/* LSD radix sort of n 64-bit keys of `bits` bits; tmp holds n keys. */
-static int radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned bits)
+/*
+ * LSD radix sort of the n keys in a, of `bits` bits each, into out (n keys
+ * of room); a is scratch afterwards. Returns 0 or -ENOMEM.
+ */
+static int radix_sort(uint64_t *a, uint64_t *out, size_t n, unsigned bits)
 {
 	enum { RB = 11, RN = 1 << RB };
 	size_t *cnt = malloc(RN * sizeof(*cnt));
+	uint64_t *tmp = out;
 
 	if (!cnt)
 		return -ENOMEM;
@@ -301,10 +333,10 @@ static int radix_sort(uint64_t *a, uint64_t *tmp, size_t n, unsigned bits)
 		a = tmp;
 		tmp = sw;
 	}
-	/* an odd number of passes leaves the result in the caller's tmp */
-	if (((bits + RB - 1) / RB) & 1)
+	/* each pass swaps the roles: the last one may have written to a */
+	if (a != out)
 		for (size_t i = 0; i < n; i++)
-			tmp[i] = a[i];
+			out[i] = a[i];
 	free(cnt);
 	return 0;
 }
@@ -358,8 +390,8 @@ static int build_sieve(struct tabs *t, int threads)
 	if (!key || !tmp)
 		goto out;
 	/* d < 3^k and c <= k < 2^5: (d, c, b) fits bitlen(3^k) + 5 + k <= 62 bits */
-#pragma omp parallel for num_threads(threads) default(none) \
-	shared(t, key, nb, k) schedule(static)
+#pragma omp parallel for num_threads(threads) if (k > PAR_BITS) \
+	default(none) shared(t, key, nb, k) schedule(static)
 	for (size_t b = 0; b < nb; b++) {
 		unsigned c;
 		uint64_t d = k >= JBITS ? shortcut_jt(t, b, k, &c)
@@ -703,8 +735,8 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
 	/* about 2^20 starts per scheduling unit: cheap to hand out, fine to balance */
 	chunk = t.k >= 20 ? 1 : UINT64_C(1) << (20 - t.k);
 	err = 0;
-#pragma omp parallel num_threads(threads) default(none) \
-	shared(tp, prog, a0, nblocks, chunk, done, total) \
+#pragma omp parallel num_threads(threads) if (total >> PAR_BITS) \
+	default(none) shared(tp, prog, a0, nblocks, chunk, done, total) \
 	reduction(best : bst) reduction(min : err)
 	{
 		bool rep = prog && omp_get_thread_num() == 0;

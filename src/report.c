@@ -35,23 +35,6 @@ const char *ompk_build_flags(void)
 	return OMPK_CFLAGS;
 }
 
-static const char *proc_bind_name(void)
-{
-	switch (omp_get_proc_bind()) {
-	case omp_proc_bind_false:
-		return "false";
-	case omp_proc_bind_true:
-		return "true";
-	case omp_proc_bind_master:
-		return "master";
-	case omp_proc_bind_close:
-		return "close";
-	case omp_proc_bind_spread:
-		return "spread";
-	}
-	return "unknown";
-}
-
 static void json_string(FILE *f, const char *s)
 {
 	if (!s) {
@@ -173,7 +156,7 @@ static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_op
 	fprintf(f, "%-10s = %s\n", "variant", ompk_variant_name(rep->variant));
 	fprintf(f, "%-10s = %d\n", "threads", rep->threads_used);
 	fprintf(f, "%-10s = %s\n", "schedule", rep->schedule);
-	fprintf(f, "%-10s = %s (OMP_PROC_BIND %s, OMP_PLACES %s)\n", "proc_bind", proc_bind_name(),
+	fprintf(f, "%-10s = %s (OMP_PROC_BIND %s, OMP_PLACES %s)\n", "proc_bind", ompk_proc_bind_name(),
 		env_or("OMP_PROC_BIND", "unset"), env_or("OMP_PLACES", "unset"));
 	text_binding(f, &rep->binding);
 	if (job->file)
@@ -209,7 +192,7 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 	fprintf(f, "{\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%d,\"threads_requested\":%d,", k->name,
 		ompk_variant_name(rep->variant), rep->threads_used, job->threads);
 	fprintf(f, "\"schedule\":\"%s\",\"proc_bind\":\"%s\",\"env\":{\"OMP_NUM_THREADS\":", rep->schedule,
-		proc_bind_name());
+		ompk_proc_bind_name());
 	json_string(f, getenv("OMP_NUM_THREADS"));
 	fputs(",\"OMP_SCHEDULE\":", f);
 	json_string(f, getenv("OMP_SCHEDULE"));

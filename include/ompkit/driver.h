@@ -134,6 +134,9 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, co
 /* The whole command line tool for kernel k. Returns the exit code. */
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv);
 
+/* The runtime's binding policy now: "false", "true", "master", "close" or "spread". */
+const char *ompk_proc_bind_name(void);
+
 /* "gcc 12.2.0" and the flags the build used. */
 const char *ompk_build_compiler(void);
 const char *ompk_build_flags(void);
