@@ -48,7 +48,7 @@ static int steps_of(uint64_t n, const uint16_t *table, uint64_t *out)
 		if (n & 1) {
 			/* (3n+1)/2 = n + (n+1)/2 fits in 64 bits while n < 2^64 * 2/3. */
 			if (n > (UINT64_MAX / 3) * 2 - 1) {
-				uint64_t rest;
+				uint64_t rest = 0;
 				int err = steps_wide(((unsigned __int128)3 * n + 1) >> 1, table, &rest);
 
 				*out = s + 2 + rest;
@@ -139,4 +139,17 @@ int ompk_oracle_collatz(uint64_t from, uint64_t to, uint64_t *best_n, uint64_t *
 	*best_n = bn;
 	*best_steps = bs;
 	return 0;
+}
+
+int ompk_oracle_collatz_points(const uint64_t *ns, size_t count, uint64_t *steps)
+{
+	uint16_t *table = build_table();
+	int err = 0;
+
+	if (!table)
+		return -ENOMEM;
+	for (size_t i = 0; i < count && !err; i++)
+		err = ns[i] == 0 ? -EINVAL : steps_of(ns[i], table, &steps[i]);
+	free(table);
+	return err;
 }

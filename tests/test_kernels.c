@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <omp.h>
 
+#include "ompkit/driver.h"
 #include "ompkit/kernel.h"
 #include "ompkit/lcg.h"
 #include "ompkit/registry.h"
@@ -522,6 +523,43 @@ static void test_lcg_fast_near_2_64(void **state)
 	}
 }
 
+/* Measured through the driver: verified, and by which method. */
+static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_variant v, const char *method)
+{
+	const struct ompk_kernel *k = ompk_kernel_find(kernel);
+	struct ompk_options o;
+	struct ompk_job job;
+	struct ompk_report rep;
+	char msg[256];
+
+	ompk_options_default(&o);
+	o.variant = v;
+	o.threads = 2;
+	ompk_job_init(&job, k);
+	for (size_t i = 0; i < k->nparams; i++)
+		job.p[i] = p[i];
+	assert_int_equal(ompk_measure(&job, &o, &rep, msg, sizeof(msg)), 0);
+	if (rep.verified != 1 || !strstr(rep.method, method))
+		fail_msg("%s: verified %d by '%s', wanted '%s'", kernel, rep.verified, rep.method, method);
+	ompk_report_free(&rep);
+}
+
+/* fast runs too wide to redo plainly are checked by tables or spot checks. */
+static void test_fast_verification_methods(void **state)
+{
+	const uint64_t pi32[] = { 0, UINT64_C(4294967296), 1 }, pwide[] = { UINT64_C(1000000000000), UINT64_C(1002100000000), 3 },
+		       psmall[] = { 1000, 2000000, 2 }, c8[] = { 1, 100000000 }, cwide[] = { 1000000000, 1060000000 },
+		       csmall[] = { 3, 1000000 };
+
+	(void)state;
+	assert_verified_by("primes", pi32, OMPK_FAST, "published pi(x)");
+	assert_verified_by("primes", pwide, OMPK_FAST, "spot check");
+	assert_verified_by("primes", psmall, OMPK_FAST, "plain segmented sieve");
+	assert_verified_by("collatz", c8, OMPK_FAST, "published records");
+	assert_verified_by("collatz", cwide, OMPK_FAST, "spot check");
+	assert_verified_by("collatz", csmall, OMPK_FAST, "odd-step shortcut");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +575,7 @@ int main(void)
 		cmocka_unit_test(test_file_inputs),
 		cmocka_unit_test(test_lcg_jump),
 		cmocka_unit_test(test_lcg_fast_near_2_64),
+		cmocka_unit_test(test_fast_verification_methods),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #define OMPKIT_ORACLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Deterministic Miller-Rabin for all 64-bit n (bases 2..37). */
@@ -31,5 +32,8 @@ uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n);
  * -ENOMEM, or -EOVERFLOW when a value outgrows 128 bits.
  */
 int ompk_oracle_collatz(uint64_t from, uint64_t to, uint64_t *n, uint64_t *steps);
+
+/* steps(ns[i]) for each i, by the same route. 0, -EINVAL (a 0), -ENOMEM, -EOVERFLOW. */
+int ompk_oracle_collatz_points(const uint64_t *ns, size_t count, uint64_t *steps);
 
 #endif
