@@ -6,6 +6,9 @@
 #   make test                 build and run every cmocka suite
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
 #   make SAN=address,undefined ...   the same with sanitizers (own build dir)
+#   make MPI=1                also bin/<kernel>-mpi, with mpicc (own build dir)
+#   make test-mpi             every kernel under mpirun -np 2 and 3 vs one process
+#   make bench-mpi            -np 2 x 1 thread vs one process x 2 threads
 #   make V=1 ...              show the commands
 #   make clean
 #
@@ -26,6 +29,13 @@ override CFLAGS += -fsanitize=$(SAN) -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=$(SAN)
 endif
 
+# MPI=1: the same objects plus bin/<kernel>-mpi, linked by mpicc. Only
+# src/mpi_driver.c and the -mpi entry points see mpi.h; nothing else does.
+MPICC ?= mpicc
+ifeq ($(MPI),1)
+CONFIG := $(CONFIG)-mpi
+endif
+
 BUILD := build/$(CONFIG)
 BINDIR := $(BUILD)/bin
 
@@ -43,15 +53,18 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/demo.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libompkit.a
 
 BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
+ifeq ($(MPI),1)
+BINS += $(KERNELS:%=$(BINDIR)/%-mpi)
+endif
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all bin deps demo test bench clean
+.PHONY: all bin deps demo test bench clean test-mpi bench-mpi
 all: $(BINS) bin
 
 bin: $(BINS)
@@ -69,6 +82,17 @@ test: all $(TESTS)
 bench: all
 	$(Q)scripts/bench-kernels.sh
 
+ifeq ($(MPI),1)
+test-mpi: all
+	$(Q)scripts/test-mpi.sh $(BINDIR)
+
+bench-mpi: all
+	$(Q)bench/mpi.sh $(BINDIR)
+else
+test-mpi bench-mpi:
+	$(Q)$(MAKE) --no-print-directory MPI=1 $@
+endif
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
@@ -85,6 +109,21 @@ $(BUILD)/main-%.o: src/main.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< ($*)")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
+
+$(BUILD)/src/mpi_driver.o: src/mpi_driver.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MPICC   $<")
+	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(BUILD)/main-mpi-%.o: src/main.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MPICC   $< ($*)")
+	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -DOMPK_MPI -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
+
+$(BINDIR)/%-mpi: $(BUILD)/main-mpi-%.o $(BUILD)/src/mpi_driver.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  MPILD   $@")
+	$(Q)$(MPICC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -109,4 +148,6 @@ clean:
 	rm -rf build bin
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+# Dependency files are only read, never made (no built-in rule may try).
+%.d: ;
 .SECONDARY:

@@ -78,6 +78,40 @@ static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i,
 	return 0;
 }
 
+int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
+		      struct ompk_job *job, bool speak)
+{
+	char msg[512] = "";
+
+	ompk_options_default(o);
+	ompk_job_init(job, k);
+	for (int i = 1; i < argc; i++) {
+		int r = ompk_options_parse_one(o, argc, argv, &i, msg, sizeof(msg));
+
+		if (r == 0)
+			r = parse_kernel_arg(job, argc, argv, &i, msg, sizeof(msg));
+		if (r == 0)
+			snprintf(msg, sizeof(msg), "%s: %s", argv[i],
+				 argv[i][0] == '-' ? "unknown option" : "unexpected argument");
+		if (r <= 0)
+			return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+	}
+	if (o->help || o->version) {
+		if (speak && o->help)
+			help(k);
+		else if (speak)
+			version();
+		return OMPK_EXIT_OK;
+	}
+	if (k->validate && k->validate(job, msg, sizeof(msg)) < 0)
+		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+	if (!(k->variants & OMPK_VARIANT_BIT(o->variant))) {
+		ompk_variant_unavailable(k, o->variant, msg, sizeof(msg));
+		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 {
 	struct ompk_options o;
@@ -85,64 +119,44 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	struct ompk_report rep;
 	struct ompk_progress_tty tty;
 	char msg[512] = "";
-	int err, code = OMPK_EXIT_OK;
+	int err, code = ompk_driver_setup(k, argc, argv, &o, &job, true);
 
-	ompk_options_default(&o);
-	ompk_job_init(&job, k);
-	for (int i = 1; i < argc; i++) {
-		int r = ompk_options_parse_one(&o, argc, argv, &i, msg, sizeof(msg));
-
-		if (r == 0)
-			r = parse_kernel_arg(&job, argc, argv, &i, msg, sizeof(msg));
-		if (r < 0)
-			return usage_error(k, msg);
-		if (r == 0) {
-			snprintf(msg, sizeof(msg), "%s: %s", argv[i],
-				 argv[i][0] == '-' ? "unknown option" : "unexpected argument");
-			return usage_error(k, msg);
-		}
-	}
-	if (o.help) {
-		help(k);
-		return OMPK_EXIT_OK;
-	}
-	if (o.version) {
-		version();
-		return OMPK_EXIT_OK;
-	}
-	if (k->validate && k->validate(&job, msg, sizeof(msg)) < 0)
-		return usage_error(k, msg);
-	if (!(k->variants & OMPK_VARIANT_BIT(o.variant))) {
-		ompk_variant_unavailable(k, o.variant, msg, sizeof(msg));
-		return usage_error(k, msg);
-	}
-
+	if (code >= 0)
+		return code;
 	ompk_progress_tty_init(&tty, k->name, !o.quiet && isatty(STDERR_FILENO));
 	job.progress = &tty.progress;
 	err = ompk_measure(&job, &o, &rep, msg, sizeof(msg));
 	ompk_progress_tty_done(&tty);
+	code = ompk_driver_finish(&job, &o, &rep, err, msg);
+	ompk_report_free(&rep);
+	return code;
+}
+
+int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
+		       int err, const char *msg)
+{
+	const struct ompk_kernel *k = job->kernel;
+	int code = OMPK_EXIT_OK;
+
 	if (err) {
 		fprintf(stderr, "ompk: %s\n", msg);
-		code = OMPK_EXIT_FAIL;
-		goto out;
+		return OMPK_EXIT_FAIL;
 	}
-	if (rep.verified == 0) {
+	if (rep->verified == 0) {
 		/* A wrong number is never printed bare: -q output stays empty. */
-		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name, rep.method);
-		ompk_result_print_bare(stderr, &rep.result);
+		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name, rep->method);
+		ompk_result_print_bare(stderr, &rep->result);
 		fprintf(stderr, "ompk: %s: expected ", k->name);
-		ompk_result_print_bare(stderr, &rep.expected);
-		if (!o.quiet)
-			ompk_report_print(stdout, &job, &o, &rep);
+		ompk_result_print_bare(stderr, &rep->expected);
+		if (!o->quiet)
+			ompk_report_print(stdout, job, o, rep);
 		code = OMPK_EXIT_FAIL;
 	} else {
-		ompk_report_print(stdout, &job, &o, &rep);
+		ompk_report_print(stdout, job, o, rep);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "ompk: standard output: %s\n", strerror(errno));
 		code = OMPK_EXIT_FAIL;
 	}
-out:
-	ompk_report_free(&rep);
 	return code;
 }

@@ -183,4 +183,6 @@ void ompk_report_free(struct ompk_report *rep)
 	ompk_result_free(&rep->expected);
 	free(rep->times);
 	rep->times = NULL;
+	free(rep->rank_times);
+	rep->rank_times = NULL;
 }
