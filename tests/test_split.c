@@ -226,6 +226,7 @@ static void test_result_pack_roundtrip(void **state)
 	assert_int_equal(ompk_result_unpack(buf, words, &back, names), 0);
 	assert_true(ompk_result_equal(&r, &back));
 	assert_true(back.f[1].array && !back.f[0].array);
+	ompk_result_free(&back);
 	/* Truncated or padded buffers are refused, not half read. */
 	assert_int_equal(ompk_result_unpack(buf, words - 1, &back, names), -EINVAL);
 	assert_int_equal(ompk_result_unpack(buf, 0, &back, names), -EINVAL);
