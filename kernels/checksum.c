@@ -180,6 +180,41 @@ static void release(struct ompk_job *job)
 	job->data = NULL;
 }
 
+/*
+ * Units: the bytes of a single buffer (a file, or --buffers 1), so one
+ * large input is split by byte ranges; otherwise whole buffers.
+ */
+static uint64_t units(const struct ompk_job *job)
+{
+	return nbuffers(job) == 1 ? buffer_len(job) : nbuffers(job);
+}
+
+static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
+{
+	if (nbuffers(job) == 1) {
+		sub->data = (uint8_t *)job->data + lo;
+		sub->data_len = (size_t)(hi - lo);
+		sub->p[P_SIZE] = hi - lo;
+	} else {
+		sub->data = (uint8_t *)job->data + lo * buffer_len(job);
+		sub->p[P_BUFFERS] = hi - lo;
+	}
+}
+
+/*
+ * Bytes: the fold of A||B is H(A)*P^|B| + H(B) mod 2^64 (|B| = hi - lo
+ * bytes), since folding B starts from H(A) and each of its |B| steps
+ * multiplies what came before by P. Buffers: their checksums in order.
+ */
+static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		   uint64_t lo, uint64_t hi)
+{
+	if (nbuffers(job) != 1)
+		return ompk_result_concat(acc, part);
+	acc->f[0].v[0] = acc->f[0].v[0] * ompk_pow_u64(P, hi - lo) + part->f[0].v[0];
+	return 0;
+}
+
 const struct ompk_kernel ompk_kernel_checksum = {
 	.name = "checksum",
 	.summary = "byte-fold checksum acc = acc*1099511628211 + byte of each buffer, mod 2^64",
@@ -196,4 +231,7 @@ const struct ompk_kernel ompk_kernel_checksum = {
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
 	.release = release,
+	.units = units,
+	.subjob = subjob,
+	.combine = combine,
 };

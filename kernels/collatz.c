@@ -18,6 +18,7 @@
  * Rate: starting values per second.
  */
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -247,6 +248,45 @@ static double work(const struct ompk_job *job)
 	return (double)(job->p[P_TO] - job->p[P_FROM]);
 }
 
+static uint64_t units(const struct ompk_job *job)
+{
+	return job->p[P_TO] - job->p[P_FROM];
+}
+
+static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
+{
+	sub->p[P_FROM] = job->p[P_FROM] + lo;
+	sub->p[P_TO] = job->p[P_FROM] + hi;
+}
+
+/* The max-location of the union: more steps wins, equal steps go to the smaller n. */
+static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		   uint64_t lo, uint64_t hi)
+{
+	struct best a = { acc->f[0].v[0], acc->f[1].v[0] }, p = { part->f[0].v[0], part->f[1].v[0] };
+
+	(void)job, (void)lo, (void)hi;
+	if (better(p, a)) {
+		acc->f[0].v[0] = p.n;
+		acc->f[1].v[0] = p.steps;
+	}
+	return 0;
+}
+
+/* The mean stopping time of n grows like ln n, so the work below x is ~ x ln x. */
+static double cumulative(double x)
+{
+	return x * log(x + 2);
+}
+
+static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
+{
+	double from = (double)job->p[P_FROM];
+
+	(void)v;
+	return cumulative(from + (double)m) - cumulative(from);
+}
+
 const struct ompk_kernel ompk_kernel_collatz = {
 	.name = "collatz",
 	.summary = "the n in [--from, --to) with the longest Collatz chain (ties: smallest n)",
@@ -260,4 +300,8 @@ const struct ompk_kernel ompk_kernel_collatz = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
+	.units = units,
+	.subjob = subjob,
+	.combine = combine,
+	.cost = cost,
 };

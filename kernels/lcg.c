@@ -42,7 +42,7 @@ static uint64_t chain(uint64_t x, uint64_t iters)
 
 static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out)
 {
-	const uint64_t seeds = job->p[P_SEEDS], iters = job->p[P_ITERS];
+	const uint64_t seeds = job->p[P_SEEDS], iters = job->p[P_ITERS], first = job->first;
 	uint64_t *finals;
 	int err = ompk_result_add(out, "finals", true, seeds, &finals);
 
@@ -50,30 +50,30 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 		return err;
 	if (v == OMPK_SEQ) {
 		for (uint64_t s = 0; s < seeds; s++)
-			finals[s] = chain(s, iters);
+			finals[s] = chain(first + s, iters);
 		job->threads_used = 1;
 		return 0;
 	}
 	if (v == OMPK_FAST) {
 		/* O(log iters) per seed: a handful of seeds is not worth a fork. */
 #pragma omp parallel num_threads(job->threads) if (seeds >= FAST_PARALLEL_SEEDS) default(none) \
-	shared(job, finals, seeds, iters)
+	shared(job, finals, seeds, iters, first)
 		{
 			if (omp_get_thread_num() == 0)
 				job->threads_used = omp_get_num_threads();
 #pragma omp for schedule(static)
 			for (uint64_t s = 0; s < seeds; s++)
-				finals[s] = ompk_lcg_jump(s, iters, OMPK_LCG_A, OMPK_LCG_C);
+				finals[s] = ompk_lcg_jump(first + s, iters, OMPK_LCG_A, OMPK_LCG_C);
 		}
 		return 0;
 	}
-#pragma omp parallel num_threads(job->threads) default(none) shared(job, finals, seeds, iters)
+#pragma omp parallel num_threads(job->threads) default(none) shared(job, finals, seeds, iters, first)
 	{
 		if (omp_get_thread_num() == 0)
 			job->threads_used = omp_get_num_threads();
 #pragma omp for schedule(runtime)
 		for (uint64_t s = 0; s < seeds; s++)
-			finals[s] = chain(s, iters);
+			finals[s] = chain(first + s, iters);
 	}
 	return 0;
 }
@@ -88,12 +88,12 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 	/* fast is the jump-ahead itself: check it by the closed form instead. */
 	if (job->variant == OMPK_FAST) {
 		for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
-			finals[s] = ompk_lcg_closed_form(s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
+			finals[s] = ompk_lcg_closed_form(job->first + s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
 		*method = "closed form a^n*x + c*(a^n-1)/(a-1) via 2-adic division";
 		return 0;
 	}
 	for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
-		finals[s] = ompk_lcg_jump(s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
+		finals[s] = ompk_lcg_jump(job->first + s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
 	*method = "O(log n) jump-ahead";
 	return 0;
 }
@@ -101,6 +101,26 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 static double work(const struct ompk_job *job)
 {
 	return (double)job->p[P_SEEDS] * (double)job->p[P_ITERS];
+}
+
+/* Units: the seeds; a part of seeds [lo, hi) starts at seed first + lo. */
+static uint64_t units(const struct ompk_job *job)
+{
+	return job->p[P_SEEDS];
+}
+
+static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
+{
+	sub->p[P_SEEDS] = hi - lo;
+	sub->first = job->first + lo;
+}
+
+/* The finals of consecutive seed ranges, in seed order. */
+static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		   uint64_t lo, uint64_t hi)
+{
+	(void)job, (void)lo, (void)hi;
+	return ompk_result_concat(acc, part);
 }
 
 const struct ompk_kernel ompk_kernel_lcg = {
@@ -115,4 +135,7 @@ const struct ompk_kernel ompk_kernel_lcg = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
+	.units = units,
+	.subjob = subjob,
+	.combine = combine,
 };

@@ -18,6 +18,7 @@
  * Rate: numbers tested per second (K * (to - from)).
  */
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 
@@ -188,6 +189,48 @@ static double work(const struct ompk_job *job)
 	return (double)(job->p[P_TO] - job->p[P_FROM]) * (double)job->p[P_JOBS];
 }
 
+/* Units: the numbers of the range (each part counts its numbers --jobs times). */
+static uint64_t units(const struct ompk_job *job)
+{
+	return job->p[P_TO] - job->p[P_FROM];
+}
+
+static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
+{
+	sub->p[P_FROM] = job->p[P_FROM] + lo;
+	sub->p[P_TO] = job->p[P_FROM] + hi;
+}
+
+/* Counts add; so do per-job counts, since each part's count is jobs * its per_job. */
+static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		   uint64_t lo, uint64_t hi)
+{
+	(void)job, (void)lo, (void)hi;
+	for (size_t i = 0; i < acc->nfields; i++)
+		acc->f[i].v[0] += part->f[i].v[0];
+	return 0;
+}
+
+/*
+ * Trial division of a prime p takes p - 2 divisions and of a composite
+ * its smallest factor, so the work below x is dominated by the sum of the
+ * primes below x, ~ x^2 / (2 ln x), plus a constant per number. Sieve
+ * style variants cost about the same per number: m.
+ */
+static double cumulative(double x)
+{
+	return x + x * x / (2 * log(x + 3));
+}
+
+static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
+{
+	double from = (double)job->p[P_FROM];
+
+	if (v == OMPK_FAST)
+		return (double)m;
+	return cumulative(from + (double)m) - cumulative(from);
+}
+
 const struct ompk_kernel ompk_kernel_primes = {
 	.name = "primes",
 	.summary = "count primes in [--from, --to), --jobs times (seq, omp: naive trial division; fast: sieve)",
@@ -201,4 +244,8 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
+	.units = units,
+	.subjob = subjob,
+	.combine = combine,
+	.cost = cost,
 };

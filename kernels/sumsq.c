@@ -160,6 +160,32 @@ static void release(struct ompk_job *job)
 	job->data = NULL;
 }
 
+/* Units: the values, of the range or of the file. */
+static uint64_t units(const struct ompk_job *job)
+{
+	return count(job);
+}
+
+static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
+{
+	if (job->data) {
+		sub->data = (uint64_t *)job->data + lo;
+		sub->data_len = (size_t)(hi - lo) * 8;
+	} else {
+		sub->p[P_FROM] = job->p[P_FROM] + lo;
+		sub->p[P_TO] = job->p[P_FROM] + hi;
+	}
+}
+
+/* Addition mod 2^64: any split gives the same bits. */
+static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		   uint64_t lo, uint64_t hi)
+{
+	(void)job, (void)lo, (void)hi;
+	acc->f[0].v[0] += part->f[0].v[0];
+	return 0;
+}
+
 const struct ompk_kernel ompk_kernel_sumsq = {
 	.name = "sumsq",
 	.summary = "sum of x*x mod 2^64 over [--from, --to) or the u64 values of --file",
@@ -176,4 +202,7 @@ const struct ompk_kernel ompk_kernel_sumsq = {
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
 	.release = release,
+	.units = units,
+	.subjob = subjob,
+	.combine = combine,
 };

@@ -192,6 +192,25 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, co
 	return 0;
 }
 
+int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
+		      struct ompk_job *job, bool speak)
+{
+	char msg[512] = "";
+
+	if (ompk_cli_parse(k, argc, argv, o, job, msg, sizeof(msg)) < 0)
+		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+	if (o->help || o->version) {
+		if (speak && o->help)
+			help(k);
+		else if (speak)
+			version();
+		return OMPK_EXIT_OK;
+	}
+	if (ompk_cli_check(k, o, job, msg, sizeof(msg)) < 0)
+		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+	return -1;
+}
+
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 {
 	struct ompk_options o;
@@ -199,20 +218,10 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	struct ompk_report rep;
 	struct ompk_progress_tty tty;
 	char msg[512] = "";
-	int err, code = OMPK_EXIT_OK;
+	int err, code = ompk_driver_setup(k, argc, argv, &o, &job, true);
 
-	if (ompk_cli_parse(k, argc, argv, &o, &job, msg, sizeof(msg)) < 0)
-		return usage_error(k, msg);
-	if (o.help) {
-		help(k);
-		return OMPK_EXIT_OK;
-	}
-	if (o.version) {
-		version();
-		return OMPK_EXIT_OK;
-	}
-	if (ompk_cli_check(k, &o, &job, msg, sizeof(msg)) < 0)
-		return usage_error(k, msg);
+	if (code >= 0)
+		return code;
 	if (binding_apply(&o, argv, msg, sizeof(msg)) < 0) {
 		fprintf(stderr, "ompk: %s\n", msg);
 		return OMPK_EXIT_FAIL;
@@ -225,28 +234,36 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	job.progress = &tty.progress;
 	err = ompk_measure(&job, &o, &rep, msg, sizeof(msg));
 	ompk_progress_tty_done(&tty);
+	code = ompk_driver_finish(&job, &o, &rep, err, msg);
+	ompk_report_free(&rep);
+	return code;
+}
+
+int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
+		       int err, const char *msg)
+{
+	const struct ompk_kernel *k = job->kernel;
+	int code = OMPK_EXIT_OK;
+
 	if (err) {
 		fprintf(stderr, "ompk: %s\n", msg);
-		code = OMPK_EXIT_FAIL;
-		goto out;
+		return OMPK_EXIT_FAIL;
 	}
-	if (rep.verified == 0) {
+	if (rep->verified == 0) {
 		/* A wrong number is never printed bare: -q output stays empty. */
-		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name, rep.method);
-		ompk_result_print_bare(stderr, &rep.result);
+		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name, rep->method);
+		ompk_result_print_bare(stderr, &rep->result);
 		fprintf(stderr, "ompk: %s: expected ", k->name);
-		ompk_result_print_bare(stderr, &rep.expected);
-		if (!o.quiet)
-			ompk_report_print(stdout, &job, &o, &rep);
+		ompk_result_print_bare(stderr, &rep->expected);
+		if (!o->quiet)
+			ompk_report_print(stdout, job, o, rep);
 		code = OMPK_EXIT_FAIL;
 	} else {
-		ompk_report_print(stdout, &job, &o, &rep);
+		ompk_report_print(stdout, job, o, rep);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "ompk: standard output: %s\n", strerror(errno));
 		code = OMPK_EXIT_FAIL;
 	}
-out:
-	ompk_report_free(&rep);
 	return code;
 }

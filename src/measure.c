@@ -201,4 +201,6 @@ void ompk_report_free(struct ompk_report *rep)
 	free(rep->times);
 	rep->times = NULL;
 	ompk_binding_free(&rep->binding);
+	free(rep->rank_times);
+	rep->rank_times = NULL;
 }

@@ -182,6 +182,15 @@ static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_op
 		fprintf(f, " (+%llu warm-up)", (unsigned long long)o->warmup);
 	fputc('\n', f);
 	fprintf(f, "%-10s = %.4g %s/s\n", "rate", rep->rate, k->unit);
+	if (rep->ranks > 0) {
+		fprintf(f, "%-10s = %d (MPI processes, %d OpenMP threads each)\n", "ranks", rep->ranks,
+			rep->threads_used);
+		fprintf(f, "%-10s =", "rank_times");
+		for (int i = 0; i < rep->ranks; i++)
+			fprintf(f, " %.6f", rep->rank_times[i]);
+		fprintf(f, " s (median of each rank's own part)\n");
+		fprintf(f, "%-10s = %.3f (max / mean rank time)\n", "imbalance", rep->imbalance);
+	}
 }
 
 static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_options *o,
@@ -224,6 +233,12 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 		fprintf(f, "%s%.9g", i ? "," : "", rep->times[i]);
 	fprintf(f, "],\"median_s\":%.9g,\"min_s\":%.9g,\"max_s\":%.9g,\"rate\":%.9g,\"rate_unit\":\"%s/s\",",
 		rep->median, rep->min, rep->max, rep->rate, k->unit);
+	if (rep->ranks > 0) {
+		fprintf(f, "\"ranks\":%d,\"rank_times_s\":[", rep->ranks);
+		for (int i = 0; i < rep->ranks; i++)
+			fprintf(f, "%s%.9g", i ? "," : "", rep->rank_times[i]);
+		fprintf(f, "],\"imbalance\":%.9g,", rep->imbalance);
+	}
 	fputs("\"build\":{\"compiler\":", f);
 	json_string(f, ompk_build_compiler());
 	fputs(",\"flags\":", f);
@@ -241,7 +256,8 @@ static void print_csv(FILE *f, const struct ompk_job *job, const struct ompk_rep
 	fputs("file,", f);
 	for (size_t i = 0; i < rep->result.nfields; i++)
 		fprintf(f, "%s,", rep->result.f[i].name);
-	fputs("verified,repeats,median_s,min_s,max_s,rate,rate_unit\n", f);
+	fputs("verified,repeats,median_s,min_s,max_s,rate,rate_unit", f);
+	fputs(rep->ranks > 0 ? ",ranks,imbalance\n" : "\n", f);
 
 	/* "dynamic,1" holds a comma: quoted like any other field. */
 	fprintf(f, "%s,%s,%d,", k->name, ompk_variant_name(rep->variant), rep->threads_used);
@@ -256,8 +272,11 @@ static void print_csv(FILE *f, const struct ompk_job *job, const struct ompk_rep
 			fprintf(f, "%s%llu", j ? " " : "", (unsigned long long)rep->result.f[i].v[j]);
 		fputc(',', f);
 	}
-	fprintf(f, "%s,%zu,%.9g,%.9g,%.9g,%.9g,%s/s\n", rep->verified == 1 ? "true" : "false", rep->ntimes,
+	fprintf(f, "%s,%zu,%.9g,%.9g,%.9g,%.9g,%s/s", rep->verified == 1 ? "true" : "false", rep->ntimes,
 		rep->median, rep->min, rep->max, rep->rate, k->unit);
+	if (rep->ranks > 0)
+		fprintf(f, ",%d,%.9g", rep->ranks, rep->imbalance);
+	fputc('\n', f);
 }
 
 void ompk_report_print(FILE *f, const struct ompk_job *job, const struct ompk_options *o,

@@ -58,6 +58,10 @@ struct ompk_report {
 	int threads_used;
 	char schedule[32];
 	struct ompk_binding binding;
+	/* Runs over several processes (the MPI driver); ranks == 0 otherwise. */
+	int ranks;
+	double *rank_times; /* per rank: median seconds of its own part (malloc) */
+	double imbalance;   /* max / mean of rank_times */
 };
 
 void ompk_options_default(struct ompk_options *o);
@@ -136,6 +140,17 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv);
 
 /* The runtime's binding policy now: "false", "true", "master", "close" or "spread". */
 const char *ompk_proc_bind_name(void);
+/*
+ * The steps of ompk_driver_main, for other front ends (the MPI driver).
+ * setup parses argv into *o and *job and validates them: it returns -1 to
+ * go on, or the exit code after --help, --version or a usage error (which
+ * it prints only when speak). finish prints the outcome of ompk_measure
+ * (err and its msg, or the report) and returns the exit code.
+ */
+int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
+		      struct ompk_job *job, bool speak);
+int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
+		       int err, const char *msg);
 
 /* "gcc 12.2.0" and the flags the build used. */
 const char *ompk_build_compiler(void);

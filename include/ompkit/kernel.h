@@ -25,6 +25,7 @@
 
 #define OMPK_MAX_PARAMS 4
 #define OMPK_MAX_FIELDS 3
+#define OMPK_FIELD_NAME_MAX 32
 
 enum ompk_variant {
 	OMPK_SEQ,  /* the plain sequential loop */
@@ -70,6 +71,7 @@ struct ompk_job {
 	const struct ompk_result *measured; /* for expect: what run returned */
 	void *data;		     /* input prepared by the kernel, untimed */
 	size_t data_len;	     /* its length in bytes */
+	uint64_t first;		     /* a part (see subjob): its first unit; 0 for a whole job */
 };
 
 struct ompk_kernel {
@@ -101,6 +103,24 @@ struct ompk_kernel {
 	 * sizes, each quick for every variant. */
 	const uint64_t (*samples)[OMPK_MAX_PARAMS];
 	size_t nsamples;
+	/*
+	 * Splitting, for runs over several processes (src/split.c, the MPI
+	 * driver). After prepare, the job is units(job) independent units of
+	 * work. subjob() fills *sub with the job of units [lo, hi) only: a
+	 * copy of *job sharing its prepared data, which run() accepts with
+	 * any variant (so a new variant needs no splitting code). combine()
+	 * folds part (the result of units [lo, hi)) into acc (the result of
+	 * the units before lo) exactly, as if one run had done both; it is
+	 * never given an empty part or acc. cost(job, v, m) estimates the work
+	 * of units [0, m) with variant v, non-decreasing in m, so parts can be
+	 * balanced by cost rather than by length; NULL means m. A kernel with
+	 * units == NULL runs whole, in one part.
+	 */
+	uint64_t (*units)(const struct ompk_job *job);
+	void (*subjob)(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub);
+	int (*combine)(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
+		       uint64_t lo, uint64_t hi);
+	double (*cost)(const struct ompk_job *job, enum ompk_variant v, uint64_t m);
 };
 
 const char *ompk_variant_name(enum ompk_variant v);
@@ -109,6 +129,16 @@ int ompk_variant_parse(const char *s, enum ompk_variant *v);
 /* Result helpers (src/result.c). */
 int ompk_result_add(struct ompk_result *r, const char *name, bool array, size_t n, uint64_t **v);
 int ompk_result_scalar(struct ompk_result *r, const char *name, uint64_t value);
+/* Appends each array field of part to acc's (same names, same order). 0, -EINVAL or -ENOMEM. */
+int ompk_result_concat(struct ompk_result *acc, const struct ompk_result *part);
+/*
+ * Serialises r into a malloc'd array of u64 words (*words of them), and
+ * back. Unpacked field names are copied into names[i], which must outlive
+ * *r. Unpack returns 0, -EINVAL for a malformed buffer, or -ENOMEM.
+ */
+int ompk_result_pack(const struct ompk_result *r, uint64_t **buf, size_t *words);
+int ompk_result_unpack(const uint64_t *buf, size_t words, struct ompk_result *r,
+		       char (*names)[OMPK_FIELD_NAME_MAX]);
 bool ompk_result_equal(const struct ompk_result *a, const struct ompk_result *b);
 void ompk_result_free(struct ompk_result *r);
 
