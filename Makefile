@@ -97,10 +97,12 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	$(Q)TEST_WRAPPER="$(VALGRIND)" scripts/run-tests.sh $^
 
-BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold
+BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold $(BUILD)/bench/bench_sieve
 
 bench: all $(BENCHES)
 	$(Q)$(BUILD)/bench/bench_kernels
+	$(Q)bench/fast.sh $(BINDIR)
+	$(Q)OMPK_BENCH_SIEVE=$(BUILD)/bench/bench_sieve bench/primes_vs_primesieve.sh
 	$(Q)BUILD_DIR=$(BUILD)/bench bench/fold.sh
 
 ifeq ($(MPI),1)
