@@ -230,7 +230,7 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
 			o.threads, omp_get_num_procs());
 	catch_signals();
-	ompk_progress_tty_init(&tty, k->name, !o.quiet && isatty(STDERR_FILENO));
+	ompk_progress_tty_init(&tty, k->name, isatty(STDERR_FILENO));
 	job.progress = &tty.progress;
 	err = ompk_measure(&job, &o, &rep, msg, sizeof(msg));
 	ompk_progress_tty_done(&tty);

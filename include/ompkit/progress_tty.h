@@ -1,6 +1,6 @@
 /*
  * progress_tty.h - a progress line on a terminal for long kernel runs:
- * fraction done, rate and time left, redrawn at most four times a second
+ * fraction done, time elapsed and time left, redrawn at most four times a second
  * and erased when the run ends. Disabled (silent) when stderr is not a
  * terminal, so logs and pipes never see it.
  */
