@@ -77,25 +77,24 @@ static int prepare(struct ompk_job *job, char *msg, size_t len)
 	int err;
 
 	if (job->file) {
-		err = ompk_file_read_all(job->file, (void **)&buf, &bytes);
-		if (err) {
+		err = ompk_job_load_file(job);
+		if (err)
 			snprintf(msg, len, "%s: %s; accepted: a readable file or - for standard input", job->file,
 				 strerror(-err));
-			return err;
-		}
-	} else {
-		bytes = (size_t)(job->p[P_BUFFERS] * job->p[P_SIZE]);
-		buf = malloc(bytes ? bytes : 1);
-		if (!buf) {
-			snprintf(msg, len, "--size: cannot allocate %zu bytes for %llu buffers", bytes,
-				 (unsigned long long)job->p[P_BUFFERS]);
-			return -ENOMEM;
-		}
-		for (uint64_t i = 0; i < job->p[P_BUFFERS]; i++)
-			memset(buf + i * job->p[P_SIZE], (int)(i % 256), (size_t)job->p[P_SIZE]);
+		return err;
 	}
+	bytes = (size_t)(job->p[P_BUFFERS] * job->p[P_SIZE]);
+	buf = malloc(bytes ? bytes : 1);
+	if (!buf) {
+		snprintf(msg, len, "--size: cannot allocate %zu bytes for %llu buffers", bytes,
+			 (unsigned long long)job->p[P_BUFFERS]);
+		return -ENOMEM;
+	}
+	for (uint64_t i = 0; i < job->p[P_BUFFERS]; i++)
+		memset(buf + i * job->p[P_SIZE], (int)(i % 256), (size_t)job->p[P_SIZE]);
 	job->data = buf;
 	job->data_len = bytes;
+	job->data_mapped = false;
 	return 0;
 }
 
@@ -174,12 +173,6 @@ static double work(const struct ompk_job *job)
 	return (double)nbuffers(job) * (double)buffer_len(job);
 }
 
-static void release(struct ompk_job *job)
-{
-	free(job->data);
-	job->data = NULL;
-}
-
 /*
  * Units: the bytes of a single buffer (a file, or --buffers 1), so one
  * large input is split by byte ranges; otherwise whole buffers.
@@ -230,7 +223,7 @@ const struct ompk_kernel ompk_kernel_checksum = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
-	.release = release,
+	.release = ompk_job_release_data,
 	.units = units,
 	.subjob = subjob,
 	.combine = combine,

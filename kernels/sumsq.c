@@ -56,28 +56,28 @@ static int validate(const struct ompk_job *job, char *msg, size_t len)
 
 static int prepare(struct ompk_job *job, char *msg, size_t len)
 {
-	uint64_t *v;
-	size_t bytes;
 	int err;
 
 	if (!job->file)
 		return 0;
-	err = ompk_file_read_all(job->file, (void **)&v, &bytes);
+	err = ompk_job_load_file(job);
 	if (err) {
 		snprintf(msg, len, "%s: %s; accepted: a readable file of little-endian u64 values", job->file,
 			 strerror(-err));
 		return err;
 	}
-	if (bytes % 8) {
+	if (job->data_len % 8) {
 		snprintf(msg, len, "%s: %zu bytes is not a multiple of 8; accepted: raw little-endian u64 values", job->file,
-			 bytes);
-		free(v);
+			 job->data_len);
+		ompk_job_release_data(job);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < bytes / 8; i++)
+#if __BYTE_ORDER != __LITTLE_ENDIAN
+	uint64_t *v = job->data;
+
+	for (size_t i = 0; i < job->data_len / 8; i++)
 		v[i] = le64toh(v[i]);
-	job->data = v;
-	job->data_len = bytes;
+#endif
 	return 0;
 }
 
@@ -154,12 +154,6 @@ static double work(const struct ompk_job *job)
 	return (double)count(job);
 }
 
-static void release(struct ompk_job *job)
-{
-	free(job->data);
-	job->data = NULL;
-}
-
 /* Units: the values, of the range or of the file. */
 static uint64_t units(const struct ompk_job *job)
 {
@@ -201,7 +195,7 @@ const struct ompk_kernel ompk_kernel_sumsq = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
-	.release = release,
+	.release = ompk_job_release_data,
 	.units = units,
 	.subjob = subjob,
 	.combine = combine,

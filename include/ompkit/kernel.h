@@ -71,6 +71,7 @@ struct ompk_job {
 	const struct ompk_result *measured; /* for expect: what run returned */
 	void *data;		     /* input prepared by the kernel, untimed */
 	size_t data_len;	     /* its length in bytes */
+	bool data_mapped;	     /* data is an mmap of the file, not malloc'd */
 	uint64_t first;		     /* a part (see subjob): its first unit; 0 for a whole job */
 };
 
