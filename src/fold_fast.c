@@ -69,40 +69,6 @@ uint64_t ompk_pow_u64(uint64_t base, uint64_t exp)
 	return r;
 }
 
-static bool cpu_runs(enum isa isa)
-{
-	switch (isa) {
-	case ISA_SCALAR:
-		return true;
-#if X86_DISPATCH
-	/* libgcc's checks include the OS (XCR0) saving the ymm/zmm state. */
-	case ISA_AVX2:
-#if defined(__AVX2__)
-		return true;
-#else
-		return __builtin_cpu_supports("avx2");
-#endif
-	case ISA_AVX512:
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-		return true;
-#else
-		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-#endif
-#endif
-	default:
-		return false;
-	}
-}
-
-static enum isa widest_isa(void)
-{
-	if (cpu_runs(ISA_AVX512))
-		return ISA_AVX512;
-	if (cpu_runs(ISA_AVX2))
-		return ISA_AVX2;
-	return ISA_SCALAR;
-}
-
 /* The plain fold, continuing from acc: used for tails and lane merges. */
 static uint64_t fold_bytes(uint64_t acc, const uint8_t *p, size_t n)
 {
@@ -274,22 +240,19 @@ static uint64_t fold_team(enum isa isa, const uint8_t *p, size_t n, int threads)
 
 uint64_t ompk_fold_fast(const uint8_t *p, size_t n, int threads)
 {
-	return fold_team(widest_isa(), p, n, threads);
+	int isa;
+
+	ompk_simd_resolve(OMPK_SIMD_AUTO, &isa); /* AUTO always resolves */
+	return fold_team((enum isa)isa, p, n, threads);
 }
 
 int ompk_fold_fast_simd(const uint8_t *p, size_t n, int threads, int simd, uint64_t *out)
 {
-	enum isa isa;
+	int isa, err = ompk_simd_resolve(simd, &isa);
 
-	if (simd == OMPK_SIMD_AUTO)
-		isa = widest_isa();
-	else if (simd == OMPK_SIMD_SCALAR || simd == OMPK_SIMD_AVX2 || simd == OMPK_SIMD_AVX512)
-		isa = (enum isa)simd;
-	else
-		return -EINVAL;
-	if (!cpu_runs(isa))
-		return -ENOTSUP;
-	*out = fold_team(isa, p, n, threads);
+	if (err)
+		return err;
+	*out = fold_team((enum isa)isa, p, n, threads);
 	return 0;
 }
 

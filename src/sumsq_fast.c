@@ -44,49 +44,21 @@ enum isa {
 	ISA_AVX512 = OMPK_SIMD_AVX512,
 };
 
-static bool cpu_runs(enum isa isa)
-{
-	switch (isa) {
-	case ISA_SCALAR:
-		return true;
-#if X86_DISPATCH
-	/* libgcc's checks include the OS (XCR0) saving the ymm/zmm state. */
-	case ISA_AVX2:
-#if defined(__AVX2__)
-		return true;
-#else
-		return __builtin_cpu_supports("avx2");
-#endif
-	case ISA_AVX512:
-#if defined(__AVX512F__) && defined(__AVX512DQ__)
-		return true;
-#else
-		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-#endif
-#endif
-	default:
-		return false;
-	}
-}
-
+/* The widest kernel this CPU runs. */
 static enum isa widest_isa(void)
 {
-	if (cpu_runs(ISA_AVX512))
-		return ISA_AVX512;
-	if (cpu_runs(ISA_AVX2))
-		return ISA_AVX2;
-	return ISA_SCALAR;
+	int isa;
+
+	ompk_simd_resolve(OMPK_SIMD_AUTO, &isa); /* AUTO always resolves */
+	return (enum isa)isa;
 }
 
 static int isa_from_simd(int simd, enum isa *isa)
 {
-	if (simd == OMPK_SIMD_AUTO)
-		*isa = widest_isa();
-	else if (simd == OMPK_SIMD_SCALAR || simd == OMPK_SIMD_AVX2 || simd == OMPK_SIMD_AVX512)
-		*isa = (enum isa)simd;
-	else
-		return -EINVAL;
-	return cpu_runs(*isa) ? 0 : -ENOTSUP;
+	int r, err = ompk_simd_resolve(simd, &r);
+
+	*isa = (enum isa)r;
+	return err;
 }
 
 /* Four independent sums so the adds do not wait on each other. */

@@ -12,4 +12,11 @@
 #define OMPK_SIMD_AVX2 2
 #define OMPK_SIMD_AVX512 3
 
+/*
+ * Resolves a requested kernel: AUTO becomes the widest this CPU (and the
+ * OS, which must save the wide registers) runs. Returns 0 with *isa set,
+ * -EINVAL for an unknown value, -ENOTSUP when the CPU cannot run it.
+ */
+int ompk_simd_resolve(int simd, int *isa);
+
 #endif
