@@ -34,6 +34,7 @@
 #include <liburing.h>
 
 #include "ompkit/heartbeat.h"
+#include "ompkit/lcg.h"
 
 /* liburing 2.3's header predates it (kernel 6.4, liburing 2.4). */
 #ifndef IORING_TIMEOUT_MULTISHOT
@@ -93,10 +94,10 @@ static void job_run(struct loop *l)
 	}
 	uint64_t x = 1, steps = 0;
 
-	/* Knuth's MMIX LCG; the state is reported so the loop cannot be dropped. */
+	/* The lcg kernel's generator; the state is reported so the loop cannot be dropped. */
 	do {
 		for (int i = 0; i < LCG_CHUNK; i++)
-			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			x = OMPK_LCG_A * x + OMPK_LCG_C;
 		steps += LCG_CHUNK;
 	} while (now_ns() - start < c->block_ns);
 	l->r->lcg_steps = steps;
