@@ -44,11 +44,16 @@ BINDIR := $(BUILD)/bin
 
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+# liburing: the io_uring event loop of bin/heartbeat.
+URING_CFLAGS := $(shell $(PKG_CONFIG) --cflags liburing 2>/dev/null)
+URING_LIBS := $(shell $(PKG_CONFIG) --libs liburing 2>/dev/null || echo -luring)
 
 USER_CFLAGS := $(CFLAGS)
 override CFLAGS += -std=c11 -D_GNU_SOURCE -fopenmp -fno-omit-frame-pointer -Wall -Wextra -Iinclude -MMD -MP
 override LDFLAGS += -fopenmp
 LDLIBS += -lm
+override CFLAGS += $(URING_CFLAGS)
+LDLIBS += $(URING_LIBS)
 
 ifeq ($(V),1)
 Q :=
@@ -56,11 +61,12 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/heartbeat_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libompkit.a
 
 BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
+BINS += $(BINDIR)/heartbeat
 ifeq ($(MPI),1)
 BINS += $(KERNELS:%=$(BINDIR)/%-mpi)
 endif
@@ -80,6 +86,8 @@ deps:
 
 demo: all
 	$(Q)./bin/demo
+	$(Q)./bin/heartbeat --mode inline
+	$(Q)./bin/heartbeat --mode offload
 
 test: all $(TESTS)
 	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
@@ -92,6 +100,7 @@ check-san:
 # The I/O-facing suites under valgrind (small sizes); libgomp's known
 # thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
 VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus
+VALGRIND_TESTS += test_heartbeat
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
@@ -149,6 +158,11 @@ $(BINDIR)/%-mpi: $(BUILD)/main-mpi-%.o $(BUILD)/src/mpi_driver.o $(LIB)
 	$(Q)$(MPICC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BINDIR)/heartbeat: $(BUILD)/src/heartbeat_main.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -1,0 +1,407 @@
+/*
+ * test_heartbeat.c - the heartbeat probe (bin/heartbeat).
+ *
+ * Timing is checked only structurally and generously, never against a
+ * tight wall-clock bound: every tick arrives, in order, never before its
+ * due time; inline, no tick comes before the blocking job ends; offloaded,
+ * every tick comes earlier than the same tick inline. That holds for each
+ * loop (io_uring with multishot or one-shot timeouts, epoll + timerfd) and
+ * each kind of work. The LCG job's final state is checked against the
+ * jump-ahead of src/lcg_jump.c. The command line is run in-process; the
+ * fallback to epoll runs in a child whose io_uring_setup a seccomp filter
+ * makes fail.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include <cmocka.h>
+
+#include "ompkit/heartbeat.h"
+#include "ompkit/lcg.h"
+
+#define MS 1000000ull
+
+static void run_one(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum ompk_hb_work work,
+		    enum ompk_hb_mode mode, struct ompk_hb_config *c, struct ompk_hb_result *r)
+{
+	ompk_hb_config_default(c);
+	c->loop = loop;
+	c->timer = timer;
+	c->work = work;
+	c->mode = mode;
+	assert_int_equal(ompk_hb_run(c, r), 0);
+	assert_int_equal(r->nticks, c->ticks);
+	assert_int_equal(r->uring_err, 0);
+	assert_int_equal(r->loop, loop);
+	if (loop == OMPK_HB_LOOP_URING && timer != OMPK_HB_TIMER_AUTO)
+		assert_int_equal(r->timer, timer);
+	/* In order, and never before the due time (timers do not fire early). */
+	for (uint64_t k = 0; k < r->nticks; k++) {
+		assert_true(r->tick_ns[k] >= (k + 1) * c->tick_ns);
+		if (k)
+			assert_true(r->tick_ns[k] >= r->tick_ns[k - 1]);
+	}
+	assert_true(r->job_done_ns >= c->block_ns);
+	if (work == OMPK_HB_LCG) {
+		assert_true(r->lcg_steps > 0);
+		assert_int_equal(r->lcg_state, ompk_lcg_jump(1, r->lcg_steps, OMPK_LCG_A, OMPK_LCG_C));
+	}
+}
+
+/* Inline vs offload on one loop: the structural claims of the probe. */
+static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum ompk_hb_work work)
+{
+	struct ompk_hb_config ci, co;
+	struct ompk_hb_result ri, ro;
+	uint64_t max_late = 0;
+
+	run_one(loop, timer, work, OMPK_HB_INLINE, &ci, &ri);
+	run_one(loop, timer, work, OMPK_HB_OFFLOAD, &co, &ro);
+	/* Inline, the loop thread is busy until the job is done. */
+	assert_true(ri.tick_ns[0] >= ri.job_done_ns);
+	assert_true(ri.tick_ns[0] >= ci.block_ns);
+	for (uint64_t k = 0; k < ro.nticks; k++) {
+		assert_true(ro.tick_ns[k] > 0);
+		assert_true(ro.tick_ns[k] < ri.tick_ns[k]);
+		if (ompk_hb_lateness(&co, &ro, k) > max_late)
+			max_late = ompk_hb_lateness(&co, &ro, k);
+	}
+	assert_int_equal(ro.max_late_ns, max_late);
+	assert_true(ri.max_late_ns > ro.max_late_ns);
+	/* Offloaded, the ticks do not wait for the job: the last is due at 150 ms, the job ends at 300. */
+	assert_true(ro.tick_ns[ro.nticks - 1] < ro.job_done_ns);
+	ompk_hb_result_free(&ri);
+	ompk_hb_result_free(&ro);
+}
+
+static void test_uring_multishot_sleep(void **state)
+{
+	(void)state;
+	/* AUTO picks multishot on a 6.4+ kernel, one-shot before: both are checked. */
+	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP);
+}
+
+static void test_uring_oneshot_sleep(void **state)
+{
+	(void)state;
+	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_ONESHOT, OMPK_HB_SLEEP);
+}
+
+static void test_uring_lcg(void **state)
+{
+	(void)state;
+	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG);
+}
+
+static void test_epoll_sleep(void **state)
+{
+	(void)state;
+	check_pair(OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP);
+}
+
+static void test_epoll_lcg(void **state)
+{
+	(void)state;
+	check_pair(OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG);
+}
+
+static void test_tick_count(void **state)
+{
+	struct ompk_hb_config c;
+	struct ompk_hb_result r;
+
+	(void)state;
+	ompk_hb_config_default(&c);
+	c.tick_ns = 5 * MS;
+	c.ticks = 7;
+	c.block_ns = 0;
+	c.mode = OMPK_HB_OFFLOAD;
+	assert_int_equal(ompk_hb_run(&c, &r), 0);
+	assert_int_equal(r.nticks, 7);
+	for (uint64_t k = 1; k < r.nticks; k++)
+		assert_true(r.tick_ns[k] >= r.tick_ns[k - 1] && r.tick_ns[k] >= (k + 1) * c.tick_ns);
+	ompk_hb_result_free(&r);
+}
+
+static void test_bad_config(void **state)
+{
+	struct ompk_hb_config c;
+	struct ompk_hb_result r;
+
+	(void)state;
+	ompk_hb_config_default(&c);
+	c.ticks = 0;
+	assert_int_equal(ompk_hb_run(&c, &r), -EINVAL);
+	ompk_hb_config_default(&c);
+	c.tick_ns = 0;
+	assert_int_equal(ompk_hb_run(&c, &r), -EINVAL);
+	ompk_hb_config_default(&c);
+	c.mode = (enum ompk_hb_mode)7;
+	assert_int_equal(ompk_hb_run(&c, &r), -EINVAL);
+}
+
+/* --- the command line ---------------------------------------------------- */
+
+struct capture {
+	int code;
+	char out[1 << 14];
+	char err[1 << 12];
+};
+
+static void slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Runs `heartbeat args...` (NULL-terminated) in-process. */
+static void cli(struct capture *c, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	FILE *fo = tmpfile(), *fe = tmpfile();
+	va_list ap;
+
+	assert_non_null(fo);
+	assert_non_null(fe);
+	argv[argc++] = "heartbeat";
+	va_start(ap, c);
+	for (const char *a; (a = va_arg(ap, const char *));)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	c->code = ompk_heartbeat_cli(argc, argv, fo, fe);
+	slurp(fo, c->out, sizeof(c->out));
+	slurp(fe, c->err, sizeof(c->err));
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A usage error: exit 2, one line naming the flag, nothing on stdout. */
+static void usage_error(const char *flag, struct capture *c)
+{
+	assert_int_equal(c->code, 2);
+	assert_string_equal(c->out, "");
+	assert_int_equal(count_lines(c->err), 1);
+	assert_non_null(strstr(c->err, flag));
+	assert_non_null(strstr(c->err, "ompk: "));
+}
+
+static void test_cli_bad_flags(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cli(&c, "--ticks", "0", NULL);
+	usage_error("--ticks", &c);
+	cli(&c, "--ticks", NULL);
+	usage_error("--ticks", &c);
+	cli(&c, "--tick-ms", "abc", NULL);
+	usage_error("--tick-ms", &c);
+	cli(&c, "--tick-ms=0", NULL);
+	usage_error("--tick-ms", &c);
+	cli(&c, "--block-ms", "-1", NULL);
+	usage_error("--block-ms", &c);
+	cli(&c, "--block-ms", "3600001", NULL);
+	usage_error("--block-ms", &c);
+	cli(&c, "--mode", "sideways", NULL);
+	usage_error("--mode", &c);
+	cli(&c, "--work", "spin", NULL);
+	usage_error("--work", &c);
+	cli(&c, "--loop", "select", NULL);
+	usage_error("--loop", &c);
+	cli(&c, "--timer", "often", NULL);
+	usage_error("--timer", &c);
+	cli(&c, "--loop", "epoll", "--timer", "oneshot", NULL);
+	usage_error("--timer", &c);
+	cli(&c, "--format", "xml", NULL);
+	usage_error("--format", &c);
+	cli(&c, "--threads", "2", NULL);
+	usage_error("--threads", &c);
+	cli(&c, "--repeat=3", NULL);
+	usage_error("--repeat", &c);
+	cli(&c, "--nope", NULL);
+	usage_error("--nope", &c);
+	cli(&c, "extra", NULL);
+	usage_error("extra", &c);
+	cli(&c, "--mode", "in\nline", NULL);
+	usage_error("--mode", &c);
+}
+
+static void test_cli_outputs(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	cli(&c, "--help", NULL);
+	assert_int_equal(c.code, 0);
+	assert_non_null(strstr(c.out, "--tick-ms"));
+	assert_non_null(strstr(c.out, "--mode"));
+
+	cli(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60", NULL);
+	assert_int_equal(c.code, 0);
+	assert_string_equal(c.err, "");
+	assert_non_null(strstr(c.out, "mode     = offload\n"));
+	assert_non_null(strstr(c.out, "heartbeat 1 at "));
+	assert_non_null(strstr(c.out, "heartbeat 2 at "));
+	assert_null(strstr(c.out, "heartbeat 3 at "));
+	assert_non_null(strstr(c.out, "job done at "));
+	assert_non_null(strstr(c.out, "max lateness = "));
+
+	cli(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2", "--block-ms", "30", NULL);
+	assert_int_equal(c.code, 0);
+	assert_int_equal(count_lines(c.out), 1);
+	assert_true(starts_with(c.out, "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"uring\","));
+	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
+	assert_non_null(strstr(c.out, "\"tick_ms\":["));
+	assert_non_null(strstr(c.out, "\"lateness_ms\":["));
+	assert_non_null(strstr(c.out, "\"lcg_steps\":"));
+	assert_string_equal(c.out + strlen(c.out) - 2, "}\n");
+
+	cli(&c, "--format=csv", "--loop", "epoll", "--tick-ms", "10", "--ticks", "3", "--block-ms", "0", NULL);
+	assert_int_equal(c.code, 0);
+	assert_int_equal(count_lines(c.out), 2);
+	assert_true(starts_with(c.out, "mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_ms,"
+				     "max_lateness_ms\ninline,sleep,epoll,timerfd,10,3,0,"));
+
+	cli(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0", NULL);
+	assert_int_equal(c.code, 0);
+	assert_int_equal(count_lines(c.out), 1);
+	assert_true(strtod(c.out, NULL) >= 0);
+}
+
+/* --- the fallback: io_uring_setup refused by seccomp --------------------- */
+
+static void deny_io_uring_setup(int err)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* another ABI: leave it alone */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		_exit(99);
+}
+
+/*
+ * In a child with io_uring_setup failing with err, runs the CLI and
+ * reports through its exit status: 0 the expected outcome, else a code
+ * saying which check failed.
+ */
+static int fallback_child(int err)
+{
+	char *auto_argv[] = { "heartbeat", "--format", "json", "--mode", "offload", "--tick-ms", "20",
+			      "--ticks", "2", "--block-ms", "60", NULL };
+	char *uring_argv[] = { "heartbeat", "--loop", "uring", "--ticks", "1", "--block-ms", "0", NULL };
+	struct capture c;
+	FILE *fo, *fe;
+
+	deny_io_uring_setup(err);
+	fo = tmpfile();
+	fe = tmpfile();
+	if (!fo || !fe)
+		return 10;
+	c.code = ompk_heartbeat_cli(11, auto_argv, fo, fe);
+	slurp(fo, c.out, sizeof(c.out));
+	slurp(fe, c.err, sizeof(c.err));
+	if (c.code != 0)
+		return 11;
+	if (count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") || !strstr(c.err, "epoll"))
+		return 12;
+	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_ms\":["))
+		return 13;
+	/* Forced, io_uring's failure is an error naming the flag. */
+	fo = tmpfile();
+	fe = tmpfile();
+	if (!fo || !fe)
+		return 10;
+	c.code = ompk_heartbeat_cli(7, uring_argv, fo, fe);
+	slurp(fo, c.out, sizeof(c.out));
+	slurp(fe, c.err, sizeof(c.err));
+	if (c.code != 1 || c.out[0] || count_lines(c.err) != 1 || !strstr(c.err, "--loop uring"))
+		return 14;
+	return 0;
+}
+
+static void check_fallback(int err)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(fallback_child(err));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_fallback_enosys(void **state)
+{
+	(void)state;
+	check_fallback(ENOSYS);
+}
+
+static void test_fallback_eperm(void **state)
+{
+	(void)state;
+	check_fallback(EPERM);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uring_multishot_sleep),
+		cmocka_unit_test(test_uring_oneshot_sleep),
+		cmocka_unit_test(test_uring_lcg),
+		cmocka_unit_test(test_epoll_sleep),
+		cmocka_unit_test(test_epoll_lcg),
+		cmocka_unit_test(test_tick_count),
+		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_cli_bad_flags),
+		cmocka_unit_test(test_cli_outputs),
+		cmocka_unit_test(test_fallback_enosys),
+		cmocka_unit_test(test_fallback_eperm),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
