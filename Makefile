@@ -181,6 +181,7 @@ $(BUILD)/tests/%.o: tests/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
 
+$(BUILD)/tests/test_loader.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
 # The loader's tests make io_uring_setup fail in a child with a seccomp filter.
 $(BUILD)/tests/test_loader: $(BUILD)/tests/test_loader.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
