@@ -261,17 +261,30 @@ static int check_header(struct lctx *x, struct shard *sh)
 	return 0;
 }
 
+/* Landed shards wait in a local list until ompk__flush hands them over in one go. */
 static void push_todo(struct lctx *x, struct shard *sh)
 {
-	pthread_mutex_lock(&x->mu);
 	sh->next = NULL;
-	if (x->todo_tail)
-		x->todo_tail->next = sh;
+	if (x->stage_tail)
+		x->stage_tail->next = sh;
 	else
-		x->todo = sh;
-	x->todo_tail = sh;
+		x->stage = sh;
+	x->stage_tail = sh;
+}
+
+void ompk__flush(struct lctx *x)
+{
+	if (!x->stage)
+		return;
+	pthread_mutex_lock(&x->mu);
+	if (x->todo_tail)
+		x->todo_tail->next = x->stage;
+	else
+		x->todo = x->stage;
+	x->todo_tail = x->stage_tail;
 	pthread_cond_broadcast(&x->cv);
 	pthread_mutex_unlock(&x->mu);
+	x->stage = x->stage_tail = NULL;
 }
 
 void ompk__shard_fetched(struct lctx *x, struct shard *sh)
@@ -295,7 +308,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 }
 
 /* Runs the kernel on one shard's payload (compute thread). */
-static int compute(struct lctx *x, struct shard *sh)
+static int compute(struct lctx *x, struct shard *sh, int threads)
 {
 	const struct ompk_kernel *k = x->c->kernel;
 	uint8_t *payload;
@@ -310,7 +323,7 @@ static int compute(struct lctx *x, struct shard *sh)
 	payload = sh->buf;
 	ompk_job_init(&job, k);
 	job.variant = x->c->variant;
-	job.threads = x->c->threads;
+	job.threads = threads;
 	if (x->c->dir)
 		payload += OMPK_SHARD_HEADER;
 	job.data = payload;
@@ -330,37 +343,58 @@ static int compute(struct lctx *x, struct shard *sh)
 	err = k->run(&job, x->c->variant, &sh->res);
 	sh->t_comp = ompk__now();
 	sh->comp_s = sh->t_comp - t;
-	if (job.threads_used > x->st->threads_used)
-		x->st->threads_used = job.threads_used; /* only this thread writes it while running */
+	sh->threads_used = job.threads_used;
 	return err;
 }
 
+#define BATCH_MAX 4096
+
+/*
+ * The compute thread. A lone landed shard gets the whole team (the
+ * kernel's own OpenMP region); when several have landed at once they are
+ * divided over the team, one shard per thread with a team of one each,
+ * so that thousands of tiny shards do not pay a parallel region each.
+ */
 static void *compute_main(void *arg)
 {
 	struct lctx *x = arg;
 	const uint64_t one = 1;
+	struct shard *batch[BATCH_MAX];
 
 	for (;;) {
 		struct shard *sh;
+		int n = 0, team = x->c->threads;
 
 		pthread_mutex_lock(&x->mu);
 		while (!x->todo && !x->stop)
 			pthread_cond_wait(&x->cv, &x->mu);
-		sh = x->todo;
-		if (!sh) {
-			pthread_mutex_unlock(&x->mu);
-			return NULL;
-		}
-		x->todo = sh->next;
+		for (sh = x->todo; sh && n < BATCH_MAX; sh = sh->next)
+			batch[n++] = sh;
+		x->todo = sh;
 		if (!x->todo)
 			x->todo_tail = NULL;
 		pthread_mutex_unlock(&x->mu);
+		if (n == 0)
+			return NULL;
 
-		sh->err = compute(x, sh);
+		if (n == 1 || team == 1) {
+			for (int i = 0; i < n; i++)
+				batch[i]->err = compute(x, batch[i], team);
+		} else {
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1) default(none) shared(x, batch, n)
+			for (int i = 0; i < n; i++)
+				batch[i]->err = compute(x, batch[i], 1);
+		}
 
 		pthread_mutex_lock(&x->mu);
-		sh->next = x->fin;
-		x->fin = sh;
+		for (int i = 0; i < n; i++) {
+			if (batch[i]->threads_used > x->st->threads_used)
+				x->st->threads_used = batch[i]->threads_used;
+			if (n > 1 && team > 1 && x->st->threads_used < team)
+				x->st->threads_used = team;
+			batch[i]->next = x->fin;
+			x->fin = batch[i];
+		}
 		pthread_mutex_unlock(&x->mu);
 		/* An eventfd counter cannot fill up with 1s in any real run. */
 		while (write(x->efd, &one, 8) < 0 && errno == EINTR)
@@ -521,6 +555,7 @@ static int threads_run(struct lctx *x)
 			ompk__shard_fetched(x, f);
 			f = nx;
 		}
+		ompk__flush(x);
 		ompk__collect(x);
 	}
 	pthread_mutex_lock(&x->mu);

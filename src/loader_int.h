@@ -26,6 +26,7 @@ struct shard {
 	double t_start, t_fetch, t_comp, comp_s;
 	struct ompk_result res;
 	int err;
+	int threads_used;
 	uint64_t deadline_ns; /* threads backend: CLOCK_MONOTONIC time the latency ends */
 	struct shard *next;
 };
@@ -48,6 +49,7 @@ struct lctx {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct shard *todo, *todo_tail; /* for the compute thread */
+	struct shard *stage, *stage_tail; /* landed, not yet handed over (loop thread only) */
 	struct shard *fin;		/* computed, for the loop */
 	struct shard *fetched;		/* threads backend: fetched, for the loop */
 	struct shard *wait, *wait_tail; /* threads backend: for the fetch workers */
@@ -63,6 +65,8 @@ struct shard *ompk__shard_start(struct lctx *x);
 /* Its payload landed (loop thread): check it, hand it to the compute thread. */
 void ompk__shard_fetched(struct lctx *x, struct shard *sh);
 void ompk__shard_free(struct shard *sh);
+/* Hands the shards landed since the last call to the compute thread. */
+void ompk__flush(struct lctx *x);
 /* Computed shards into the result (loop thread). */
 void ompk__collect(struct lctx *x);
 /* May another fetch start now? */

@@ -261,6 +261,7 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 				on_shard(x, &ring, data, res);
 			}
 		}
+		ompk__flush(x);
 	}
 	io_uring_queue_exit(&ring);
 	return x->err;
