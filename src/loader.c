@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -135,15 +136,87 @@ const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char 
 	return buf;
 }
 
-void ompk__shard_free(struct shard *sh)
+#define SLAB 512
+#define MAP_MIN (256u << 10)
+
+/*
+ * Payload buffers: zeroed, and from MAP_POPULATE mappings when large, so
+ * their pages are made in one call rather than one fault at a time (each
+ * fault is dear in a VM), and freshly mapped for every shard.
+ */
+static uint8_t *buf_alloc(struct shard *sh, size_t len)
+{
+	if (len >= MAP_MIN) {
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p == MAP_FAILED)
+			return NULL;
+		sh->buf_mapped = len;
+		return p;
+	}
+	sh->buf_mapped = 0;
+	return calloc(1, len ? len : 1);
+}
+
+static void buf_free(struct shard *sh)
+{
+	if (sh->buf_mapped)
+		munmap(sh->buf, sh->buf_mapped);
+	else
+		free(sh->buf);
+	sh->buf = NULL;
+}
+
+/* Releases a shard's buffers and recycles its struct (loop thread). */
+void ompk__shard_free(struct lctx *x, struct shard *sh)
 {
 	if (!sh)
 		return;
 	if (sh->fd >= 0)
 		close(sh->fd);
-	free(sh->buf);
+	buf_free(sh);
 	ompk_result_free(&sh->res);
-	free(sh);
+	sh->next = x->free_shards;
+	x->free_shards = sh;
+}
+
+/*
+ * A zeroed shard struct. They come from slabs of SLAB and are recycled,
+ * so 10,000 shards cost 20 allocations rather than 10,000 (which, on the
+ * loop thread, would delay the start of the later fetches).
+ */
+static struct shard *shard_alloc(struct lctx *x)
+{
+	struct shard *sh = x->free_shards;
+
+	if (!sh) {
+		/* The slab's first element is the chain link; the other SLAB - 1 are shards. */
+		struct shard *slab = malloc(SLAB * sizeof(*slab));
+
+		if (!slab)
+			return NULL;
+		*(void **)slab = x->slabs;
+		x->slabs = slab;
+		for (int i = SLAB - 1; i >= 1; i--) {
+			slab[i].next = x->free_shards;
+			x->free_shards = &slab[i];
+		}
+		sh = x->free_shards;
+	}
+	x->free_shards = sh->next;
+	memset(sh, 0, sizeof(*sh));
+	return sh;
+}
+
+static void slabs_free(struct lctx *x)
+{
+	while (x->slabs) {
+		void *next = *(void **)x->slabs;
+
+		free(x->slabs);
+		x->slabs = next;
+	}
+	x->free_shards = NULL;
 }
 
 bool ompk__may_start(const struct lctx *x)
@@ -191,8 +264,8 @@ static int shard_open(struct lctx *x, struct shard *sh)
 			      path, (unsigned long long)s.st_size, sh->want, (unsigned long long)x->bytes);
 		return -EINVAL;
 	}
-	/* calloc: the kernel fills it behind valgrind's back; fresh pages cost no memset. */
-	sh->buf = calloc(1, sh->want);
+	/* Zeroed: the kernel fills it behind valgrind's back. */
+	sh->buf = buf_alloc(sh, sh->want);
 	if (!sh->buf) {
 		ompk__set_err(x, -ENOMEM, "%s: cannot allocate %zu bytes", path, sh->want);
 		return -ENOMEM;
@@ -202,7 +275,7 @@ static int shard_open(struct lctx *x, struct shard *sh)
 
 struct shard *ompk__shard_start(struct lctx *x)
 {
-	struct shard *sh = calloc(1, sizeof(*sh));
+	struct shard *sh = shard_alloc(x);
 
 	if (!sh) {
 		ompk__set_err(x, -ENOMEM, "out of memory starting shard %llu", (unsigned long long)x->next);
@@ -212,7 +285,7 @@ struct shard *ompk__shard_start(struct lctx *x)
 	sh->idx = x->next;
 	sh->stage = STAGE_TIMER;
 	if (x->c->dir && shard_open(x, sh) < 0) {
-		ompk__shard_free(sh);
+		ompk__shard_free(x, sh);
 		return NULL;
 	}
 	x->next++;
@@ -226,7 +299,7 @@ static int synth(const struct lctx *x, struct shard *sh)
 {
 	const uint64_t n = x->c->shard_len;
 
-	sh->buf = malloc(x->bytes ? (size_t)x->bytes : 1);
+	sh->buf = buf_alloc(sh, (size_t)x->bytes);
 	if (!sh->buf)
 		return -ENOMEM;
 	if (is_sumsq(x->c->kernel)) {
@@ -300,7 +373,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 	if (!err && x->c->dir)
 		err = check_header(x, sh);
 	if (err || x->err) {
-		ompk__shard_free(sh);
+		ompk__shard_free(x, sh);
 		return;
 	}
 	x->pending++;
@@ -308,7 +381,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 }
 
 /* Runs the kernel on one shard's payload (compute thread). */
-static int compute(struct lctx *x, struct shard *sh, int threads)
+static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_variant v)
 {
 	const struct ompk_kernel *k = x->c->kernel;
 	uint8_t *payload;
@@ -322,7 +395,7 @@ static int compute(struct lctx *x, struct shard *sh, int threads)
 		return -ENOMEM;
 	payload = sh->buf;
 	ompk_job_init(&job, k);
-	job.variant = x->c->variant;
+	job.variant = v;
 	job.threads = threads;
 	if (x->c->dir)
 		payload += OMPK_SHARD_HEADER;
@@ -340,7 +413,7 @@ static int compute(struct lctx *x, struct shard *sh, int threads)
 		job.p[ompk_param_index(k, "buffers")] = 1;
 		job.p[ompk_param_index(k, "size")] = x->c->shard_len;
 	}
-	err = k->run(&job, x->c->variant, &sh->res);
+	err = k->run(&job, v, &sh->res);
 	sh->t_comp = ompk__now();
 	sh->comp_s = sh->t_comp - t;
 	sh->threads_used = job.threads_used;
@@ -352,8 +425,9 @@ static int compute(struct lctx *x, struct shard *sh, int threads)
 /*
  * The compute thread. A lone landed shard gets the whole team (the
  * kernel's own OpenMP region); when several have landed at once they are
- * divided over the team, one shard per thread with a team of one each,
- * so that thousands of tiny shards do not pay a parallel region each.
+ * divided over the team, one shard per thread with a team of one each
+ * (omp runs as seq there: the same loop without a region of one), so
+ * that thousands of tiny shards do not pay a parallel region each.
  */
 static void *compute_main(void *arg)
 {
@@ -364,6 +438,8 @@ static void *compute_main(void *arg)
 	for (;;) {
 		struct shard *sh;
 		int n = 0, team = x->c->threads;
+		/* A team of one per shard: omp's region would only add its cost. */
+		enum ompk_variant v = x->c->variant == OMPK_OMP ? OMPK_SEQ : x->c->variant;
 
 		pthread_mutex_lock(&x->mu);
 		while (!x->todo && !x->stop)
@@ -377,13 +453,15 @@ static void *compute_main(void *arg)
 		if (n == 0)
 			return NULL;
 
-		if (n == 1 || team == 1) {
+		if (n == 1) {
+			batch[0]->err = compute(x, batch[0], team, x->c->variant);
+		} else if (team == 1) {
 			for (int i = 0; i < n; i++)
-				batch[i]->err = compute(x, batch[i], team);
+				batch[i]->err = compute(x, batch[i], 1, v);
 		} else {
-#pragma omp parallel for num_threads(team) schedule(dynamic, 1) default(none) shared(x, batch, n)
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1) default(none) shared(x, batch, n, v)
 			for (int i = 0; i < n; i++)
-				batch[i]->err = compute(x, batch[i], 1);
+				batch[i]->err = compute(x, batch[i], 1, v);
 		}
 
 		pthread_mutex_lock(&x->mu);
@@ -429,7 +507,7 @@ void ompk__collect(struct lctx *x)
 				st->result.f[0].v[sh->idx] = sh->res.f[0].v[0];
 			x->done++;
 		}
-		ompk__shard_free(sh);
+		ompk__shard_free(x, sh);
 		sh = nx;
 	}
 }
@@ -633,6 +711,7 @@ out:
 		pthread_join(x.compute, NULL);
 	}
 	ompk__collect(&x); /* normally empty: everything was collected */
+	slabs_free(&x);
 	pthread_cond_destroy(&x.cv);
 	pthread_mutex_destroy(&x.mu);
 	close(x.efd);
@@ -740,7 +819,7 @@ int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len)
 			if (close(fd) < 0 && !err)
 				err = -errno;
 		}
-		free(sh.buf);
+		buf_free(&sh);
 		if (err) {
 			snprintf(msg, len, "%s: %s; accepted: a writable directory with room for the shards", path,
 				 strerror(-err));

@@ -20,6 +20,7 @@ struct shard {
 	int fd;		       /* file source: open while reading, else -1 */
 	bool seekable;	       /* regular file: reads carry offsets; else -1 (a FIFO) */
 	uint8_t *buf;	       /* file: header + payload; synthetic: payload */
+	size_t buf_mapped;     /* its length when it is a mapping, else 0 */
 	size_t want, got;      /* bytes to read, bytes read */
 	enum shard_stage stage;
 	struct __kernel_timespec ts; /* the timeout's, alive until its completion */
@@ -54,6 +55,8 @@ struct lctx {
 	struct shard *fetched;		/* threads backend: fetched, for the loop */
 	struct shard *wait, *wait_tail; /* threads backend: for the fetch workers */
 	bool stop;
+	struct shard *free_shards; /* recycled shard structs (loop thread) */
+	void *slabs;		   /* their slabs, chained through the first word */
 	pthread_t compute;
 	bool compute_started;
 };
@@ -64,7 +67,7 @@ void ompk__set_err(struct lctx *x, int err, const char *fmt, ...) __attribute__(
 struct shard *ompk__shard_start(struct lctx *x);
 /* Its payload landed (loop thread): check it, hand it to the compute thread. */
 void ompk__shard_fetched(struct lctx *x, struct shard *sh);
-void ompk__shard_free(struct shard *sh);
+void ompk__shard_free(struct lctx *x, struct shard *sh);
 /* Hands the shards landed since the last call to the compute thread. */
 void ompk__flush(struct lctx *x);
 /* Computed shards into the result (loop thread). */
