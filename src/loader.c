@@ -158,13 +158,68 @@ static uint8_t *buf_alloc(struct shard *sh, size_t len)
 	return calloc(1, len ? len : 1);
 }
 
+static void buf_release(uint8_t *buf, size_t mapped)
+{
+	if (mapped)
+		munmap(buf, mapped);
+	else
+		free(buf);
+}
+
 static void buf_free(struct shard *sh)
 {
-	if (sh->buf_mapped)
-		munmap(sh->buf, sh->buf_mapped);
-	else
-		free(sh->buf);
+	buf_release(sh->buf, sh->buf_mapped);
 	sh->buf = NULL;
+}
+
+/*
+ * Buffers are recycled: every shard of a run has the same size, and at
+ * most 2K are out at once (K fetching, K waiting for the kernel), so a
+ * long run maps and zeroes 2K buffers, not S. The pool is shared by the
+ * loop (which returns buffers) and the compute thread (which takes them
+ * for synthetic payloads), under x->mu; a free buffer's first word links
+ * the pool.
+ */
+static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
+{
+	uint8_t *b = NULL;
+
+	if (x->pool_len >= sizeof(void *)) { /* 0 outside a run (ompk_shards_write) */
+		pthread_mutex_lock(&x->mu);
+		b = x->pool;
+		if (b)
+			x->pool = *(void **)b;
+		pthread_mutex_unlock(&x->mu);
+	}
+	if (!b)
+		return buf_alloc(sh, len);
+	sh->buf_mapped = len >= MAP_MIN ? len : 0;
+	return b;
+}
+
+static void buf_put(struct lctx *x, struct shard *sh)
+{
+	if (!sh->buf)
+		return;
+	if (x->pool_len < sizeof(void *)) {
+		buf_free(sh);
+		return;
+	}
+	pthread_mutex_lock(&x->mu);
+	*(void **)sh->buf = x->pool;
+	x->pool = sh->buf;
+	pthread_mutex_unlock(&x->mu);
+	sh->buf = NULL;
+}
+
+static void pool_free(struct lctx *x)
+{
+	while (x->pool) {
+		void *next = *(void **)x->pool;
+
+		buf_release(x->pool, x->pool_len >= MAP_MIN ? x->pool_len : 0);
+		x->pool = next;
+	}
 }
 
 /* Releases a shard's buffers and recycles its struct (loop thread). */
@@ -174,7 +229,7 @@ void ompk__shard_free(struct lctx *x, struct shard *sh)
 		return;
 	if (sh->fd >= 0)
 		close(sh->fd);
-	buf_free(sh);
+	buf_put(x, sh);
 	ompk_result_free(&sh->res);
 	sh->next = x->free_shards;
 	x->free_shards = sh;
@@ -221,7 +276,8 @@ static void slabs_free(struct lctx *x)
 
 bool ompk__may_start(const struct lctx *x)
 {
-	if (x->err || x->next >= x->c->shards || x->inflight >= x->max_inflight)
+	/* Also at most K landed shards waiting for the kernel: memory stays bounded. */
+	if (x->err || x->next >= x->c->shards || x->inflight >= x->max_inflight || x->pending >= x->max_inflight)
 		return false;
 	return !x->c->serial || (x->inflight == 0 && x->pending == 0);
 }
@@ -265,7 +321,7 @@ static int shard_open(struct lctx *x, struct shard *sh)
 		return -EINVAL;
 	}
 	/* Zeroed: the kernel fills it behind valgrind's back. */
-	sh->buf = buf_alloc(sh, sh->want);
+	sh->buf = buf_get(x, sh, sh->want);
 	if (!sh->buf) {
 		ompk__set_err(x, -ENOMEM, "%s: cannot allocate %zu bytes", path, sh->want);
 		return -ENOMEM;
@@ -295,11 +351,11 @@ struct shard *ompk__shard_start(struct lctx *x)
 }
 
 /* Synthetic payloads, as the tutorial's fetch_shard and image service make them. */
-static int synth(const struct lctx *x, struct shard *sh)
+static int synth(struct lctx *x, struct shard *sh)
 {
 	const uint64_t n = x->c->shard_len;
 
-	sh->buf = buf_alloc(sh, (size_t)x->bytes);
+	sh->buf = buf_get(x, sh, (size_t)x->bytes);
 	if (!sh->buf)
 		return -ENOMEM;
 	if (is_sumsq(x->c->kernel)) {
@@ -684,6 +740,7 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_loader_st
 	x.st = st;
 	x.bytes = ompk_shard_bytes(c);
 	x.max_inflight = c->inflight;
+	x.pool_len = c->dir ? OMPK_SHARD_HEADER + (size_t)x.bytes : (size_t)x.bytes;
 	x.msg = msg;
 	x.len = len;
 	x.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -712,6 +769,7 @@ out:
 	}
 	ompk__collect(&x); /* normally empty: everything was collected */
 	slabs_free(&x);
+	pool_free(&x);
 	pthread_cond_destroy(&x.cv);
 	pthread_mutex_destroy(&x.mu);
 	close(x.efd);

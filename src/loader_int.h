@@ -57,6 +57,8 @@ struct lctx {
 	bool stop;
 	struct shard *free_shards; /* recycled shard structs (loop thread) */
 	void *slabs;		   /* their slabs, chained through the first word */
+	void *pool;		   /* free payload buffers, all pool_len bytes (see buf_get) */
+	size_t pool_len;
 	pthread_t compute;
 	bool compute_started;
 };
