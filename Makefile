@@ -2,7 +2,7 @@
 #
 #   make                      build bin/<kernel> (optimised, perf-friendly)
 #   make deps                 install missing Debian packages (scripts/deps.sh)
-#   make demo                 build and run the tutorial's examples, seq vs omp
+#   make demo                 build and run the tutorial's examples, seq vs omp, and the pipeline
 #   make test                 build and run every cmocka suite
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
 #   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
@@ -44,16 +44,16 @@ BINDIR := $(BUILD)/bin
 
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
-# liburing: the io_uring event loop of bin/heartbeat.
+# liburing: the loader, bin/pipeline and bin/heartbeat; libseccomp: the fallback tests.
 URING_CFLAGS := $(shell $(PKG_CONFIG) --cflags liburing 2>/dev/null)
 URING_LIBS := $(shell $(PKG_CONFIG) --libs liburing 2>/dev/null || echo -luring)
+SECCOMP_LIBS := $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null || echo -lseccomp)
 
 USER_CFLAGS := $(CFLAGS)
-override CFLAGS += -std=c11 -D_GNU_SOURCE -fopenmp -fno-omit-frame-pointer -Wall -Wextra -Iinclude -MMD -MP
+override CFLAGS += -std=c11 -D_GNU_SOURCE -fopenmp -fno-omit-frame-pointer -Wall -Wextra -Iinclude -MMD -MP $(URING_CFLAGS)
 override LDFLAGS += -fopenmp
-LDLIBS += -lm
 override CFLAGS += $(URING_CFLAGS)
-LDLIBS += $(URING_LIBS)
+LDLIBS += $(URING_LIBS) -lpthread -lm
 
 ifeq ($(V),1)
 Q :=
@@ -61,12 +61,11 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/heartbeat_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/heartbeat_main.c src/pipeline_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libompkit.a
 
-BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo
-BINS += $(BINDIR)/heartbeat
+BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo $(BINDIR)/pipeline $(BINDIR)/heartbeat
 ifeq ($(MPI),1)
 BINS += $(KERNELS:%=$(BINDIR)/%-mpi)
 endif
@@ -86,6 +85,8 @@ deps:
 
 demo: all
 	$(Q)./bin/demo
+	$(Q)./bin/pipeline
+	$(Q)./bin/pipeline --mode serial
 	$(Q)./bin/heartbeat --mode inline
 	$(Q)./bin/heartbeat --mode offload
 
@@ -99,8 +100,7 @@ check-san:
 
 # The I/O-facing suites under valgrind (small sizes); libgomp's known
 # thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
-VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus
-VALGRIND_TESTS += test_heartbeat
+VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader test_heartbeat
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
@@ -113,6 +113,7 @@ bench: all $(BENCHES)
 	$(Q)bench/fast.sh $(BINDIR)
 	$(Q)OMPK_BENCH_SIEVE=$(BUILD)/bench/bench_sieve bench/primes_vs_primesieve.sh
 	$(Q)BUILD_DIR=$(BUILD)/bench bench/fold.sh
+	$(Q)bench/pipeline.sh $(BINDIR)
 
 ifeq ($(MPI),1)
 test-mpi: all
@@ -167,6 +168,11 @@ $(BINDIR)/heartbeat: $(BUILD)/src/heartbeat_main.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(BINDIR)/pipeline: $(BUILD)/src/pipeline_main.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BINDIR)/%: $(BUILD)/main-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
@@ -183,6 +189,12 @@ $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/test_loader.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
+# The loader's tests make io_uring_setup fail in a child with a seccomp filter.
+$(BUILD)/tests/test_loader: $(BUILD)/tests/test_loader.o $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ $(CMOCKA_LIBS) $(SECCOMP_LIBS) $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -201,7 +213,7 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fopenmp -fsanitize=fuzzer,address,u
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard include/ompkit/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) -lm -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) $(URING_CFLAGS) $(URING_LIBS) -lpthread -lm -o $@
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 	$(Q)for t in $(FUZZ_TARGETS); do \

@@ -1,0 +1,303 @@
+/*
+ * pipeline_main.c - bin/pipeline: the I/O half of the tutorial. Fetches
+ * --shards shards (each a --latency-ms wait, then its payload) with at
+ * most --inflight in flight, and runs the kernel on each shard on the
+ * OpenMP threads as soon as it lands (src/loader.c); --mode serial does
+ * one shard after another for comparison. Prints the verified result,
+ * the wall time, each shard's timeline and the overlap figure
+ * (sum of fetch latencies + sum of compute times) / wall.
+ *
+ * To add a flag: a row in help(), a branch in parse().
+ */
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ompkit/driver.h"
+#include "ompkit/loader.h"
+#include "ompkit/registry.h"
+
+#define MSG 4352
+
+struct args {
+	struct ompk_loader_config c;
+	struct ompk_options o;
+	uint64_t latency_ms;
+	bool inflight_set;
+	const char *make_dir;
+	const char *source;
+};
+
+static void help(FILE *f)
+{
+	fprintf(f, "Usage: pipeline [OPTION]...\n"
+		   "Fetch shards through io_uring (or a thread pool) and run a kernel on each shard as it lands.\n\n"
+		   "  --shards S            shards (default: 4)\n"
+		   "  --shard-len N         u64 values per shard; bytes for checksum (default: 250000)\n"
+		   "  --latency-ms L        latency of each fetch (default: 50)\n"
+		   "  --inflight K          fetches in flight at most (default: all shards)\n"
+		   "  --kernel K            sumsq or checksum (default: sumsq)\n"
+		   "  --source SRC          synthetic, or a directory of shard files (default: synthetic)\n"
+		   "  --mode M              overlap or serial (default: overlap)\n"
+		   "  --backend B           auto, uring or threads (default: auto: uring, threads if io_uring is off)\n"
+		   "  --read-block BYTES    bytes per read request (default: the whole shard)\n"
+		   "  --make-shards DIR     write the shards' files into DIR and exit\n");
+	ompk_options_help(f);
+	fprintf(f, "\nShard file: DIR/shard-NNNNNN.bin = \"OMPKSHD1\", payload bytes (u64 LE), payload\n"
+		   "(u64 LE values for sumsq, bytes for checksum). Exit: 0 verified, 1 failure, 2 usage.\n");
+}
+
+static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
+{
+	memset(a, 0, sizeof(*a));
+	ompk_options_default(&a->o);
+	a->c.kernel = &ompk_kernel_sumsq;
+	a->c.shards = 4;
+	a->c.shard_len = 250000;
+	a->latency_ms = 50;
+	a->source = "synthetic";
+	for (int i = 1; i < argc; i++) {
+		const char *v;
+		uint64_t n;
+		int r = ompk_options_parse_one(&a->o, argc, argv, &i, msg, len);
+
+		if (r < 0)
+			return r;
+		if (r == 1)
+			continue;
+#define FLAG(name) ((r = ompk_flag_value(argc, argv, &i, name, &v, msg, len)) != 0)
+		if (FLAG("shards")) {
+			if (r < 0 || ompk_number_arg("shards", v, 1, UINT64_C(1) << 24, &a->c.shards, msg, len))
+				return -EINVAL;
+		} else if (FLAG("shard-len")) {
+			if (r < 0 || ompk_number_arg("shard-len", v, 0, UINT64_C(1) << 40, &a->c.shard_len, msg, len))
+				return -EINVAL;
+		} else if (FLAG("latency-ms")) {
+			if (r < 0 || ompk_number_arg("latency-ms", v, 0, 3600000, &a->latency_ms, msg, len))
+				return -EINVAL;
+		} else if (FLAG("inflight")) {
+			if (r < 0 || ompk_number_arg("inflight", v, 1, UINT64_C(1) << 24, &a->c.inflight, msg, len))
+				return -EINVAL;
+			a->inflight_set = true;
+		} else if (FLAG("read-block")) {
+			if (r < 0 || ompk_number_arg("read-block", v, 0, UINT64_C(1) << 30, &n, msg, len))
+				return -EINVAL;
+			a->c.read_block = (size_t)n;
+		} else if (FLAG("kernel")) {
+			if (r < 0)
+				return r;
+			if (strcmp(v, "sumsq") && strcmp(v, "checksum")) {
+				snprintf(msg, len, "--kernel: '%s' is not a pipeline kernel; accepted: sumsq or checksum", v);
+				return -EINVAL;
+			}
+			a->c.kernel = ompk_kernel_find(v);
+		} else if (FLAG("source")) {
+			if (r < 0)
+				return r;
+			a->source = v;
+			a->c.dir = strcmp(v, "synthetic") ? v : NULL;
+		} else if (FLAG("mode")) {
+			if (r < 0)
+				return r;
+			if (strcmp(v, "overlap") && strcmp(v, "serial")) {
+				snprintf(msg, len, "--mode: '%s'; accepted: overlap or serial", v);
+				return -EINVAL;
+			}
+			a->c.serial = strcmp(v, "serial") == 0;
+		} else if (FLAG("backend")) {
+			if (r < 0)
+				return r;
+			if (ompk_backend_parse(v, &a->c.backend)) {
+				snprintf(msg, len, "--backend: '%s'; accepted: auto, uring or threads", v);
+				return -EINVAL;
+			}
+		} else if (FLAG("make-shards")) {
+			if (r < 0)
+				return r;
+			a->make_dir = v;
+		} else {
+			snprintf(msg, len, "%s: unknown option; accepted: the options of --help", argv[i]);
+			return -EINVAL;
+		}
+#undef FLAG
+	}
+	if (!a->inflight_set)
+		a->c.inflight = a->c.shards;
+	a->c.latency_ns = a->latency_ms * 1000000u;
+	a->c.variant = a->o.variant;
+	a->c.threads = a->o.threads ? a->o.threads : omp_get_max_threads();
+	return ompk_loader_check(&a->c, msg, len);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_u64s(FILE *f, const struct ompk_result *r, const char *sep)
+{
+	for (size_t j = 0; j < r->f[0].n; j++)
+		fprintf(f, "%s%llu", j ? sep : "", (unsigned long long)r->f[0].v[j]);
+}
+
+static void print_times(FILE *f, const double *t, uint64_t n, const char *sep)
+{
+	for (uint64_t j = 0; j < n; j++)
+		fprintf(f, "%s%.3f", j ? sep : "", t[j] * 1e3);
+}
+
+static void report(const struct args *a, const struct ompk_loader_stats *st, const double *walls, size_t nw,
+		   int verified, const char *method)
+{
+	const struct ompk_loader_config *c = &a->c;
+	const char *ver = verified > 0 ? "yes" : verified == 0 ? "NO" : "not checked";
+	double med = walls[nw / 2], min = walls[0], max = walls[nw - 1];
+	FILE *f = stdout;
+
+	if (a->o.quiet) {
+		ompk_result_print_bare(f, &st->result);
+		return;
+	}
+	if (a->o.format == OMPK_JSON) {
+		fprintf(f, "{\"tool\":\"pipeline\",\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%d,"
+			   "\"params\":{\"shards\":%llu,\"shard_len\":%llu,\"latency_ms\":%llu,\"inflight\":%llu},"
+			   "\"source\":\"%s\",\"mode\":\"%s\",\"backend\":\"%s\",\"fallback\":%s,"
+			   "\"result\":{\"%s\":",
+			c->kernel->name, ompk_variant_name(c->variant), st->threads_used, (unsigned long long)c->shards,
+			(unsigned long long)c->shard_len, (unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
+			c->dir ? "dir" : "synthetic", c->serial ? "serial" : "overlap", ompk_backend_name(st->backend),
+			st->fallback_err ? "true" : "false", st->result.f[0].name);
+		fprintf(f, st->result.f[0].array ? "[" : "");
+		print_u64s(f, &st->result, ",");
+		fprintf(f, "%s},\"verified\":%s,\"verify_method\":\"%s\",\"repeats\":%zu,"
+			   "\"wall_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,\"fetch_sum_s\":%.6f,\"compute_sum_s\":%.6f,"
+			   "\"overlap\":%.3f,\"timeline\":[",
+			st->result.f[0].array ? "]" : "", verified > 0 ? "true" : "false", method, nw, med, min, max,
+			st->fetch_sum, st->compute_sum, st->overlap);
+		for (uint64_t i = 0; i < c->shards; i++)
+			fprintf(f, "%s{\"shard\":%llu,\"fetch_done_ms\":%.3f,\"compute_done_ms\":%.3f}", i ? "," : "",
+				(unsigned long long)i, st->fetch_done[i] * 1e3, st->compute_done[i] * 1e3);
+		fprintf(f, "],\"version\":\"%s\"}\n", OMPK_VERSION);
+		return;
+	}
+	if (a->o.format == OMPK_CSV) {
+		fprintf(f, "tool,kernel,variant,threads,shards,shard_len,latency_ms,inflight,source,mode,backend,%s,"
+			   "verified,repeats,wall_s,min_s,max_s,fetch_sum_s,compute_sum_s,overlap,fetch_done_ms,compute_done_ms\n",
+			st->result.f[0].name);
+		fprintf(f, "pipeline,%s,%s,%d,%llu,%llu,%llu,%llu,%s,%s,%s,", c->kernel->name, ompk_variant_name(c->variant),
+			st->threads_used, (unsigned long long)c->shards, (unsigned long long)c->shard_len,
+			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight, a->source,
+			c->serial ? "serial" : "overlap", ompk_backend_name(st->backend));
+		print_u64s(f, &st->result, " ");
+		fprintf(f, ",%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,", verified > 0 ? "yes" : "no", nw, med, min, max,
+			st->fetch_sum, st->compute_sum, st->overlap);
+		print_times(f, st->fetch_done, c->shards, " ");
+		fprintf(f, ",");
+		print_times(f, st->compute_done, c->shards, " ");
+		fprintf(f, "\n");
+		return;
+	}
+	fprintf(f, "kernel     = %s (%s, %d threads)\n", c->kernel->name, ompk_variant_name(c->variant), st->threads_used);
+	fprintf(f, "shards     = %llu x %llu %s, %llu ms latency each, %llu in flight\n", (unsigned long long)c->shards,
+		(unsigned long long)c->shard_len, strcmp(c->kernel->name, "sumsq") ? "bytes" : "values",
+		(unsigned long long)a->latency_ms, (unsigned long long)c->inflight);
+	fprintf(f, "source     = %s\n", a->source);
+	fprintf(f, "mode       = %s\n", c->serial ? "serial" : "overlap");
+	fprintf(f, "backend    = %s%s\n", ompk_backend_name(st->backend), st->fallback_err ? " (io_uring unavailable)" : "");
+	fprintf(f, "result     = ");
+	print_u64s(f, &st->result, ", ");
+	fprintf(f, "\nverified   = %s (%s)\n", ver, method);
+	fprintf(f, "wall       = %.1f ms (median of %zu; min %.1f, max %.1f)\n", med * 1e3, nw, min * 1e3, max * 1e3);
+	fprintf(f, "overlap    = %.2f = (fetch %.1f ms + compute %.1f ms) / wall %.1f ms\n", st->overlap,
+		st->fetch_sum * 1e3, st->compute_sum * 1e3, st->wall_s * 1e3);
+	if (c->shards <= 64) {
+		fprintf(f, "timeline   = shard: fetch done, compute done (ms)\n");
+		for (uint64_t i = 0; i < c->shards; i++)
+			fprintf(f, "  %6llu: %9.1f %9.1f\n", (unsigned long long)i, st->fetch_done[i] * 1e3,
+				st->compute_done[i] * 1e3);
+	} else {
+		fprintf(f, "timeline   = %llu shards (--format json lists each)\n", (unsigned long long)c->shards);
+	}
+}
+
+static int usage_error(const char *prog, char *msg)
+{
+	ompk_msg_sanitize(msg);
+	fprintf(stderr, "ompk: %s\nTry '%s --help'.\n", msg, prog);
+	return OMPK_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	struct ompk_loader_stats st = { 0 };
+	struct ompk_result expected = { 0 };
+	const char *method = "not checked (--no-verify)";
+	char msg[MSG];
+	double *walls = NULL;
+	size_t nw = 0;
+	int verified = -1, err, rc = OMPK_EXIT_FAIL;
+
+	msg[0] = '\0';
+	if (parse(argc, argv, &a, msg, sizeof(msg)))
+		return usage_error(argv[0], msg);
+	if (a.o.help) {
+		help(stdout);
+		return OMPK_EXIT_OK;
+	}
+	if (a.o.version) {
+		printf("pipeline (ompkit) %s\n", OMPK_VERSION);
+		return OMPK_EXIT_OK;
+	}
+	if (a.make_dir) {
+		a.c.dir = a.make_dir;
+		if (ompk_shards_write(&a.c, msg, sizeof(msg)))
+			goto fail;
+		if (!a.o.quiet)
+			printf("wrote %llu shards of %llu payload bytes to %s\n", (unsigned long long)a.c.shards,
+			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
+		return OMPK_EXIT_OK;
+	}
+	walls = calloc(a.o.repeat, sizeof(double));
+	if (!walls) {
+		snprintf(msg, sizeof(msg), "--repeat: out of memory");
+		goto fail;
+	}
+	for (uint64_t r = 0; r < a.o.warmup + a.o.repeat; r++) {
+		ompk_loader_stats_free(&st);
+		err = ompk_loader_run(&a.c, &st, msg, sizeof(msg));
+		if (err)
+			goto fail;
+		if (r == 0 && st.fallback_err)
+			fprintf(stderr, "ompk: io_uring is not available here (%s); using the threads backend\n",
+				strerror(-st.fallback_err));
+		if (r >= a.o.warmup)
+			walls[nw++] = st.wall_s;
+	}
+	qsort(walls, nw, sizeof(double), cmp_double);
+	if (a.o.verify) {
+		if (ompk_loader_expect(&a.c, &expected, &method, msg, sizeof(msg)))
+			goto fail;
+		verified = ompk_result_equal(&st.result, &expected);
+	}
+	report(&a, &st, walls, nw, verified, method);
+	if (verified == 0) {
+		fprintf(stderr, "ompk: result does not match the %s; expected ", method);
+		print_u64s(stderr, &expected, ", ");
+		fprintf(stderr, "\n");
+	}
+	rc = verified == 0 ? OMPK_EXIT_FAIL : OMPK_EXIT_OK;
+	goto out;
+fail:
+	ompk_msg_sanitize(msg);
+	fprintf(stderr, "ompk: %s\n", msg);
+out:
+	free(walls);
+	ompk_loader_stats_free(&st);
+	ompk_result_free(&expected);
+	return rc;
+}
