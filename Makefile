@@ -100,7 +100,10 @@ check-san:
 
 # The I/O-facing suites under valgrind (small sizes); libgomp's known
 # thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
-VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader test_heartbeat
+# test_loader and test_heartbeat are left out: valgrind 3.19 does not
+# release its thread lock around io_uring_enter, so a loop waiting for a
+# completion that another thread produces deadlocks under it.
+VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
