@@ -59,11 +59,11 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/pipeline_main.c src/heartbeat_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/pipeline_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libompkit.a
 
-BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo $(BINDIR)/pipeline $(BINDIR)/heartbeat
+BINS := $(KERNELS:%=$(BINDIR)/%) $(BINDIR)/demo $(BINDIR)/pipeline
 ifeq ($(MPI),1)
 BINS += $(KERNELS:%=$(BINDIR)/%-mpi)
 endif
@@ -85,8 +85,6 @@ demo: all
 	$(Q)./bin/demo
 	$(Q)./bin/pipeline
 	$(Q)./bin/pipeline --mode serial
-	$(Q)./bin/heartbeat --mode inline
-	$(Q)./bin/heartbeat --mode offload
 
 test: all $(TESTS)
 	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
@@ -162,11 +160,6 @@ $(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BINDIR)/pipeline: $(BUILD)/src/pipeline_main.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-$(BINDIR)/heartbeat: $(BUILD)/src/heartbeat_main.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
