@@ -9,7 +9,7 @@
  * and, structurally only, that overlapped fetches overlap.
  *
  * Under valgrind (detected by its LD_PRELOAD, or OMPK_TEST_SMALL=1) the
- * sizes shrink so the suite stays quick.
+ * sizes shrink and only the threads backend runs (see first_backend).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +48,17 @@ static bool under_valgrind(void)
 	return (p && strstr(p, "vgpreload")) || (s && strcmp(s, "1") == 0);
 }
 
+/*
+ * Valgrind (3.19) keeps its thread lock while a thread blocks in
+ * io_uring_enter, so the compute thread never runs and the uring backend
+ * deadlocks under it: under valgrind only the threads backend runs (the
+ * uring path is covered by ASan/UBSan, make check-san).
+ */
+static enum ompk_backend first_backend(void)
+{
+	return small ? OMPK_BACKEND_THREADS : OMPK_BACKEND_URING;
+}
+
 static void config(struct ompk_loader_config *c, const char *kernel, uint64_t s, uint64_t n, uint64_t k)
 {
 	memset(c, 0, sizeof(*c));
@@ -59,7 +70,7 @@ static void config(struct ompk_loader_config *c, const char *kernel, uint64_t s,
 	c->latency_ns = 200000; /* 0.2 ms */
 	c->variant = OMPK_OMP;
 	c->threads = 2;
-	c->backend = OMPK_BACKEND_URING;
+	c->backend = first_backend();
 }
 
 /* The sequential kernel on all the data at once: [0, S*N) or S buffers of N bytes. */
@@ -135,7 +146,7 @@ static void test_backends_match_direct(void **state)
 			snprintf(name, sizeof(name), "%s-%llu", kernels[ki], (unsigned long long)s);
 			make_dir(&c, name, dir, sizeof(dir));
 			for (size_t kk = 0; kk < 3; kk++)
-				for (int b = OMPK_BACKEND_URING; b <= OMPK_BACKEND_THREADS; b++)
+				for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++)
 					for (int files = 0; files < 2; files++) {
 						c.inflight = ks[kk];
 						c.backend = (enum ompk_backend)b;
@@ -178,7 +189,9 @@ static void test_sq_overflow(void **state)
 	char msg[4352];
 
 	(void)state;
-	config(&c, "sumsq", small ? 600 : 6000, 3, small ? 600 : 6000);
+	if (small)
+		skip();
+	config(&c, "sumsq", 6000, 3, 6000);
 	c.latency_ns = 1000000;
 	run_ok(&c);
 	assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), 0);
@@ -261,7 +274,7 @@ static void test_short_reads_fifo(void **state)
 	char msg[4352];
 
 	(void)state;
-	for (int b = OMPK_BACKEND_URING; b <= OMPK_BACKEND_THREADS; b++) {
+	for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
 		assert_int_equal(fifo_run((enum ompk_backend)b, false, &st, msg, sizeof(msg)), 0);
 		ompk_loader_stats_free(&st);
 		/* Cut short: an error naming the file and both byte counts, never zero-filled. */
@@ -278,7 +291,7 @@ static void test_bad_files(void **state)
 	char dir[512], file[600], msg[4352];
 
 	(void)state;
-	for (int b = OMPK_BACKEND_URING; b <= OMPK_BACKEND_THREADS; b++) {
+	for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
 		config(&c, "checksum", 4, 1000, 4);
 		c.backend = (enum ompk_backend)b;
 		make_dir(&c, "bad", dir, sizeof(dir));
@@ -373,7 +386,7 @@ static void test_linked_timeout_trap(void **state)
 	int r;
 
 	(void)state;
-	if (ompk_uring_available() != 1)
+	if (small || ompk_uring_available() != 1)
 		skip();
 	assert_int_equal(link_nop_res(0), -ECANCELED);
 	r = link_nop_res(IORING_TIMEOUT_ETIME_SUCCESS);
@@ -475,7 +488,7 @@ static void test_overlap_structure(void **state)
 	char msg[4352];
 
 	(void)state;
-	for (int b = OMPK_BACKEND_URING; b <= OMPK_BACKEND_THREADS; b++) {
+	for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
 		config(&c, "sumsq", 8, 1000, 8);
 		c.latency_ns = 200000000;
 		c.backend = (enum ompk_backend)b;
