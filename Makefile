@@ -104,7 +104,7 @@ check-san:
 # a loop waiting for a completion that another thread produces deadlocks
 # under it: test_loader runs only its threads backend there (it detects
 # valgrind); test_heartbeat is left out until it does the same.
-VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader
+VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader test_loader_faults
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
@@ -194,7 +194,7 @@ $(BUILD)/tests/%.o: tests/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/test_loader.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
+$(BUILD)/tests/test_loader.o $(BUILD)/tests/test_loader_faults.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
 # The loader's tests make io_uring_setup fail in a child with a seccomp filter.
 $(BUILD)/tests/test_loader: $(BUILD)/tests/test_loader.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")

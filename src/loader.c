@@ -27,6 +27,7 @@
 
 #include "loader_int.h"
 #include "ompkit/driver.h"
+#include "ompkit/fileio.h"
 #include "ompkit/oracle.h"
 
 #define POOL_MAX 16
@@ -95,6 +96,19 @@ int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
 			 (unsigned long long)c->shard_len);
 		return -EINVAL;
 	}
+	/* Refused up front, not by the OOM killer: at most 2K buffers are out at once (K fetching, K computing). */
+	const uint64_t k = c->serial ? 1 : c->inflight < c->shards ? c->inflight : c->shards;
+	const uint64_t live = c->serial ? 1 : k * 2 < c->shards ? k * 2 : c->shards;
+	const unsigned long long mem = ompk_mem_total();
+	uint64_t need;
+	const bool ovf = __builtin_mul_overflow(live, b + (c->dir ? OMPK_SHARD_HEADER : 0), &need);
+
+	if (mem && (ovf || need > mem)) {
+		snprintf(msg, len, "--shard-len: %llu shards of %llu bytes at once (--inflight %llu) need %s%llu bytes, more than the %llu bytes of memory here; accepted: a smaller --shard-len or --inflight",
+			 (unsigned long long)live, (unsigned long long)b, (unsigned long long)c->inflight,
+			 ovf ? "over " : "", ovf ? (unsigned long long)UINT64_MAX : (unsigned long long)need, mem);
+		return -EINVAL;
+	}
 	if (c->latency_ns > UINT64_C(3600) * 1000000000) {
 		snprintf(msg, len, "--latency-ms: too large; accepted: 0 to 3600000");
 		return -EINVAL;
@@ -128,6 +142,32 @@ void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(x->msg, x->len, fmt, ap);
 	va_end(ap);
+}
+
+bool ompk__fault(const struct lctx *x, enum ompk_fault_kind k, uint64_t n)
+{
+	const struct ompk_fault *f = x->c->fault;
+
+	if (!f || f->kind != k || n < f->nth)
+		return false;
+	return n - f->nth < (f->count ? f->count : 1);
+}
+
+void ompk__fault_hit(const struct lctx *x)
+{
+	__atomic_add_fetch(&x->c->fault->hits, 1, __ATOMIC_RELAXED);
+}
+
+void ompk__interrupted(struct lctx *x)
+{
+	if (x->cancelled)
+		return;
+	__atomic_store_n(&x->cancelled, true, __ATOMIC_RELAXED);
+	x->st->cancelled = x->inflight;
+	/* An interruption outranks an error already met: nothing is reported either way. */
+	x->err = 0;
+	ompk__set_err(x, -ECANCELED, "interrupted with %llu fetches in flight; no result",
+		      (unsigned long long)x->inflight);
 }
 
 const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len)
@@ -296,14 +336,15 @@ static int shard_open(struct lctx *x, struct shard *sh)
 	struct stat s;
 
 	ompk__shard_name(x, sh, path, sizeof(path));
-	sh->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for its writer here (it would hold up the loop, past any interruption). */
+	sh->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (sh->fd < 0) {
 		int e = errno;
 
 		ompk__set_err(x, -e, "%s: %s; accepted: a shard file written by --make-shards", path, strerror(e));
 		return -e;
 	}
-	if (fstat(sh->fd, &s) < 0) {
+	if (fcntl(sh->fd, F_SETFL, 0) < 0 || fstat(sh->fd, &s) < 0) {
 		int e = errno;
 
 		ompk__set_err(x, -e, "%s: %s", path, strerror(e));
@@ -570,7 +611,61 @@ void ompk__collect(struct lctx *x)
 
 /* ---- the threads backend ---------------------------------------------- */
 
-/* A fetch worker: waits until the head shard's latency has passed, reads it, hands it back. */
+static bool cancelled(const struct lctx *x)
+{
+	return __atomic_load_n(&x->cancelled, __ATOMIC_RELAXED);
+}
+
+/* One read (or an injected fault in its place); the read's number goes to sh->read_no. */
+static ssize_t fetch_read(struct lctx *x, struct shard *sh)
+{
+	const uint64_t no = __atomic_add_fetch(&x->reads, 1, __ATOMIC_RELAXED);
+	size_t n = sh->want - sh->got;
+
+	sh->read_no = no;
+	if (x->c->fault) {
+		static const struct {
+			enum ompk_fault_kind kind;
+			int err;
+		} as_error[] = { { OMPK_FAULT_EIO, EIO }, { OMPK_FAULT_EINTR, EINTR }, { OMPK_FAULT_EAGAIN, EAGAIN } };
+
+		for (size_t i = 0; i < sizeof(as_error) / sizeof(as_error[0]); i++) {
+			if (ompk__fault(x, as_error[i].kind, no)) {
+				ompk__fault_hit(x);
+				errno = as_error[i].err;
+				return -1;
+			}
+		}
+	}
+	if (x->c->read_block && n > x->c->read_block)
+		n = x->c->read_block;
+	if (n > 1 && ompk__fault(x, OMPK_FAULT_SHORT, no)) {
+		ompk__fault_hit(x);
+		n /= 2;
+	}
+	return sh->seekable ? pread(sh->fd, sh->buf + sh->got, n, (off_t)sh->got) : read(sh->fd, sh->buf + sh->got, n);
+}
+
+/* Has the FIFO data, or an end? Waits 100 ms at most. */
+static bool readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 100) != 0; /* an error is left to the read that follows */
+}
+
+static struct timespec ts_of(uint64_t ns)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+
+	return ts;
+}
+
+/*
+ * A fetch worker: waits until the head shard's latency has passed (or
+ * the run is interrupted), reads it, hands it back. A read blocked in a
+ * FIFO with a silent writer is not interrupted (see the README).
+ */
 static void *fetch_main(void *arg)
 {
 	struct lctx *x = arg;
@@ -579,6 +674,7 @@ static void *fetch_main(void *arg)
 	for (;;) {
 		struct shard *sh;
 		struct timespec ts;
+		bool held = false;
 
 		pthread_mutex_lock(&x->mu);
 		while (!x->wait && !x->stop)
@@ -591,15 +687,17 @@ static void *fetch_main(void *arg)
 		x->wait = sh->next;
 		if (!x->wait)
 			x->wait_tail = NULL;
+		ts = ts_of(sh->deadline_ns);
+		while (!cancelled(x) && now_ns() < sh->deadline_ns)
+			pthread_cond_timedwait(&x->wake, &x->mu, &ts);
 		pthread_mutex_unlock(&x->mu);
 
-		ts.tv_sec = (time_t)(sh->deadline_ns / 1000000000u);
-		ts.tv_nsec = (long)(sh->deadline_ns % 1000000000u);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
-		while (sh->fd >= 0 && sh->got < sh->want) {
-			ssize_t r = sh->seekable ? pread(sh->fd, sh->buf + sh->got, sh->want - sh->got, (off_t)sh->got)
-						 : read(sh->fd, sh->buf + sh->got, sh->want - sh->got);
+		while (sh->fd >= 0 && sh->got < sh->want && !cancelled(x)) {
+			ssize_t r;
+
+			if (!sh->seekable && !readable(sh->fd))
+				continue; /* a FIFO: waits for its writer, looking up for an interruption now and then */
+			r = fetch_read(x, sh);
 
 			if (r < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
@@ -608,8 +706,26 @@ static void *fetch_main(void *arg)
 				break;
 			}
 			sh->got += (size_t)r;
+			held = held || ompk__fault(x, OMPK_FAULT_REORDER, sh->read_no);
 		}
+		if (cancelled(x) && !sh->err)
+			sh->err = -ECANCELED;
 		pthread_mutex_lock(&x->mu);
+		if (held) {
+			/* REORDER: wait (50 ms at most) until a later read's shard has landed. */
+			const uint64_t no = sh->read_no;
+
+			ts = ts_of(now_ns() + 50000000u);
+			while (x->landed_after <= no && !cancelled(x) &&
+			       pthread_cond_timedwait(&x->wake, &x->mu, &ts) != ETIMEDOUT)
+				;
+			if (x->landed_after > no)
+				ompk__fault_hit(x);
+		}
+		if (sh->read_no > x->landed_after)
+			x->landed_after = sh->read_no;
+		if (x->c->fault)
+			pthread_cond_broadcast(&x->wake);
 		sh->next = x->fetched;
 		x->fetched = sh;
 		pthread_mutex_unlock(&x->mu);
@@ -624,7 +740,9 @@ static void fetch_error(struct lctx *x, struct shard *sh)
 	char path[4096];
 
 	ompk__shard_name(x, sh, path, sizeof(path));
-	if (sh->err == -ENODATA)
+	if (sh->err == -ECANCELED)
+		ompk__set_err(x, sh->err, "interrupted");
+	else if (sh->err == -ENODATA)
 		ompk__set_err(x, -EINVAL, "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); accepted: complete shard files",
 			      path, sh->got, sh->want, (unsigned long long)x->bytes);
 	else
@@ -648,7 +766,8 @@ static int threads_run(struct lctx *x)
 	}
 	x->t0 = ompk__now();
 	while (!ompk__finished(x)) {
-		struct pollfd p = { .fd = x->efd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = x->efd, .events = POLLIN }, { .fd = x->c->cancel_fd, .events = POLLIN } };
+		const nfds_t np = x->c->cancel_fd_set && !x->cancelled ? 2 : 1;
 		uint64_t cnt;
 		struct shard *f;
 
@@ -670,10 +789,16 @@ static int threads_run(struct lctx *x)
 		}
 		if (ompk__finished(x))
 			break;
-		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+		if (poll(p, np, -1) < 0 && errno != EINTR) {
 			err = -errno;
 			ompk__set_err(x, err, "poll: %s", strerror(errno));
 			break; /* not reachable in practice; the workers are joined below */
+		}
+		if (np == 2 && p[1].revents) {
+			pthread_mutex_lock(&x->mu);
+			ompk__interrupted(x);
+			pthread_cond_broadcast(&x->wake);
+			pthread_mutex_unlock(&x->mu);
 		}
 		if (read(x->efd, &cnt, 8) < 0 && errno != EAGAIN && errno != EINTR)
 			break;
@@ -695,6 +820,7 @@ static int threads_run(struct lctx *x)
 	pthread_mutex_lock(&x->mu);
 	x->stop = true;
 	pthread_cond_broadcast(&x->cv);
+	pthread_cond_broadcast(&x->wake);
 	pthread_mutex_unlock(&x->mu);
 	for (int i = 0; i < npool; i++)
 		pthread_join(pool[i], NULL);
@@ -751,6 +877,14 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_loader_st
 	}
 	pthread_mutex_init(&x.mu, NULL);
 	pthread_cond_init(&x.cv, NULL);
+	{
+		pthread_condattr_t ca;
+
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&x.wake, &ca);
+		pthread_condattr_destroy(&ca);
+	}
 	if (pthread_create(&x.compute, NULL, compute_main, &x) != 0) {
 		err = -EAGAIN;
 		snprintf(msg, len, "cannot start the compute thread");
@@ -771,6 +905,7 @@ out:
 	slabs_free(&x);
 	pool_free(&x);
 	pthread_cond_destroy(&x.cv);
+	pthread_cond_destroy(&x.wake);
 	pthread_mutex_destroy(&x.mu);
 	close(x.efd);
 	if (!err && x.err)

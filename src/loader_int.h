@@ -13,7 +13,8 @@
 
 #include "ompkit/loader.h"
 
-enum shard_stage { STAGE_TIMER, STAGE_READ };
+/* A FIFO waits for its writer (STAGE_POLL) before its first read: read(2) on a FIFO no writer has opened yet says end of file. */
+enum shard_stage { STAGE_TIMER, STAGE_POLL, STAGE_READ };
 
 struct shard {
 	uint64_t idx;
@@ -29,6 +30,8 @@ struct shard {
 	int err;
 	int threads_used;
 	uint64_t deadline_ns; /* threads backend: CLOCK_MONOTONIC time the latency ends */
+	uint64_t read_no;     /* of its latest read, from 1 (fault injection) */
+	int fault_res;	      /* uring: the injected result of the NOP standing in for a read */
 	struct shard *next;
 };
 
@@ -46,9 +49,13 @@ struct lctx {
 	char *msg;
 	size_t len;
 	int efd; /* compute (and fetch workers) -> loop */
+	uint64_t reads;	  /* read requests issued (atomic: fetch workers) */
+	uint64_t landed_after; /* threads: highest read number handed back (REORDER) */
+	bool cancelled;	  /* interrupted: in-flight work is abandoned */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_cond_t wake; /* threads backend: fetch workers' timed waits (CLOCK_MONOTONIC) */
 	struct shard *todo, *todo_tail; /* for the compute thread */
 	struct shard *stage, *stage_tail; /* landed, not yet handed over (loop thread only) */
 	struct shard *fin;		/* computed, for the loop */
@@ -79,6 +86,13 @@ bool ompk__may_start(const struct lctx *x);
 /* All done, or failed and drained (nothing in flight or computing). */
 bool ompk__finished(const struct lctx *x);
 const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len);
+
+/* Does fault k hit read number n? (never when no fault is set) */
+bool ompk__fault(const struct lctx *x, enum ompk_fault_kind k, uint64_t n);
+/* Counts one fault that took effect. */
+void ompk__fault_hit(const struct lctx *x);
+/* The run was interrupted through c->cancel_fd: records the error (loop thread). */
+void ompk__interrupted(struct lctx *x);
 
 /* The io_uring backend. Returns 0 or -errno; *setup_failed when the ring could not be made. */
 int ompk__uring_run(struct lctx *x, bool *setup_failed);

@@ -20,6 +20,13 @@
  * 65536; past that the loader keeps fewer fetches in flight. The
  * submission queue may be smaller: when io_uring_get_sqe returns NULL the
  * queue is submitted and the sqe taken again.
+ *
+ * Interruption: the ring also polls c->cancel_fd; when it turns readable
+ * one IORING_OP_ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY, 5.19+) cancels
+ * every request in flight, each completes (-ECANCELED, or its own result
+ * if it was already done), and the run drains as after any error. On an
+ * older kernel the cancel fails with -EINVAL and the requests simply run
+ * out. Fault injection (tests) is described in ompkit/loader.h.
  */
 #include <errno.h>
 #include <liburing.h>
@@ -44,29 +51,56 @@ static unsigned pow2_at_least(uint64_t n, unsigned cap)
 	return p;
 }
 
-/* An sqe, submitting what is queued when the SQ is full. NULL only when submitting fails. */
-static struct io_uring_sqe *sqe_get(struct io_uring *ring)
+/* The loop's state beyond the shared context. */
+struct uring_loop {
+	struct lctx *x;
+	struct io_uring ring;
+	struct timer_group *open; /* the timer group being filled */
+	bool efd_armed, closing;
+	bool cancel_armed; /* the poll on c->cancel_fd */
+	char cancel_tag, cancel_op_tag; /* their user_data */
+	struct {			/* REORDER: a completion held back */
+		bool set;
+		void *data;
+		int res;
+	} held;
+};
+
+/*
+ * An sqe, submitting what is queued when the SQ is full. NULL only when
+ * submitting fails. read_no: the read it is for (0: not a read), which
+ * fault injection may find the queue full for, or fail to submit.
+ */
+static struct io_uring_sqe *sqe_get(struct uring_loop *u, uint64_t read_no)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	const bool pretend = ompk__fault(u->x, OMPK_FAULT_SQ_FULL, read_no) || ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no);
+	struct io_uring_sqe *sqe = pretend ? NULL : io_uring_get_sqe(&u->ring);
 
 	while (!sqe) {
-		int r = io_uring_submit(ring);
+		int r;
 
+		if (u->x->c->fault && u->x->c->fault->kind == OMPK_FAULT_SQ_FULL)
+			ompk__fault_hit(u->x);
+		if (ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no)) {
+			ompk__fault_hit(u->x);
+			return NULL; /* as io_uring_submit failing with -EBUSY */
+		}
+		r = io_uring_submit(&u->ring);
 		if (r < 0 && r != -EINTR && r != -EAGAIN)
 			return NULL;
-		sqe = io_uring_get_sqe(ring);
+		sqe = io_uring_get_sqe(&u->ring);
 	}
 	return sqe;
 }
 
-static int arm_efd(struct lctx *x, struct io_uring *ring)
+static int arm_poll(struct uring_loop *u, int fd, void *tag)
 {
-	struct io_uring_sqe *sqe = sqe_get(ring);
+	struct io_uring_sqe *sqe = sqe_get(u, 0);
 
 	if (!sqe)
 		return -EBUSY;
-	io_uring_prep_poll_add(sqe, x->efd, POLLIN);
-	io_uring_sqe_set_data(sqe, &x->efd);
+	io_uring_prep_poll_add(sqe, fd, POLLIN);
+	io_uring_sqe_set_data(sqe, tag);
 	return 0;
 }
 
@@ -94,9 +128,9 @@ static uint64_t mono_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static int submit_timer(struct io_uring *ring, struct timer_group *g, uint64_t ns)
+static int submit_timer(struct uring_loop *u, struct timer_group *g, uint64_t ns)
 {
-	struct io_uring_sqe *sqe = sqe_get(ring);
+	struct io_uring_sqe *sqe = sqe_get(u, 0);
 
 	if (!sqe)
 		return -EBUSY;
@@ -108,20 +142,55 @@ static int submit_timer(struct io_uring *ring, struct timer_group *g, uint64_t n
 	return 0;
 }
 
-static int submit_read(const struct lctx *x, struct io_uring *ring, struct shard *sh)
+static int submit_read(struct uring_loop *u, struct shard *sh)
 {
-	struct io_uring_sqe *sqe = sqe_get(ring);
+	struct lctx *x = u->x;
+	const uint64_t no = ++x->reads;
+	struct io_uring_sqe *sqe = sqe_get(u, no);
 	size_t n = sh->want - sh->got;
+	static const struct {
+		enum ompk_fault_kind kind;
+		int res;
+	} as_error[] = { { OMPK_FAULT_EIO, -EIO }, { OMPK_FAULT_EINTR, -EINTR }, { OMPK_FAULT_EAGAIN, -EAGAIN } };
 
 	if (!sqe)
 		return -EBUSY;
+	sh->read_no = no;
+	sh->stage = STAGE_READ;
+	io_uring_sqe_set_data(sqe, sh);
+	for (size_t i = 0; i < sizeof(as_error) / sizeof(as_error[0]); i++) {
+		if (ompk__fault(x, as_error[i].kind, no)) {
+			/* The read is not done: a NOP completes in its place with the error. */
+			ompk__fault_hit(x);
+			sh->fault_res = as_error[i].res;
+			io_uring_prep_nop(sqe);
+			io_uring_sqe_set_data(sqe, sh);
+			return 0;
+		}
+	}
 	if (x->c->read_block && n > x->c->read_block)
 		n = x->c->read_block;
 	if (n > (1u << 30))
 		n = 1u << 30;
-	sh->stage = STAGE_READ;
+	if (n > 1 && ompk__fault(x, OMPK_FAULT_SHORT, no)) {
+		ompk__fault_hit(x);
+		n /= 2;
+	}
 	/* A FIFO has no offsets: -1 reads at the current position. */
 	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got, (unsigned)n, sh->seekable ? (uint64_t)sh->got : (uint64_t)-1);
+	io_uring_sqe_set_data(sqe, sh);
+	return 0;
+}
+
+/* A FIFO: a poll for its writer's first data (or end) comes before its first read. */
+static int submit_poll(struct uring_loop *u, struct shard *sh)
+{
+	struct io_uring_sqe *sqe = sqe_get(u, 0);
+
+	if (!sqe)
+		return -EBUSY;
+	sh->stage = STAGE_POLL;
+	io_uring_prep_poll_add(sqe, sh->fd, POLLIN);
 	io_uring_sqe_set_data(sqe, sh);
 	return 0;
 }
@@ -135,8 +204,9 @@ static void submit_failed(struct lctx *x, struct shard *sh, int err)
 	ompk__shard_fetched(x, sh);
 }
 
-static void on_shard(struct lctx *x, struct io_uring *ring, struct shard *sh, int res)
+static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 {
+	struct lctx *x = u->x;
 	char path[4096];
 	int err;
 
@@ -152,10 +222,20 @@ static void on_shard(struct lctx *x, struct io_uring *ring, struct shard *sh, in
 			ompk__shard_fetched(x, sh);
 			return;
 		}
-		err = submit_read(x, ring, sh);
+		err = sh->seekable ? submit_read(u, sh) : submit_poll(u, sh);
 		if (err)
 			submit_failed(x, sh, err);
 		return;
+	}
+	if (sh->stage == STAGE_POLL && res >= 0) { /* the FIFO has a writer, data or an end */
+		err = submit_read(u, sh);
+		if (err)
+			submit_failed(x, sh, err);
+		return;
+	}
+	if (sh->fault_res) {
+		res = sh->fault_res;
+		sh->fault_res = 0;
 	}
 	if (res == -EINTR || res == -EAGAIN) {
 		res = 0;
@@ -178,12 +258,12 @@ static void on_shard(struct lctx *x, struct io_uring *ring, struct shard *sh, in
 		ompk__shard_fetched(x, sh);
 		return;
 	}
-	err = submit_read(x, ring, sh);
+	err = submit_read(u, sh);
 	if (err)
 		submit_failed(x, sh, err);
 }
 
-static void on_group(struct lctx *x, struct io_uring *ring, struct timer_group *g, int res)
+static void on_group(struct uring_loop *u, struct timer_group *g, int res)
 {
 	struct shard *sh = g->members;
 
@@ -191,26 +271,26 @@ static void on_group(struct lctx *x, struct io_uring *ring, struct timer_group *
 	while (sh) {
 		struct shard *nx = sh->next;
 
-		on_shard(x, ring, sh, res);
+		on_shard(u, sh, res);
 		sh = nx;
 	}
 }
 
 /* Closes the open group: its timer runs the full latency from now. */
-static void group_close(struct lctx *x, struct io_uring *ring, struct timer_group **open)
+static void group_close(struct uring_loop *u)
 {
-	struct timer_group *g = *open;
+	struct timer_group *g = u->open;
 	int err;
 
 	if (!g)
 		return;
-	*open = NULL;
-	err = submit_timer(ring, g, x->c->latency_ns);
+	u->open = NULL;
+	err = submit_timer(u, g, u->x->c->latency_ns);
 	if (!err) /* the timer starts now, not at the end of the admission pass (a failure shows at the next submit) */
-		(void)io_uring_submit(ring);
+		(void)io_uring_submit(&u->ring);
 	if (err) {
-		ompk__set_err(x, err, "io_uring: cannot queue a timeout");
-		on_group(x, ring, g, err);
+		ompk__set_err(u->x, err, "io_uring: cannot queue a timeout");
+		on_group(u, g, err);
 	}
 }
 
@@ -229,38 +309,141 @@ static int probe(struct io_uring *ring)
 
 static int ring_init(struct lctx *x, struct io_uring *ring)
 {
-	const uint64_t ops = x->c->inflight + 1;
+	const uint64_t ops = x->c->inflight + 2; /* + the eventfd and cancel polls */
+	/* SQ_FULL injection: a one-entry queue, full at every second request. */
+	const unsigned sq = x->c->fault && x->c->fault->kind == OMPK_FAULT_SQ_FULL ? 1 : pow2_at_least(ops, SQ_MAX);
 	struct io_uring_params p;
 	int err;
 
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = pow2_at_least(ops, CQ_MAX);
-	if (p.cq_entries < 2)
-		p.cq_entries = 2;
-	err = io_uring_queue_init_params(pow2_at_least(ops, SQ_MAX), ring, &p);
+	if (p.cq_entries < 4)
+		p.cq_entries = 4;
+	err = io_uring_queue_init_params(sq, ring, &p);
 	if (err == -EINVAL) { /* a kernel without CQSIZE (< 5.5): the default CQ, twice the SQ */
 		memset(&p, 0, sizeof(p));
-		err = io_uring_queue_init_params(pow2_at_least(ops, SQ_MAX), ring, &p);
+		err = io_uring_queue_init_params(sq, ring, &p);
 	}
 	if (err)
 		return err;
 	x->st->ring_entries = p.sq_entries;
 	x->st->cq_entries = p.cq_entries;
-	if (x->max_inflight > p.cq_entries - 1)
-		x->max_inflight = p.cq_entries - 1;
+	if (x->max_inflight > p.cq_entries - 2)
+		x->max_inflight = p.cq_entries - 2;
 	err = probe(ring);
 	if (err)
 		io_uring_queue_exit(ring);
 	return err;
 }
 
+/* Interrupted: one request cancels everything in flight. */
+static void cancel_all(struct uring_loop *u)
+{
+	struct io_uring_sqe *sqe;
+
+	ompk__interrupted(u->x);
+	sqe = sqe_get(u, 0);
+	if (!sqe)
+		return; /* the requests run out by themselves */
+	io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+	io_uring_sqe_set_data(sqe, &u->cancel_op_tag);
+}
+
+static void on_efd(struct uring_loop *u)
+{
+	struct lctx *x = u->x;
+	uint64_t cnt;
+	int err;
+
+	u->efd_armed = false;
+	if (read(x->efd, &cnt, 8) < 0 && errno != EAGAIN && errno != EINTR)
+		ompk__set_err(x, -errno, "eventfd: %s", strerror(errno));
+	ompk__collect(x);
+	if (!u->closing) { /* also after the cancel took the poll away */
+		err = arm_poll(u, x->efd, &x->efd);
+		if (err)
+			ompk__set_err(x, err, "io_uring: cannot queue the eventfd poll");
+		u->efd_armed = !err;
+	}
+}
+
+static void dispatch(struct uring_loop *u, void *data, int res)
+{
+	if (data == &u->x->efd) {
+		on_efd(u);
+	} else if (data == &u->cancel_tag) {
+		u->cancel_armed = false;
+		if (res > 0) /* POLLIN; a poll that failed or was cancelled just ends */
+			cancel_all(u);
+	} else if (data == &u->cancel_op_tag) {
+		/* the number cancelled, -ENOENT (none) or -EINVAL (a kernel before 5.19): nothing to do */
+	} else if ((uintptr_t)data & 1u) {
+		on_group(u, (struct timer_group *)((uintptr_t)data & ~(uintptr_t)1), res);
+	} else {
+		on_shard(u, data, res);
+	}
+}
+
+/* REORDER injection: is this the completion of a read to hold back? */
+static bool hold_back(struct uring_loop *u, void *data)
+{
+	struct shard *sh = data;
+
+	if (u->held.set || !u->x->c->fault || u->x->c->fault->kind != OMPK_FAULT_REORDER)
+		return false;
+	if (data == &u->x->efd || data == &u->cancel_tag || data == &u->cancel_op_tag || ((uintptr_t)data & 1u))
+		return false;
+	return sh->stage == STAGE_READ && ompk__fault(u->x, OMPK_FAULT_REORDER, sh->read_no);
+}
+
+static void release_held(struct uring_loop *u, bool after_another)
+{
+	if (!u->held.set)
+		return;
+	u->held.set = false;
+	if (after_another)
+		ompk__fault_hit(u->x);
+	dispatch(u, u->held.data, u->held.res);
+}
+
+/* Starts what may start now, grouping the new fetches under shared timers. */
+static void admit(struct uring_loop *u)
+{
+	struct lctx *x = u->x;
+
+	while (!u->closing && ompk__may_start(x)) {
+		struct shard *sh;
+
+		if (u->open && mono_ns() - u->open->first_ns > SLACK_NS)
+			group_close(u);
+		if (!u->open) {
+			u->open = calloc(1, sizeof(*u->open));
+			if (!u->open) {
+				ompk__set_err(x, -ENOMEM, "out of memory for a timer");
+				break;
+			}
+			u->open->first_ns = mono_ns();
+		}
+		sh = ompk__shard_start(x);
+		if (!sh)
+			break;
+		sh->next = u->open->members;
+		u->open->members = sh;
+	}
+	if (u->open && !u->open->members) {
+		free(u->open);
+		u->open = NULL;
+	}
+	group_close(u);
+}
+
+#define HOLD_NS 2000000 /* a held completion waits this long for a later one */
+
 int ompk__uring_run(struct lctx *x, bool *setup_failed)
 {
-	struct io_uring ring;
-	bool efd_armed = false, closing = false;
-	struct timer_group *open = NULL;
-	int err = ring_init(x, &ring);
+	struct uring_loop u = { .x = x };
+	int err = ring_init(x, &u.ring);
 
 	if (err) {
 		*setup_failed = true;
@@ -269,77 +452,61 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 		return err;
 	}
 	x->t0 = ompk__now();
-	err = arm_efd(x, &ring);
+	err = arm_poll(&u, x->efd, &x->efd);
 	if (err)
 		ompk__set_err(x, err, "io_uring: cannot queue the eventfd poll");
-	efd_armed = !err;
-	while (efd_armed) {
+	u.efd_armed = !err;
+	if (!err && x->c->cancel_fd_set) {
+		err = arm_poll(&u, x->c->cancel_fd, &u.cancel_tag);
+		if (err)
+			ompk__set_err(x, err, "io_uring: cannot queue the interruption poll");
+		u.cancel_armed = !err;
+	}
+	while (u.efd_armed) {
 		struct io_uring_cqe *cqe;
 
-		while (!closing && ompk__may_start(x)) {
-			struct shard *sh;
-
-			if (open && mono_ns() - open->first_ns > SLACK_NS)
-				group_close(x, &ring, &open);
-			if (!open) {
-				open = calloc(1, sizeof(*open));
-				if (!open) {
-					ompk__set_err(x, -ENOMEM, "out of memory for a timer");
-					break;
-				}
-				open->first_ns = mono_ns();
-			}
-			sh = ompk__shard_start(x);
-			if (!sh)
-				break;
-			sh->next = open->members;
-			open->members = sh;
-		}
-		if (open && !open->members) {
-			free(open);
-			open = NULL;
-		}
-		group_close(x, &ring, &open);
-		if (!closing && ompk__finished(x)) {
+		admit(&u);
+		if (!u.closing && ompk__finished(x)) {
 			/* Wake the eventfd poll so its completion is reaped too. */
 			const uint64_t one = 1;
 
-			closing = true;
+			u.closing = true;
 			while (write(x->efd, &one, 8) < 0 && errno == EINTR)
 				;
 		}
-		err = io_uring_submit_and_wait(&ring, 1);
+		if (u.held.set) {
+			struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = HOLD_NS };
+
+			err = io_uring_submit_and_wait_timeout(&u.ring, &cqe, 1, &ts, NULL);
+			if (err == -ETIME) {
+				release_held(&u, false); /* nothing came after it */
+				err = 0;
+			}
+		} else {
+			err = io_uring_submit_and_wait(&u.ring, 1);
+		}
 		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY) {
 			ompk__set_err(x, err, "io_uring_submit: %s", strerror(-err));
 			break; /* cannot happen with a sound ring; requests may be lost */
 		}
-		while (io_uring_peek_cqe(&ring, &cqe) == 0) {
+		while (io_uring_peek_cqe(&u.ring, &cqe) == 0) {
 			void *data = io_uring_cqe_get_data(cqe);
 			int res = cqe->res;
 
-			io_uring_cqe_seen(&ring, cqe);
-			if (data == &x->efd) {
-				uint64_t cnt;
-
-				efd_armed = false;
-				if (read(x->efd, &cnt, 8) < 0 && errno != EAGAIN && errno != EINTR)
-					ompk__set_err(x, -errno, "eventfd: %s", strerror(errno));
-				ompk__collect(x);
-				if (!closing) {
-					err = arm_efd(x, &ring);
-					if (err)
-						ompk__set_err(x, err, "io_uring: cannot queue the eventfd poll");
-					efd_armed = !err;
-				}
-			} else if ((uintptr_t)data & 1u) {
-				on_group(x, &ring, (struct timer_group *)((uintptr_t)data & ~(uintptr_t)1), res);
-			} else {
-				on_shard(x, &ring, data, res);
+			io_uring_cqe_seen(&u.ring, cqe);
+			if (hold_back(&u, data)) {
+				u.held.set = true;
+				u.held.data = data;
+				u.held.res = res;
+				continue;
 			}
+			dispatch(&u, data, res);
+			release_held(&u, true);
 		}
 		ompk__flush(x);
 	}
-	io_uring_queue_exit(&ring);
+	/* The cancel poll, if still armed, goes with the ring. */
+	io_uring_queue_exit(&u.ring);
 	return x->err;
 }
 

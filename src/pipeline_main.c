@@ -7,13 +7,21 @@
  * the wall time, each shard's timeline and the overlap figure
  * (sum of fetch latencies + sum of compute times) / wall.
  *
+ * SIGINT and SIGTERM are taken through a signalfd the loader polls: the
+ * fetches in flight are cancelled, everything is freed, one line goes to
+ * stderr and the process dies of the same signal (130 or 143 in a shell),
+ * with no result printed.
+ *
  * To add a flag: a row in help(), a branch in parse().
  */
 #include <errno.h>
 #include <omp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "ompkit/driver.h"
 #include "ompkit/loader.h"
@@ -224,6 +232,44 @@ static void report(const struct args *a, const struct ompk_loader_stats *st, con
 	}
 }
 
+/*
+ * SIGINT and SIGTERM, blocked in this thread and every thread made after
+ * it, arrive on the returned signalfd (or -1: the default actions stay).
+ */
+static int signals_take(sigset_t *set)
+{
+	int fd;
+
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, set, NULL) != 0)
+		return -1;
+	fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		pthread_sigmask(SIG_UNBLOCK, set, NULL);
+	return fd;
+}
+
+/* The signal waiting on fd, or 0. */
+static int signal_pending(int fd)
+{
+	struct signalfd_siginfo si;
+
+	if (fd < 0 || read(fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
+}
+
+/* Dies of sig, as if it had never been caught. */
+static void signal_die(int sig, const sigset_t *set)
+{
+	signal(sig, SIG_DFL);
+	pthread_sigmask(SIG_UNBLOCK, set, NULL);
+	raise(sig);
+	_exit(128 + sig); /* not reached */
+}
+
 static int usage_error(const char *prog, char *msg)
 {
 	ompk_msg_sanitize(msg);
@@ -240,7 +286,8 @@ int main(int argc, char **argv)
 	char msg[MSG];
 	double *walls = NULL;
 	size_t nw = 0;
-	int verified = -1, err, rc = OMPK_EXIT_FAIL;
+	int verified = -1, err, rc = OMPK_EXIT_FAIL, sfd = -1, sig = 0;
+	sigset_t sigs;
 
 	msg[0] = '\0';
 	if (parse(argc, argv, &a, msg, sizeof(msg)))
@@ -262,6 +309,10 @@ int main(int argc, char **argv)
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
 		return OMPK_EXIT_OK;
 	}
+	/* Before the loader makes any thread: they all inherit the mask. */
+	sfd = signals_take(&sigs);
+	a.c.cancel_fd = sfd;
+	a.c.cancel_fd_set = sfd >= 0;
 	walls = calloc(a.o.repeat, sizeof(double));
 	if (!walls) {
 		snprintf(msg, sizeof(msg), "--repeat: out of memory");
@@ -270,6 +321,8 @@ int main(int argc, char **argv)
 	for (uint64_t r = 0; r < a.o.warmup + a.o.repeat; r++) {
 		ompk_loader_stats_free(&st);
 		err = ompk_loader_run(&a.c, &st, msg, sizeof(msg));
+		if ((sig = signal_pending(sfd)) != 0)
+			goto out;
 		if (err)
 			goto fail;
 		if (r == 0 && st.fallback_err)
@@ -284,6 +337,8 @@ int main(int argc, char **argv)
 			goto fail;
 		verified = ompk_result_equal(&st.result, &expected);
 	}
+	if ((sig = signal_pending(sfd)) != 0)
+		goto out;
 	report(&a, &st, walls, nw, verified, method);
 	if (verified == 0) {
 		fprintf(stderr, "ompk: result does not match the %s; expected ", method);
@@ -296,8 +351,15 @@ fail:
 	ompk_msg_sanitize(msg);
 	fprintf(stderr, "ompk: %s\n", msg);
 out:
+	if (sig)
+		fprintf(stderr, "ompk: interrupted by %s: %llu fetches in flight cancelled; no result\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled);
 	free(walls);
 	ompk_loader_stats_free(&st);
 	ompk_result_free(&expected);
+	if (sfd >= 0)
+		close(sfd);
+	if (sig)
+		signal_die(sig, &sigs);
 	return rc;
 }

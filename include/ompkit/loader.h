@@ -33,6 +33,39 @@
 
 enum ompk_backend { OMPK_BACKEND_AUTO, OMPK_BACKEND_URING, OMPK_BACKEND_THREADS };
 
+/*
+ * Fault injection, for tests only (NULL in every real run). Reads are
+ * numbered from 1 in the order they are issued over the whole run; the
+ * fault hits reads nth .. nth + count - 1 (count 0 means 1):
+ *   SHORT    the read is asked for half its bytes (a real short read)
+ *   EIO, EINTR, EAGAIN
+ *            the read is not done; its completion carries that error
+ *            (uring: a NOP stands in for it, so no data is consumed)
+ *   REORDER  its completion is held back and handed on after a later
+ *            request's (uring), or after a later shard has landed (threads)
+ *   SQ_FULL  uring: a one-entry submission queue, and io_uring_get_sqe
+ *            reports it full once more for the read
+ *   SUBMIT   uring: the read finds the queue full and submitting fails
+ *            with -EBUSY
+ * hits counts the faults that took effect (a test asserts it is not 0).
+ */
+enum ompk_fault_kind {
+	OMPK_FAULT_NONE,
+	OMPK_FAULT_SHORT,
+	OMPK_FAULT_EIO,
+	OMPK_FAULT_EINTR,
+	OMPK_FAULT_EAGAIN,
+	OMPK_FAULT_REORDER,
+	OMPK_FAULT_SQ_FULL,
+	OMPK_FAULT_SUBMIT,
+};
+
+struct ompk_fault {
+	enum ompk_fault_kind kind;
+	uint64_t nth, count;
+	uint64_t hits; /* out */
+};
+
 struct ompk_loader_config {
 	const struct ompk_kernel *kernel; /* &ompk_kernel_sumsq or &ompk_kernel_checksum */
 	uint64_t shards;		  /* S >= 1 */
@@ -45,6 +78,16 @@ struct ompk_loader_config {
 	enum ompk_variant variant; /* of the kernel, per shard */
 	int threads;		   /* OpenMP team for each shard's kernel, >= 1 */
 	size_t read_block;	   /* bytes per read request (0: the whole shard) */
+	/*
+	 * When this fd turns readable (a signalfd, say), the run is
+	 * interrupted: requests in flight are cancelled (io_uring async
+	 * cancel) or abandoned at the next step (threads), everything is
+	 * drained and freed, and the run returns -ECANCELED. The fd is only
+	 * polled, never read. Used only when cancel_fd_set.
+	 */
+	int cancel_fd;
+	bool cancel_fd_set;
+	struct ompk_fault *fault; /* tests only, see above; NULL */
 };
 
 struct ompk_loader_stats {
@@ -59,6 +102,7 @@ struct ompk_loader_stats {
 	double overlap;		   /* (fetch_sum + compute_sum) / wall_s */
 	int threads_used;
 	unsigned ring_entries, cq_entries; /* uring: the ring's sizes */
+	uint64_t cancelled;		   /* interrupted: requests in flight when it came */
 };
 
 const char *ompk_backend_name(enum ompk_backend b);

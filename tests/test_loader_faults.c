@@ -1,0 +1,507 @@
+/*
+ * test_loader_faults.c - the shard loader under injected faults and
+ * interruption (src/loader*.c, ompkit/loader.h's struct ompk_fault).
+ *
+ * Each case is one cmocka test: a fault (short read, -EIO, -EINTR,
+ * -EAGAIN, a completion held back behind later ones, a full submission
+ * queue, a failing submit) hits the n-th read of a run over shard files,
+ * read in small blocks so that a run issues dozens of reads. A case ends
+ * either with the exact result (the kernel's oracle over the files read
+ * again with plain reads, ompk_loader_expect) or with the error it must
+ * give, one line naming the file; the fault must have taken effect
+ * (hits > 0), no file descriptor may be left open, and a watchdog
+ * (alarm) turns a hang into a failure. Leaks are left to ASan/LSan
+ * (make check-san) and valgrind (make check-valgrind).
+ *
+ * Interruption: a run whose cancel_fd turns readable mid-fetch returns
+ * -ECANCELED promptly (not after its 60 s latency, not after a FIFO
+ * writer that never writes), with every request drained; and bin/pipeline
+ * sent SIGINT or SIGTERM dies of that signal with one line on stderr and
+ * nothing on stdout.
+ *
+ * Under valgrind only the threads backend runs (valgrind 3.19 deadlocks
+ * in io_uring_enter; see test_loader.c).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ompkit/driver.h"
+#include "ompkit/loader.h"
+#include "ompkit/registry.h"
+
+#ifndef OMPK_BIN_DIR
+#define OMPK_BIN_DIR "bin"
+#endif
+
+#define SHARDS 4
+#define READ_BLOCK 512
+
+static bool small;
+static char tmpdir[200];
+static unsigned watchdog_s = 60;
+
+enum want { WANT_EXACT, WANT_EIO, WANT_BUSY };
+
+struct fault_case {
+	const char *name;
+	enum ompk_backend backend;
+	const char *kernel;
+	enum ompk_fault_kind kind;
+	uint64_t nth, count;
+	enum want want;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool under_valgrind(void)
+{
+	const char *p = getenv("LD_PRELOAD"), *s = getenv("OMPK_TEST_SMALL");
+
+	return (p && strstr(p, "vgpreload")) || (s && strcmp(s, "1") == 0);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+static const char *case_name;
+
+static void on_alarm(int sig)
+{
+	static const char m[] = "watchdog: the case hung: ";
+
+	(void)sig;
+	(void)!write(2, m, sizeof(m) - 1);
+	(void)!write(2, case_name, strlen(case_name));
+	(void)!write(2, "\n", 1);
+	_exit(3);
+}
+
+static void watchdog(const char *name, unsigned s)
+{
+	case_name = name;
+	signal(SIGALRM, on_alarm);
+	alarm(s);
+}
+
+/* Shard files for kernel k, made once per kernel: SHARDS shards of a few KiB each. */
+static void shard_config(struct ompk_loader_config *c, const char *kernel, enum ompk_backend b)
+{
+	static char dirs[2][300];
+	const int ki = strcmp(kernel, "sumsq") == 0 ? 0 : 1;
+
+	memset(c, 0, sizeof(*c));
+	c->kernel = ompk_kernel_find(kernel);
+	assert_non_null(c->kernel);
+	c->shards = SHARDS;
+	c->shard_len = ki == 0 ? 700 : 5000; /* 5,616 and 5,016 bytes a file: 11 and 10 reads each */
+	c->inflight = SHARDS;
+	c->latency_ns = 100000;
+	c->variant = OMPK_OMP;
+	c->threads = 2;
+	c->backend = b;
+	c->read_block = READ_BLOCK;
+	if (!dirs[ki][0]) {
+		char msg[4352];
+
+		snprintf(dirs[ki], sizeof(dirs[ki]), "%s/%s", tmpdir, kernel);
+		c->dir = dirs[ki];
+		if (ompk_shards_write(c, msg, sizeof(msg)))
+			fail_msg("%s", msg);
+	}
+	c->dir = dirs[ki];
+}
+
+static void one_line(const char *msg)
+{
+	assert_true(msg[0] != '\0');
+	assert_null(strchr(msg, '\n'));
+}
+
+static void test_fault(void **state)
+{
+	const struct fault_case *fc = *state;
+	struct ompk_fault f = { .kind = fc->kind, .nth = fc->nth, .count = fc->count };
+	struct ompk_loader_config c;
+	struct ompk_loader_stats st;
+	char msg[4352] = "";
+	int fds, err;
+
+	if (small && fc->backend == OMPK_BACKEND_URING) {
+		print_message("skipped under valgrind (io_uring_enter deadlocks valgrind 3.19): %s\n", fc->name);
+		skip();
+	}
+	shard_config(&c, fc->kernel, fc->backend);
+	c.fault = &f;
+	fds = open_fds();
+	watchdog(fc->name, watchdog_s);
+	err = ompk_loader_run(&c, &st, msg, sizeof(msg));
+	alarm(0);
+	assert_int_equal(open_fds(), fds);
+	if (f.hits == 0)
+		fail_msg("%s: the fault never took effect", fc->name);
+	switch (fc->want) {
+	case WANT_EXACT: {
+		struct ompk_result want = { 0 };
+		const char *method;
+		char m2[4352];
+
+		if (err)
+			fail_msg("%s: %s", fc->name, msg);
+		assert_int_equal(st.backend, fc->backend);
+		assert_int_equal(ompk_loader_expect(&c, &want, &method, m2, sizeof(m2)), 0);
+		assert_true(ompk_result_equal(&st.result, &want));
+		ompk_result_free(&want);
+		break;
+	}
+	case WANT_EIO:
+		assert_int_equal(err, -EIO);
+		one_line(msg);
+		assert_non_null(strstr(msg, "/shard-00000"));
+		assert_non_null(strstr(msg, strerror(EIO)));
+		assert_int_equal(f.hits, 1);
+		break;
+	case WANT_BUSY:
+		assert_int_equal(err, -EBUSY);
+		one_line(msg);
+		assert_non_null(strstr(msg, "cannot queue a request for shard"));
+		break;
+	}
+	ompk_loader_stats_free(&st);
+}
+
+/* ---- interruption --------------------------------------------------------- */
+
+struct poke {
+	int fd;
+	unsigned ms;
+};
+
+static void *poke_later(void *arg)
+{
+	const struct poke *p = arg;
+	const uint64_t one = 1;
+	struct timespec ts = { .tv_sec = p->ms / 1000, .tv_nsec = (long)(p->ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+	(void)!write(p->fd, &one, 8);
+	return NULL;
+}
+
+/*
+ * A run interrupted through cancel_fd 300 ms in: fetches whose latency is
+ * 60 s (timers), or a shard that is a FIFO no writer ever opens, end at
+ * once with -ECANCELED, all SHARDS requests counted as cancelled.
+ */
+static void interrupt_run(enum ompk_backend b, bool fifo)
+{
+	struct ompk_loader_config c;
+	struct ompk_loader_stats st;
+	struct poke p = { .ms = 300 };
+	char msg[4352] = "", dir[400], file[500];
+	pthread_t t;
+	double t0;
+	int fds, err;
+
+	if (small && b == OMPK_BACKEND_URING) {
+		print_message("skipped under valgrind (io_uring_enter deadlocks valgrind 3.19)\n");
+		skip();
+	}
+	memset(&c, 0, sizeof(c));
+	c.kernel = ompk_kernel_find("sumsq");
+	c.shards = SHARDS;
+	c.shard_len = 100;
+	c.inflight = SHARDS;
+	c.latency_ns = fifo ? 0 : UINT64_C(60) * 1000000000;
+	c.variant = OMPK_OMP;
+	c.threads = 2;
+	c.backend = b;
+	if (fifo) {
+		snprintf(dir, sizeof(dir), "%s/fifo-%s", tmpdir, ompk_backend_name(b));
+		assert_int_equal(mkdir(dir, 0700), 0);
+		for (uint64_t i = 0; i < SHARDS; i++) {
+			ompk_shard_path(dir, i, file, sizeof(file));
+			assert_int_equal(mkfifo(file, 0600), 0);
+		}
+		c.dir = dir;
+	}
+	fds = open_fds();
+	p.fd = eventfd(0, EFD_CLOEXEC);
+	assert_true(p.fd >= 0);
+	c.cancel_fd = p.fd;
+	c.cancel_fd_set = true;
+	assert_int_equal(pthread_create(&t, NULL, poke_later, &p), 0);
+	watchdog(fifo ? "interrupt a FIFO with no writer" : "interrupt 60 s fetches", watchdog_s);
+	t0 = now();
+	err = ompk_loader_run(&c, &st, msg, sizeof(msg));
+	alarm(0);
+	pthread_join(t, NULL);
+	close(p.fd);
+	assert_int_equal(err, -ECANCELED);
+	one_line(msg);
+	assert_non_null(strstr(msg, "interrupted"));
+	assert_int_equal(st.cancelled, SHARDS);
+	/* Structural: far below the 60 s the fetches would take (threads poll a FIFO every 100 ms). */
+	assert_true(now() - t0 < 30.0);
+	assert_int_equal(open_fds(), fds);
+	ompk_loader_stats_free(&st);
+}
+
+static void test_interrupt_timers_uring(void **state)
+{
+	(void)state;
+	interrupt_run(OMPK_BACKEND_URING, false);
+}
+
+static void test_interrupt_timers_threads(void **state)
+{
+	(void)state;
+	interrupt_run(OMPK_BACKEND_THREADS, false);
+}
+
+static void test_interrupt_fifo_uring(void **state)
+{
+	(void)state;
+	interrupt_run(OMPK_BACKEND_URING, true);
+}
+
+static void test_interrupt_fifo_threads(void **state)
+{
+	(void)state;
+	interrupt_run(OMPK_BACKEND_THREADS, true);
+}
+
+/* Does /proc/pid/fd hold a signalfd (bin/pipeline has blocked the signals)? */
+static bool has_signalfd(pid_t pid)
+{
+	char path[64], link[128];
+	bool found = false;
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		char p2[400];
+		ssize_t n;
+
+		snprintf(p2, sizeof(p2), "%s/%s", path, e->d_name);
+		n = readlink(p2, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = strstr(link, "signalfd") != NULL;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static size_t slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+/* bin/pipeline with 60 s fetches, sent sig once it is fetching: it dies of sig, says so once, prints nothing. */
+static void pipeline_signal(const char *backend, int sig)
+{
+	char out[300], errp[300], buf[4096];
+	const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+	int status, n;
+	pid_t pid;
+	double t0;
+
+	if (small && strcmp(backend, "uring") == 0) {
+		print_message("skipped under valgrind (io_uring_enter deadlocks valgrind 3.19)\n");
+		skip();
+	}
+	snprintf(out, sizeof(out), "%s/sig.out", tmpdir);
+	snprintf(errp, sizeof(errp), "%s/sig.err", tmpdir);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		/* The test runner may have SIGINT ignored (a background job): the child starts from the defaults. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execl(OMPK_BIN_DIR "/pipeline", "pipeline", "--shards", "4", "--latency-ms", "60000", "--backend",
+		      backend, (char *)NULL);
+		_exit(127);
+	}
+	watchdog("pipeline signal", watchdog_s);
+	t0 = now();
+	while (!has_signalfd(pid) && now() - t0 < 20) {
+		struct timespec ts = { 0, 10000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	assert_true(has_signalfd(pid));
+	/* Fetching by now or soon: the signal is taken either way once the signalfd exists. */
+	assert_int_equal(kill(pid, sig), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	alarm(0);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != sig)
+		fail_msg("pipeline --backend %s: status %#x, not death by %s", backend, status, name);
+	assert_true(now() - t0 < 30.0);
+	assert_int_equal(slurp(out, buf, sizeof(buf)), 0); /* no result, not even a partial one */
+	slurp(errp, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "interrupted by"));
+	assert_non_null(strstr(buf, name));
+	n = 0;
+	for (const char *q = buf; *q; q++)
+		n += *q == '\n';
+	assert_int_equal(n, 1); /* one line */
+}
+
+static void test_pipeline_sigint_uring(void **state)
+{
+	(void)state;
+	pipeline_signal("uring", SIGINT);
+}
+
+static void test_pipeline_sigterm_uring(void **state)
+{
+	(void)state;
+	pipeline_signal("uring", SIGTERM);
+}
+
+static void test_pipeline_sigint_threads(void **state)
+{
+	(void)state;
+	pipeline_signal("threads", SIGINT);
+}
+
+static void test_pipeline_sigterm_threads(void **state)
+{
+	(void)state;
+	pipeline_signal("threads", SIGTERM);
+}
+
+/* ---- the cases -------------------------------------------------------------- */
+
+#define U OMPK_BACKEND_URING
+#define T OMPK_BACKEND_THREADS
+#define CASE(nm, b, k, kind, nth, count, want) { nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want }
+
+/* Reads run 1 .. ~44 (4 shards of 10-11 reads of 512 bytes); n = 1, 7 and 30 hit early, mid and late. */
+static struct fault_case cases[] = {
+	CASE("uring short read 1", U, "sumsq", SHORT, 1, 0, EXACT),
+	CASE("uring short read 7", U, "checksum", SHORT, 7, 0, EXACT),
+	CASE("uring short read 30", U, "sumsq", SHORT, 30, 0, EXACT),
+	CASE("uring every read short", U, "checksum", SHORT, 1, 1000, EXACT),
+	CASE("uring EIO read 1", U, "sumsq", EIO, 1, 0, EIO),
+	CASE("uring EIO read 7", U, "checksum", EIO, 7, 0, EIO),
+	CASE("uring EIO read 30", U, "sumsq", EIO, 30, 0, EIO),
+	CASE("uring EINTR read 1", U, "checksum", EINTR, 1, 0, EXACT),
+	CASE("uring EINTR read 7", U, "sumsq", EINTR, 7, 0, EXACT),
+	CASE("uring EINTR read 30", U, "checksum", EINTR, 30, 0, EXACT),
+	CASE("uring EINTR x8 from read 3", U, "sumsq", EINTR, 3, 8, EXACT),
+	CASE("uring EAGAIN read 1", U, "sumsq", EAGAIN, 1, 0, EXACT),
+	CASE("uring EAGAIN read 7", U, "checksum", EAGAIN, 7, 0, EXACT),
+	CASE("uring EAGAIN read 30", U, "sumsq", EAGAIN, 30, 0, EXACT),
+	CASE("uring reorder read 1", U, "sumsq", REORDER, 1, 0, EXACT),
+	CASE("uring reorder read 7", U, "checksum", REORDER, 7, 0, EXACT),
+	CASE("uring reorder reads 1-20", U, "sumsq", REORDER, 1, 20, EXACT),
+	CASE("uring SQ full read 1", U, "sumsq", SQ_FULL, 1, 0, EXACT),
+	CASE("uring SQ full read 7", U, "checksum", SQ_FULL, 7, 0, EXACT),
+	CASE("uring SQ full read 30", U, "sumsq", SQ_FULL, 30, 0, EXACT),
+	CASE("uring submit fails read 1", U, "sumsq", SUBMIT, 1, 0, BUSY),
+	CASE("uring submit fails read 7", U, "checksum", SUBMIT, 7, 0, BUSY),
+	CASE("uring submit fails read 30", U, "sumsq", SUBMIT, 30, 0, BUSY),
+	CASE("threads short read 1", T, "sumsq", SHORT, 1, 0, EXACT),
+	CASE("threads short read 7", T, "checksum", SHORT, 7, 0, EXACT),
+	CASE("threads short read 30", T, "sumsq", SHORT, 30, 0, EXACT),
+	CASE("threads every read short", T, "checksum", SHORT, 1, 1000, EXACT),
+	CASE("threads EIO read 1", T, "sumsq", EIO, 1, 0, EIO),
+	CASE("threads EIO read 7", T, "checksum", EIO, 7, 0, EIO),
+	CASE("threads EIO read 30", T, "sumsq", EIO, 30, 0, EIO),
+	CASE("threads EINTR read 1", T, "checksum", EINTR, 1, 0, EXACT),
+	CASE("threads EINTR read 7", T, "sumsq", EINTR, 7, 0, EXACT),
+	CASE("threads EINTR read 30", T, "checksum", EINTR, 30, 0, EXACT),
+	CASE("threads EINTR x8 from read 3", T, "sumsq", EINTR, 3, 8, EXACT),
+	CASE("threads EAGAIN read 1", T, "sumsq", EAGAIN, 1, 0, EXACT),
+	CASE("threads EAGAIN read 7", T, "checksum", EAGAIN, 7, 0, EXACT),
+	CASE("threads EAGAIN read 30", T, "sumsq", EAGAIN, 30, 0, EXACT),
+	CASE("threads reorder read 1", T, "sumsq", REORDER, 1, 0, EXACT),
+	CASE("threads reorder read 7", T, "checksum", REORDER, 7, 0, EXACT),
+	CASE("threads reorder reads 1-20", T, "sumsq", REORDER, 1, 20, EXACT),
+};
+
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+int main(void)
+{
+	struct CMUnitTest tests[NCASES + 8];
+	size_t n = 0;
+	char cmd[300];
+	int rc;
+
+	small = under_valgrind();
+	if (small)
+		watchdog_s = 600;
+	for (size_t i = 0; i < NCASES; i++) {
+		struct CMUnitTest t = { cases[i].name, test_fault, NULL, NULL, &cases[i] };
+
+		tests[n++] = t;
+	}
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_timers_uring);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_timers_threads);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_fifo_uring);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_fifo_threads);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigint_uring);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigterm_uring);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigint_threads);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigterm_threads);
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ompk-faults-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	rc = _cmocka_run_group_tests("loader_faults", tests, n, NULL, NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return rc;
+}
