@@ -192,6 +192,13 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, co
 	return 0;
 }
 
+void ompk_threads_warn(int threads)
+{
+	if (threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
+		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
+			threads, omp_get_num_procs());
+}
+
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak)
 {
@@ -226,9 +233,7 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 		fprintf(stderr, "ompk: %s\n", msg);
 		return OMPK_EXIT_FAIL;
 	}
-	if (o.threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
-		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
-			o.threads, omp_get_num_procs());
+	ompk_threads_warn(o.threads);
 	catch_signals();
 	ompk_progress_tty_init(&tty, k->name, isatty(STDERR_FILENO));
 	job.progress = &tty.progress;

@@ -166,7 +166,7 @@ void ompk__interrupted(struct lctx *x)
 	x->st->cancelled = x->inflight;
 	/* An interruption outranks an error already met: nothing is reported either way. */
 	x->err = 0;
-	ompk__set_err(x, -ECANCELED, "interrupted with %llu fetches in flight; no result",
+	ompk__set_err(x, -ECANCELED, "interrupted with %llu fetch(es) in flight; no result",
 		      (unsigned long long)x->inflight);
 }
 

@@ -309,6 +309,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
 		return OMPK_EXIT_OK;
 	}
+	ompk_threads_warn(a.c.threads);
 	/* Before the loader makes any thread: they all inherit the mask. */
 	sfd = signals_take(&sigs);
 	a.c.cancel_fd = sfd;
@@ -352,8 +353,8 @@ fail:
 	fprintf(stderr, "ompk: %s\n", msg);
 out:
 	if (sig)
-		fprintf(stderr, "ompk: interrupted by %s: %llu fetches in flight cancelled; no result\n",
-			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled);
+		fprintf(stderr, "ompk: interrupted by %s: cancelled %llu fetch%s in flight; no result\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled, st.cancelled == 1 ? "" : "es");
 	free(walls);
 	ompk_loader_stats_free(&st);
 	ompk_result_free(&expected);

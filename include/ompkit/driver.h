@@ -147,6 +147,9 @@ const char *ompk_proc_bind_name(void);
  * it prints only when speak). finish prints the outcome of ompk_measure
  * (err and its msg, or the report) and returns the exit code.
  */
+/* Warns once, on stderr, when threads is far above the cores (allowed, but slower). */
+void ompk_threads_warn(int threads);
+
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak);
 int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
