@@ -102,9 +102,11 @@ check-san:
 # thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
 # valgrind 3.19 does not release its thread lock around io_uring_enter, so
 # a loop waiting for a completion that another thread produces deadlocks
-# under it: test_loader runs only its threads backend there (it detects
-# valgrind); test_heartbeat is left out until it does the same.
-VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader test_loader_faults
+# under it: test_loader and test_loader_faults run only their threads
+# backend there and test_heartbeat only its epoll + timerfd loop, skipping
+# their io_uring cases with a note (they detect valgrind; those cases run
+# in test and check-san).
+VALGRIND_TESTS := test_parse test_driver test_fuzz_corpus test_loader test_loader_faults test_heartbeat
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,possible \
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)

@@ -10,6 +10,14 @@
  * jump-ahead of src/lcg_jump.c. The command line is run in-process; the
  * fallback to epoll runs in a child whose io_uring_setup a seccomp filter
  * makes fail.
+ *
+ * Under valgrind (tests/test_util.h; make check-valgrind) the io_uring
+ * cases are skipped with a note, since valgrind 3.19 deadlocks when the
+ * loop thread waits in io_uring_enter for the worker's eventfd; every run
+ * that would pick io_uring uses epoll + timerfd instead, with fewer ticks
+ * and a longer job so the same structural claims hold with a wide margin
+ * at valgrind's speed. The io_uring loop is covered by make test and
+ * make check-san.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -33,8 +41,11 @@
 
 #include "ompkit/heartbeat.h"
 #include "ompkit/lcg.h"
+#include "test_util.h"
 
 #define MS 1000000ull
+
+static bool small; /* under valgrind: epoll only, smaller sizes (see the file header) */
 
 static void run_one(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum ompk_hb_work work,
 		    enum ompk_hb_mode mode, struct ompk_hb_config *c, struct ompk_hb_result *r)
@@ -44,6 +55,15 @@ static void run_one(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum ompk_
 	c->timer = timer;
 	c->work = work;
 	c->mode = mode;
+	if (small) {
+		/*
+		 * Offloaded, the last tick is due at 100 ms and the job ends at
+		 * 600: valgrind may delay a wake-up by a lot and the ticks still
+		 * come before the job's end. (Defaults: 150 ms vs 300.)
+		 */
+		c->ticks = 2;
+		c->block_ns = 600 * MS;
+	}
 	assert_int_equal(ompk_hb_run(c, r), 0);
 	assert_int_equal(r->nticks, c->ticks);
 	assert_int_equal(r->uring_err, 0);
@@ -70,6 +90,11 @@ static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum om
 	struct ompk_hb_result ri, ro;
 	uint64_t max_late = 0;
 
+	if (small && loop == OMPK_HB_LOOP_URING) {
+		print_message("[  NOTE    ] io_uring case skipped under valgrind: 3.19 holds its lock in "
+			      "io_uring_enter and the loop never wakes (make test and make check-san run it)\n");
+		skip();
+	}
 	run_one(loop, timer, work, OMPK_HB_INLINE, &ci, &ri);
 	run_one(loop, timer, work, OMPK_HB_OFFLOAD, &co, &ro);
 	/* Inline, the loop thread is busy until the job is done. */
@@ -83,7 +108,7 @@ static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum om
 	}
 	assert_int_equal(ro.max_late_ns, max_late);
 	assert_true(ri.max_late_ns > ro.max_late_ns);
-	/* Offloaded, the ticks do not wait for the job: the last is due at 150 ms, the job ends at 300. */
+	/* Offloaded, the ticks do not wait for the job: the last is due well before the job ends. */
 	assert_true(ro.tick_ns[ro.nticks - 1] < ro.job_done_ns);
 	ompk_hb_result_free(&ri);
 	ompk_hb_result_free(&ro);
@@ -128,11 +153,13 @@ static void test_tick_count(void **state)
 	(void)state;
 	ompk_hb_config_default(&c);
 	c.tick_ns = 5 * MS;
-	c.ticks = 7;
+	c.ticks = small ? 3 : 7;
 	c.block_ns = 0;
 	c.mode = OMPK_HB_OFFLOAD;
+	if (small)
+		c.loop = OMPK_HB_LOOP_EPOLL;
 	assert_int_equal(ompk_hb_run(&c, &r), 0);
-	assert_int_equal(r.nticks, 7);
+	assert_int_equal(r.nticks, c.ticks);
 	for (uint64_t k = 1; k < r.nticks; k++)
 		assert_true(r.tick_ns[k] >= r.tick_ns[k - 1] && r.tick_ns[k] >= (k + 1) * c.tick_ns);
 	ompk_hb_result_free(&r);
@@ -173,25 +200,46 @@ static void slurp(FILE *f, char *buf, size_t len)
 	fclose(f);
 }
 
-/* Runs `heartbeat args...` (NULL-terminated) in-process. */
-static void cli(struct capture *c, ...)
+/* Runs `heartbeat [--loop loop] args...` in-process; loop may be NULL. */
+static void vcli(struct capture *c, const char *loop, va_list ap)
 {
 	char *argv[32];
 	int argc = 0;
 	FILE *fo = tmpfile(), *fe = tmpfile();
-	va_list ap;
 
 	assert_non_null(fo);
 	assert_non_null(fe);
 	argv[argc++] = "heartbeat";
-	va_start(ap, c);
+	if (loop) {
+		argv[argc++] = "--loop";
+		argv[argc++] = (char *)loop;
+	}
 	for (const char *a; (a = va_arg(ap, const char *));)
 		argv[argc++] = (char *)a;
-	va_end(ap);
 	argv[argc] = NULL;
 	c->code = ompk_heartbeat_cli(argc, argv, fo, fe);
 	slurp(fo, c->out, sizeof(c->out));
 	slurp(fe, c->err, sizeof(c->err));
+}
+
+/* Runs `heartbeat args...` (NULL-terminated) in-process. */
+static void cli(struct capture *c, ...)
+{
+	va_list ap;
+
+	va_start(ap, c);
+	vcli(c, NULL, ap);
+	va_end(ap);
+}
+
+/* The same for a run of the default loop: under valgrind, with --loop epoll first. */
+static void cli_run(struct capture *c, ...)
+{
+	va_list ap;
+
+	va_start(ap, c);
+	vcli(c, small ? "epoll" : NULL, ap);
+	va_end(ap);
 }
 
 static bool starts_with(const char *s, const char *prefix)
@@ -262,6 +310,7 @@ static void test_cli_bad_flags(void **state)
 static void test_cli_outputs(void **state)
 {
 	struct capture c;
+	char head[128];
 
 	(void)state;
 	cli(&c, "--help", NULL);
@@ -269,7 +318,7 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "--tick-ms"));
 	assert_non_null(strstr(c.out, "--mode"));
 
-	cli(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60", NULL);
+	cli_run(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60", NULL);
 	assert_int_equal(c.code, 0);
 	assert_string_equal(c.err, "");
 	assert_non_null(strstr(c.out, "mode     = offload\n"));
@@ -279,10 +328,12 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "job done at "));
 	assert_non_null(strstr(c.out, "max lateness = "));
 
-	cli(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2", "--block-ms", "30", NULL);
+	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2", "--block-ms", "30", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 1);
-	assert_true(starts_with(c.out, "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"uring\","));
+	snprintf(head, sizeof(head), "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
+		 small ? "epoll" : "uring");
+	assert_true(starts_with(c.out, head));
 	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
 	assert_non_null(strstr(c.out, "\"tick_ms\":["));
 	assert_non_null(strstr(c.out, "\"lateness_ms\":["));
@@ -295,7 +346,7 @@ static void test_cli_outputs(void **state)
 	assert_true(starts_with(c.out, "mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_ms,"
 				     "max_lateness_ms\ninline,sleep,epoll,timerfd,10,3,0,"));
 
-	cli(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0", NULL);
+	cli_run(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 1);
 	assert_true(strtod(c.out, NULL) >= 0);
@@ -403,5 +454,6 @@ int main(void)
 		cmocka_unit_test(test_fallback_eperm),
 	};
 
+	small = ompk_test_under_valgrind();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,6 +33,7 @@
 #include "ompkit/driver.h"
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
+#include "test_util.h"
 
 #ifndef OMPK_BIN_DIR
 #define OMPK_BIN_DIR "bin"
@@ -40,13 +41,6 @@
 
 static bool small;
 static char tmpdir[200];
-
-static bool under_valgrind(void)
-{
-	const char *p = getenv("LD_PRELOAD"), *s = getenv("OMPK_TEST_SMALL");
-
-	return (p && strstr(p, "vgpreload")) || (s && strcmp(s, "1") == 0);
-}
 
 /*
  * Valgrind (3.19) keeps its thread lock while a thread blocks in
@@ -553,7 +547,7 @@ int main(void)
 	char cmd[300];
 	int rc;
 
-	small = under_valgrind();
+	small = ompk_test_under_valgrind();
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ompk-loader-XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");

@@ -45,6 +45,7 @@
 #include "ompkit/driver.h"
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
+#include "test_util.h"
 
 #ifndef OMPK_BIN_DIR
 #define OMPK_BIN_DIR "bin"
@@ -74,13 +75,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static bool under_valgrind(void)
-{
-	const char *p = getenv("LD_PRELOAD"), *s = getenv("OMPK_TEST_SMALL");
-
-	return (p && strstr(p, "vgpreload")) || (s && strcmp(s, "1") == 0);
 }
 
 static int open_fds(void)
@@ -478,7 +472,7 @@ int main(void)
 	char cmd[300];
 	int rc;
 
-	small = under_valgrind();
+	small = ompk_test_under_valgrind();
 	if (small)
 		watchdog_s = 600;
 	for (size_t i = 0; i < NCASES; i++) {
