@@ -188,7 +188,7 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/test_fuzz_corpus.o: tests/fuzz/fuzz_cli.c tests/fuzz/fuzz_files.c
+$(BUILD)/tests/test_fuzz_corpus.o: tests/fuzz/fuzz_cli.c tests/fuzz/fuzz_files.c tests/fuzz/fuzz_shards.c
 $(BUILD)/tests/test_fuzz_corpus.o: override CPPFLAGS += -Itests -DOMPK_SOURCE_DIR='"$(CURDIR)"'
 
 $(BUILD)/tests/%.o: tests/%.c
@@ -211,7 +211,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 # tests/fuzz/corpus/<target>/, replayed by `make test`.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_TARGETS := cli files
+FUZZ_TARGETS := cli files shards
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fopenmp -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -DOMPK_LIBFUZZER

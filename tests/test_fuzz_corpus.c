@@ -17,6 +17,7 @@
 
 #include "fuzz/fuzz_cli.c"
 #include "fuzz/fuzz_files.c"
+#include "fuzz/fuzz_shards.c"
 
 #ifndef OMPK_SOURCE_DIR
 #define OMPK_SOURCE_DIR "."
@@ -64,11 +65,18 @@ static void test_files_corpus(void **state)
 	assert_true(replay("files", fuzz_files) > 0);
 }
 
+static void test_shards_corpus(void **state)
+{
+	(void)state;
+	assert_true(replay("shards", fuzz_shards) > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_corpus),
 		cmocka_unit_test(test_files_corpus),
+		cmocka_unit_test(test_shards_corpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
