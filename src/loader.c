@@ -176,6 +176,15 @@ const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char 
 	return buf;
 }
 
+void ompk__shard_too_long(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+
+	sh->err = -EINVAL;
+	ompk__set_err(x, -EINVAL, "%s: more than the %zu bytes announced (16-byte header + %llu payload bytes); accepted: complete shard files",
+		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want, (unsigned long long)x->bytes);
+}
+
 #define SLAB 512
 #define MAP_MIN (256u << 10)
 
@@ -708,6 +717,19 @@ static void *fetch_main(void *arg)
 			sh->got += (size_t)r;
 			held = held || ompk__fault(x, OMPK_FAULT_REORDER, sh->read_no);
 		}
+		/* A stream must end where its header says: one more read returns 0. */
+		while (sh->fd >= 0 && !sh->seekable && !sh->err && sh->got == sh->want && !cancelled(x)) {
+			ssize_t r;
+
+			if (!readable(sh->fd))
+				continue;
+			r = read(sh->fd, &sh->tail, 1);
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r != 0)
+				sh->err = r < 0 ? -errno : -EOVERFLOW;
+			break;
+		}
 		if (cancelled(x) && !sh->err)
 			sh->err = -ECANCELED;
 		pthread_mutex_lock(&x->mu);
@@ -742,6 +764,8 @@ static void fetch_error(struct lctx *x, struct shard *sh)
 	ompk__shard_name(x, sh, path, sizeof(path));
 	if (sh->err == -ECANCELED)
 		ompk__set_err(x, sh->err, "interrupted");
+	else if (sh->err == -EOVERFLOW)
+		ompk__shard_too_long(x, sh);
 	else if (sh->err == -ENODATA)
 		ompk__set_err(x, -EINVAL, "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); accepted: complete shard files",
 			      path, sh->got, sh->want, (unsigned long long)x->bytes);
@@ -1028,15 +1052,28 @@ static int shard_read_plain(const struct ompk_loader_config *c, uint64_t i, uint
 	char path[4096];
 	size_t want = OMPK_SHARD_HEADER + (size_t)ompk_shard_bytes(c), got = 0;
 	uint8_t *buf = malloc(want);
+	struct stat sb;
 	int fd, err = 0;
 
 	ompk_shard_path(c->dir, i, path, sizeof(path));
 	if (!buf)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		goto out;
+	}
+	if (fstat(fd, &sb) < 0) {
+		err = -errno;
+		close(fd);
+		goto out;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		/* A stream was used up by the run (and opening a FIFO could wait for a writer forever). */
+		close(fd);
+		free(buf);
+		snprintf(msg, len, "%s is a stream, which cannot be read a second time", path);
+		return -ESPIPE;
 	}
 	while (got < want) {
 		ssize_t r = read(fd, buf + got, want - got);

@@ -14,7 +14,8 @@
 #include "ompkit/loader.h"
 
 /* A FIFO waits for its writer (STAGE_POLL) before its first read: read(2) on a FIFO no writer has opened yet says end of file. */
-enum shard_stage { STAGE_TIMER, STAGE_POLL, STAGE_READ };
+/* A stream must then end where its header says (STAGE_TAIL: one more read, which must return 0), as a regular file's size must match. */
+enum shard_stage { STAGE_TIMER, STAGE_POLL, STAGE_READ, STAGE_TAIL };
 
 struct shard {
 	uint64_t idx;
@@ -32,6 +33,7 @@ struct shard {
 	uint64_t deadline_ns; /* threads backend: CLOCK_MONOTONIC time the latency ends */
 	uint64_t read_no;     /* of its latest read, from 1 (fault injection) */
 	int fault_res;	      /* uring: the injected result of the NOP standing in for a read */
+	uint8_t tail;	      /* a stream's byte past its announced end, if it has one */
 	struct shard *next;
 };
 
@@ -86,6 +88,8 @@ bool ompk__may_start(const struct lctx *x);
 /* All done, or failed and drained (nothing in flight or computing). */
 bool ompk__finished(const struct lctx *x);
 const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len);
+/* The stream went on past its announced end: records the error (loop thread). */
+void ompk__shard_too_long(struct lctx *x, struct shard *sh);
 
 /* Does fault k hit read number n? (never when no fault is set) */
 bool ompk__fault(const struct lctx *x, enum ompk_fault_kind k, uint64_t n);

@@ -195,6 +195,19 @@ static int submit_poll(struct uring_loop *u, struct shard *sh)
 	return 0;
 }
 
+/* A stream read to its announced end: one more byte must not come. */
+static int submit_tail(struct uring_loop *u, struct shard *sh)
+{
+	struct io_uring_sqe *sqe = sqe_get(u, 0);
+
+	if (!sqe)
+		return -EBUSY;
+	sh->stage = STAGE_TAIL;
+	io_uring_prep_read(sqe, sh->fd, &sh->tail, 1, (uint64_t)-1);
+	io_uring_sqe_set_data(sqe, sh);
+	return 0;
+}
+
 /* A request could not be queued: the shard ends here with an error. */
 static void submit_failed(struct lctx *x, struct shard *sh, int err)
 {
@@ -233,6 +246,12 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 			submit_failed(x, sh, err);
 		return;
 	}
+	if (sh->stage == STAGE_TAIL && res != -EINTR && res != -EAGAIN && res >= 0) {
+		if (res > 0)
+			ompk__shard_too_long(x, sh);
+		ompk__shard_fetched(x, sh);
+		return;
+	}
 	if (sh->fault_res) {
 		res = sh->fault_res;
 		sh->fault_res = 0;
@@ -254,11 +273,11 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 		return;
 	}
 	sh->got += (size_t)res;
-	if (sh->got == sh->want || x->err) {
+	if (x->err || (sh->got == sh->want && sh->seekable)) {
 		ompk__shard_fetched(x, sh);
 		return;
 	}
-	err = submit_read(u, sh);
+	err = sh->got == sh->want ? submit_tail(u, sh) : submit_read(u, sh);
 	if (err)
 		submit_failed(x, sh, err);
 }

@@ -3,7 +3,8 @@
  * result of the sequential kernel run on all the data at once, for shard
  * counts {1, 3, 4, 64, 1000} and in-flight limits {1, 2, S}, synthetic
  * payloads and shard files; short reads (a FIFO written a few bytes at a
- * time); missing, truncated and foreign files; more requests than the
+ * time; cut short or going on past its end, refused; not reread by the
+ * oracle); missing, truncated and foreign files; more requests than the
  * submission queue holds; io_uring switched off by a seccomp filter in a
  * child (the fallback, reported by the library and the binary's notice);
  * and, structurally only, that overlapped fetches overlap.
@@ -220,8 +221,8 @@ static void *fifo_write(void *arg)
 	return NULL;
 }
 
-/* Shard 0 is a FIFO fed 7 bytes at a time (full, or cut short). */
-static int fifo_run(enum ompk_backend b, bool cut, struct ompk_loader_stats *st, char *msg, size_t len)
+/* Shard 0 is a FIFO fed 7 bytes at a time: full, cut short (delta < 0) or with bytes past its end (delta > 0). */
+static int fifo_run(enum ompk_backend b, long delta, struct ompk_loader_stats *st, char *msg, size_t len)
 {
 	struct ompk_loader_config c;
 	struct fifo_writer w;
@@ -234,7 +235,7 @@ static int fifo_run(enum ompk_backend b, bool cut, struct ompk_loader_stats *st,
 	make_dir(&c, "fifo", dir, sizeof(dir));
 	ompk_shard_path(dir, 0, file, sizeof(file));
 	w.bytes = OMPK_SHARD_HEADER + 40 * 8;
-	w.data = malloc(w.bytes);
+	w.data = calloc(1, w.bytes + 64);
 	assert_non_null(w.data);
 	fd = open(file, O_RDONLY);
 	assert_true(fd >= 0);
@@ -244,8 +245,7 @@ static int fifo_run(enum ompk_backend b, bool cut, struct ompk_loader_stats *st,
 	assert_int_equal(mkfifo(file, 0600), 0);
 	snprintf(w.path, sizeof(w.path), "%s", file);
 	w.chunk = 7;
-	if (cut)
-		w.bytes -= 100;
+	w.bytes = (size_t)((long)w.bytes + delta);
 	assert_int_equal(pthread_create(&t, NULL, fifo_write, &w), 0);
 	c.dir = dir;
 	err = ompk_loader_run(&c, st, msg, len);
@@ -253,11 +253,19 @@ static int fifo_run(enum ompk_backend b, bool cut, struct ompk_loader_stats *st,
 	free(w.data);
 	unlink(file);
 	if (!err) {
-		struct ompk_result want;
+		struct ompk_result want = { 0 };
+		const char *method;
+		char m2[4352];
 
 		direct(&c, &want);
 		assert_true(ompk_result_equal(&st->result, &want));
 		ompk_result_free(&want);
+		/* The oracle cannot read the FIFO again: it says so at once (no wait for a writer). */
+		assert_int_equal(mkfifo(file, 0600), 0);
+		assert_int_equal(ompk_loader_expect(&c, &want, &method, m2, sizeof(m2)), -ESPIPE);
+		assert_non_null(strstr(m2, "shard-000000.bin is a stream"));
+		ompk_result_free(&want);
+		unlink(file);
 	}
 	return err;
 }
@@ -269,11 +277,15 @@ static void test_short_reads_fifo(void **state)
 
 	(void)state;
 	for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
-		assert_int_equal(fifo_run((enum ompk_backend)b, false, &st, msg, sizeof(msg)), 0);
+		assert_int_equal(fifo_run((enum ompk_backend)b, 0, &st, msg, sizeof(msg)), 0);
 		ompk_loader_stats_free(&st);
 		/* Cut short: an error naming the file and both byte counts, never zero-filled. */
-		assert_int_equal(fifo_run((enum ompk_backend)b, true, &st, msg, sizeof(msg)), -EINVAL);
+		assert_int_equal(fifo_run((enum ompk_backend)b, -100, &st, msg, sizeof(msg)), -EINVAL);
 		assert_non_null(strstr(msg, "shard-000000.bin: 236 bytes, 336 announced"));
+		ompk_loader_stats_free(&st);
+		/* Going on past its end: refused as a regular file of that size is. */
+		assert_int_equal(fifo_run((enum ompk_backend)b, 5, &st, msg, sizeof(msg)), -EINVAL);
+		assert_non_null(strstr(msg, "shard-000000.bin: more than the 336 bytes announced"));
 		ompk_loader_stats_free(&st);
 	}
 }

@@ -427,21 +427,10 @@ static void test_pipeline_sigterm_threads(void **state)
 	pipeline_signal("threads", SIGTERM);
 }
 
-static void *exit_at_once(void *arg)
-{
-	pthread_exit(arg);
-}
-
-/*
- * Before any descriptor is counted: the first thread to pthread_exit (as
- * OpenMP team threads do) makes glibc load libgcc_s for the unwinding, and
- * its descriptor would be open for a moment in another thread while a case
- * counts. One such thread here, joined, and one loader run.
- */
+/* Before any descriptor is counted (see test_util.h): the unwinder, and one loader run. */
 static void warm_up(void)
 {
 	struct ompk_loader_config c;
-	pthread_t t;
 	struct ompk_loader_stats st;
 	char msg[4352];
 
@@ -453,8 +442,7 @@ static void warm_up(void)
 	c.variant = OMPK_OMP;
 	c.threads = 2;
 	c.backend = OMPK_BACKEND_THREADS;
-	if (pthread_create(&t, NULL, exit_at_once, NULL) == 0)
-		pthread_join(t, NULL);
+	ompk_test_load_unwinder();
 	if (ompk_loader_run(&c, &st, msg, sizeof(msg)))
 		fprintf(stderr, "warm-up run: %s\n", msg);
 	ompk_loader_stats_free(&st);

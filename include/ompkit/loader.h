@@ -123,7 +123,8 @@ void ompk_loader_stats_free(struct ompk_loader_stats *st);
 /*
  * What the run must return, by an independent method: the closed forms
  * for synthetic shards, the kernel's oracle over each shard file read
- * again with plain reads. 0, or -errno with msg.
+ * again with plain reads. 0, or -errno with msg; -ESPIPE when a shard is
+ * a stream (a FIFO), which the run has used up: nothing to check against.
  */
 int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *out, const char **method,
 		       char *msg, size_t len);
