@@ -309,7 +309,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
 		return OMPK_EXIT_OK;
 	}
-	ompk_threads_warn(a.c.threads);
+	ompk_threads_warn(a.o.threads); /* as the kernels: --threads only */
 	/* Before the loader makes any thread: they all inherit the mask. */
 	sfd = signals_take(&sigs);
 	a.c.cancel_fd = sfd;
