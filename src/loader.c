@@ -734,10 +734,10 @@ static void *fetch_main(void *arg)
 			sh->err = -ECANCELED;
 		pthread_mutex_lock(&x->mu);
 		if (held) {
-			/* REORDER: wait (50 ms at most) until a later read's shard has landed. */
+			/* REORDER: wait (2 s at most: valgrind is slow) until a later read's shard has landed. */
 			const uint64_t no = sh->read_no;
 
-			ts = ts_of(now_ns() + 50000000u);
+			ts = ts_of(now_ns() + 2000000000u);
 			while (x->landed_after <= no && !cancelled(x) &&
 			       pthread_cond_timedwait(&x->wake, &x->mu, &ts) != ETIMEDOUT)
 				;
