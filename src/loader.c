@@ -158,6 +158,37 @@ void ompk__fault_hit(const struct lctx *x)
 	__atomic_add_fetch(&x->c->fault->hits, 1, __ATOMIC_RELAXED);
 }
 
+int ompk__fault_error(const struct lctx *x, uint64_t no)
+{
+	static const struct {
+		enum ompk_fault_kind kind;
+		int err;
+	} as_error[] = { { OMPK_FAULT_EIO, EIO }, { OMPK_FAULT_EINTR, EINTR }, { OMPK_FAULT_EAGAIN, EAGAIN } };
+
+	for (size_t i = 0; x->c->fault && i < sizeof(as_error) / sizeof(as_error[0]); i++) {
+		if (ompk__fault(x, as_error[i].kind, no)) {
+			ompk__fault_hit(x);
+			return as_error[i].err;
+		}
+	}
+	return 0;
+}
+
+size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no, size_t cap)
+{
+	size_t n = sh->want - sh->got;
+
+	if (x->c->read_block && n > x->c->read_block)
+		n = x->c->read_block;
+	if (n > cap)
+		n = cap;
+	if (n > 1 && ompk__fault(x, OMPK_FAULT_SHORT, no)) {
+		ompk__fault_hit(x);
+		n /= 2;
+	}
+	return n;
+}
+
 void ompk__interrupted(struct lctx *x)
 {
 	if (x->cancelled)
@@ -629,29 +660,15 @@ static bool cancelled(const struct lctx *x)
 static ssize_t fetch_read(struct lctx *x, struct shard *sh)
 {
 	const uint64_t no = __atomic_add_fetch(&x->reads, 1, __ATOMIC_RELAXED);
-	size_t n = sh->want - sh->got;
+	const int fault = ompk__fault_error(x, no);
+	size_t n;
 
 	sh->read_no = no;
-	if (x->c->fault) {
-		static const struct {
-			enum ompk_fault_kind kind;
-			int err;
-		} as_error[] = { { OMPK_FAULT_EIO, EIO }, { OMPK_FAULT_EINTR, EINTR }, { OMPK_FAULT_EAGAIN, EAGAIN } };
-
-		for (size_t i = 0; i < sizeof(as_error) / sizeof(as_error[0]); i++) {
-			if (ompk__fault(x, as_error[i].kind, no)) {
-				ompk__fault_hit(x);
-				errno = as_error[i].err;
-				return -1;
-			}
-		}
+	if (fault) {
+		errno = fault;
+		return -1;
 	}
-	if (x->c->read_block && n > x->c->read_block)
-		n = x->c->read_block;
-	if (n > 1 && ompk__fault(x, OMPK_FAULT_SHORT, no)) {
-		ompk__fault_hit(x);
-		n /= 2;
-	}
+	n = ompk__read_len(x, sh, no, SIZE_MAX);
 	return sh->seekable ? pread(sh->fd, sh->buf + sh->got, n, (off_t)sh->got) : read(sh->fd, sh->buf + sh->got, n);
 }
 

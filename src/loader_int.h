@@ -95,6 +95,10 @@ void ompk__shard_too_long(struct lctx *x, struct shard *sh);
 bool ompk__fault(const struct lctx *x, enum ompk_fault_kind k, uint64_t n);
 /* Counts one fault that took effect. */
 void ompk__fault_hit(const struct lctx *x);
+/* The error (EIO, EINTR, EAGAIN) injected in place of read no, counted as a hit; 0 for none. */
+int ompk__fault_error(const struct lctx *x, uint64_t no);
+/* Bytes for read no of sh: the rest, at most read_block and cap, halved by a SHORT fault (counted). */
+size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no, size_t cap);
 /* The run was interrupted through c->cancel_fd: records the error (loop thread). */
 void ompk__interrupted(struct lctx *x);
 

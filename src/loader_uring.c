@@ -57,7 +57,6 @@ struct uring_loop {
 	struct io_uring ring;
 	struct timer_group *open; /* the timer group being filled */
 	bool efd_armed, closing;
-	bool cancel_armed; /* the poll on c->cancel_fd */
 	char cancel_tag, cancel_op_tag; /* their user_data */
 	struct {			/* REORDER: a completion held back */
 		bool set;
@@ -147,52 +146,31 @@ static int submit_read(struct uring_loop *u, struct shard *sh)
 	struct lctx *x = u->x;
 	const uint64_t no = ++x->reads;
 	struct io_uring_sqe *sqe = sqe_get(u, no);
-	size_t n = sh->want - sh->got;
-	static const struct {
-		enum ompk_fault_kind kind;
-		int res;
-	} as_error[] = { { OMPK_FAULT_EIO, -EIO }, { OMPK_FAULT_EINTR, -EINTR }, { OMPK_FAULT_EAGAIN, -EAGAIN } };
+	int fault;
 
 	if (!sqe)
 		return -EBUSY;
 	sh->read_no = no;
 	sh->stage = STAGE_READ;
-	io_uring_sqe_set_data(sqe, sh);
-	for (size_t i = 0; i < sizeof(as_error) / sizeof(as_error[0]); i++) {
-		if (ompk__fault(x, as_error[i].kind, no)) {
-			/* The read is not done: a NOP completes in its place with the error. */
-			ompk__fault_hit(x);
-			sh->fault_res = as_error[i].res;
-			io_uring_prep_nop(sqe);
-			io_uring_sqe_set_data(sqe, sh);
-			return 0;
-		}
-	}
-	if (x->c->read_block && n > x->c->read_block)
-		n = x->c->read_block;
-	if (n > (1u << 30))
-		n = 1u << 30;
-	if (n > 1 && ompk__fault(x, OMPK_FAULT_SHORT, no)) {
-		ompk__fault_hit(x);
-		n /= 2;
+	io_uring_sqe_set_data(sqe, sh); /* the prep_ helpers leave user_data alone */
+	fault = ompk__fault_error(x, no);
+	if (fault) {
+		/* The read is not done: a NOP completes in its place with the error. */
+		sh->fault_res = -fault;
+		io_uring_prep_nop(sqe);
+		return 0;
 	}
 	/* A FIFO has no offsets: -1 reads at the current position. */
-	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got, (unsigned)n, sh->seekable ? (uint64_t)sh->got : (uint64_t)-1);
-	io_uring_sqe_set_data(sqe, sh);
+	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got, (unsigned)ompk__read_len(x, sh, no, 1u << 30),
+			   sh->seekable ? (uint64_t)sh->got : (uint64_t)-1);
 	return 0;
 }
 
 /* A FIFO: a poll for its writer's first data (or end) comes before its first read. */
 static int submit_poll(struct uring_loop *u, struct shard *sh)
 {
-	struct io_uring_sqe *sqe = sqe_get(u, 0);
-
-	if (!sqe)
-		return -EBUSY;
 	sh->stage = STAGE_POLL;
-	io_uring_prep_poll_add(sqe, sh->fd, POLLIN);
-	io_uring_sqe_set_data(sqe, sh);
-	return 0;
+	return arm_poll(u, sh->fd, sh);
 }
 
 /* A stream read to its announced end: one more byte must not come. */
@@ -392,7 +370,6 @@ static void dispatch(struct uring_loop *u, void *data, int res)
 	if (data == &u->x->efd) {
 		on_efd(u);
 	} else if (data == &u->cancel_tag) {
-		u->cancel_armed = false;
 		if (res > 0) /* POLLIN; a poll that failed or was cancelled just ends */
 			cancel_all(u);
 	} else if (data == &u->cancel_op_tag) {
@@ -479,7 +456,6 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 		err = arm_poll(&u, x->c->cancel_fd, &u.cancel_tag);
 		if (err)
 			ompk__set_err(x, err, "io_uring: cannot queue the interruption poll");
-		u.cancel_armed = !err;
 	}
 	while (u.efd_armed) {
 		struct io_uring_cqe *cqe;
