@@ -700,7 +700,7 @@ static void *fetch_main(void *arg)
 	for (;;) {
 		struct shard *sh;
 		struct timespec ts;
-		bool held = false;
+		uint64_t held = 0; /* REORDER: the number of the read whose completion is held back */
 
 		pthread_mutex_lock(&x->mu);
 		while (!x->wait && !x->stop)
@@ -732,7 +732,8 @@ static void *fetch_main(void *arg)
 				break;
 			}
 			sh->got += (size_t)r;
-			held = held || ompk__fault(x, OMPK_FAULT_REORDER, sh->read_no);
+			if (!held && ompk__fault(x, OMPK_FAULT_REORDER, sh->read_no))
+				held = sh->read_no;
 		}
 		/* A stream must end where its header says: one more read returns 0. */
 		while (sh->fd >= 0 && !sh->seekable && !sh->err && sh->got == sh->want && !cancelled(x)) {
@@ -751,8 +752,8 @@ static void *fetch_main(void *arg)
 			sh->err = -ECANCELED;
 		pthread_mutex_lock(&x->mu);
 		if (held) {
-			/* REORDER: wait (2 s at most: valgrind is slow) until a later read's shard has landed. */
-			const uint64_t no = sh->read_no;
+			/* REORDER: wait (2 s at most: valgrind is slow) until a shard with a later read has landed. */
+			const uint64_t no = held;
 
 			ts = ts_of(now_ns() + 2000000000u);
 			while (x->landed_after <= no && !cancelled(x) &&
