@@ -22,7 +22,8 @@ CC ?= cc
 CFLAGS ?= -O3 -g
 PKG_CONFIG ?= pkg-config
 
-KERNELS := lcg primes collatz sumsq checksum
+# The kernels, read from the one list (include/ompkit/kernels.def).
+KERNELS := $(shell sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 
 comma := ,
 CONFIG := release
@@ -33,7 +34,7 @@ override LDFLAGS += -fsanitize=$(SAN)
 endif
 
 # MPI=1: the same objects plus bin/<kernel>-mpi, linked by mpicc. Only
-# src/mpi_driver.c and the -mpi entry points see mpi.h; nothing else does.
+# src/mpi/driver.c and the -mpi entry points see mpi.h; nothing else does.
 MPICC ?= mpicc
 ifeq ($(MPI),1)
 CONFIG := $(CONFIG)-mpi
@@ -61,7 +62,9 @@ else
 Q := @
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/demo.c src/mpi_driver.c src/heartbeat_main.c src/pipeline_main.c,$(wildcard src/*.c)) $(wildcard kernels/*.c)
+# The library: the core (src/), the I/O layers (src/io/) and every kernel's
+# folder. Entry points live in src/main/, the MPI driver in src/mpi/.
+LIB_SRCS := $(wildcard src/*.c src/io/*.c $(KERNELS:%=kernels/%/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libompkit.a
 
@@ -144,45 +147,37 @@ $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/main-%.o: src/main.c
+$(KERNELS:%=$(BUILD)/main-%.o): $(BUILD)/main-%.o: src/main/kernel.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< ($*)")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
 
-$(BUILD)/src/mpi_driver.o: src/mpi_driver.c
+$(BUILD)/src/mpi/driver.o: src/mpi/driver.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MPICC   $<")
 	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
-$(BUILD)/main-mpi-%.o: src/main.c
+$(KERNELS:%=$(BUILD)/main-mpi-%.o): $(BUILD)/main-mpi-%.o: src/main/kernel.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MPICC   $< ($*)")
 	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -DOMPK_MPI -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
 
-$(BINDIR)/%-mpi: $(BUILD)/main-mpi-%.o $(BUILD)/src/mpi_driver.o $(LIB)
+$(BINDIR)/%-mpi: $(BUILD)/main-mpi-%.o $(BUILD)/src/mpi/driver.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MPILD   $@")
 	$(Q)$(MPICC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BINDIR)/demo: $(BUILD)/src/demo.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-$(BINDIR)/heartbeat: $(BUILD)/src/heartbeat_main.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-$(BINDIR)/pipeline: $(BUILD)/src/pipeline_main.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
+# One link rule for every entry point: bin/<kernel> from src/main/kernel.c,
+# bin/demo, bin/pipeline and bin/heartbeat from src/main/<name>.c.
 $(BINDIR)/%: $(BUILD)/main-%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/main-%.o: src/main/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -216,7 +211,7 @@ FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fopenmp -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Iinclude -DOMPK_LIBFUZZER
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard include/ompkit/*.h)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard include/ompkit/*.h src/io/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) $(URING_CFLAGS) $(URING_LIBS) -lpthread -lm -o $@

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ompkit/collatz_fast.h"
+#include "ompkit/collatz.h"
 #include "ompkit/parse.h"
 
 static double now(void)

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "ompkit/fold_fast.h"
+#include "ompkit/checksum.h"
 #include "ompkit/membw.h"
-#include "ompkit/sumsq_fast.h"
+#include "ompkit/sumsq.h"
 
 #define REPEATS 5
 #define CACHE_BYTES ((size_t)64 * 1024)

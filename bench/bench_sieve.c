@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "ompkit/parse.h"
-#include "ompkit/sieve.h"
+#include "ompkit/primes.h"
 
 static int cmp_double(const void *a, const void *b)
 {

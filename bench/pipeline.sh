@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pipeline.sh - the I/O half (bin/pipeline, src/loader*.c), medians of
+# pipeline.sh - the I/O half (bin/pipeline, src/io/loader*.c), medians of
 # repeated runs through the binary users run, every run verified:
 #   1. the tutorial's pipeline, overlap vs serial wall (floor: ratio <= 0.30)
 #   2. 10,000 synthetic shards of 100 ms, --inflight 10000 (floor: <= 125 ms)

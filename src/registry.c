@@ -1,14 +1,15 @@
 /*
- * registry.c - the list of kernels. Adding a kernel: one line here, one
- * extern in registry.h, its file in kernels/, its name in the Makefile's
- * KERNELS.
+ * registry.c - the list of kernels, expanded from ompkit/kernels.def.
  */
 #include "ompkit/registry.h"
 
 #include <string.h>
 
 const struct ompk_kernel *const ompk_kernels[] = {
-	&ompk_kernel_lcg, &ompk_kernel_primes, &ompk_kernel_collatz, &ompk_kernel_sumsq, &ompk_kernel_checksum, NULL,
+#define OMPK_KERNEL(name) &ompk_kernel_##name,
+#include "ompkit/kernels.def"
+#undef OMPK_KERNEL
+	NULL,
 };
 
 const struct ompk_kernel *ompk_kernel_find(const char *name)

@@ -7,7 +7,7 @@
  * every tick comes earlier than the same tick inline. That holds for each
  * loop (io_uring with multishot or one-shot timeouts, epoll + timerfd) and
  * each kind of work. The LCG job's final state is checked against the
- * jump-ahead of src/lcg_jump.c. The command line is run in-process; the
+ * jump-ahead of kernels/lcg/fast.c. The command line is run in-process; the
  * fallback to epoll runs in a child whose io_uring_setup a seccomp filter
  * makes fail.
  *

@@ -1,5 +1,5 @@
 /*
- * test_loader.c - the shard loader (src/loader*.c): both backends give the
+ * test_loader.c - the shard loader (src/io/loader*.c): both backends give the
  * result of the sequential kernel run on all the data at once, for shard
  * counts {1, 3, 4, 64, 1000} and in-flight limits {1, 2, S}, synthetic
  * payloads and shard files; short reads (a FIFO written a few bytes at a

@@ -1,6 +1,6 @@
 /*
  * test_loader_faults.c - the shard loader under injected faults and
- * interruption (src/loader*.c, ompkit/loader.h's struct ompk_fault).
+ * interruption (src/io/loader*.c, ompkit/loader.h's struct ompk_fault).
  *
  * Each case is one cmocka test: a fault (short read, -EIO, -EINTR,
  * -EAGAIN, a completion held back behind later ones, a full submission

@@ -1,5 +1,5 @@
 /*
- * fold_fast.h - the fast byte fold checksum: SIMD lanes inside a block,
+ * checksum.h - the checksum kernel's public functions: the fast byte fold: SIMD lanes inside a block,
  * OpenMP threads across blocks, and a streaming form for inputs that
  * arrive in pieces.
  *
@@ -10,8 +10,8 @@
  * independently (lanes, blocks, threads, stream chunks) and recombined
  * exactly.
  */
-#ifndef OMPKIT_FOLD_FAST_H
-#define OMPKIT_FOLD_FAST_H
+#ifndef OMPKIT_CHECKSUM_H
+#define OMPKIT_CHECKSUM_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,5 +49,8 @@ struct ompk_fold_state {
  * ompk_fold_fast over their concatenation.
  */
 void ompk_fold_update(struct ompk_fold_state *st, const uint8_t *p, size_t n, int threads);
+
+/* The oracle (kernels/checksum/oracle.c): the fold of n copies of byte b, by a geometric series in O(log n). */
+uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * sieve.h - the fast prime-counting kernel: a segmented sieve of
+ * primes.h - the primes kernel's public functions. The fast count: a segmented sieve of
  * Eratosthenes on a mod-30 wheel (one byte holds the 8 numbers coprime to
  * 30 of a block of 30), pre-sieved by pattern copy, counted by popcount,
  * with OpenMP threads over chunks of cache-sized segments.
@@ -10,9 +10,10 @@
  * storing them (correct, but each window then costs a sieve up to
  * sqrt(to), about a second near 2^64).
  */
-#ifndef OMPKIT_SIEVE_H
-#define OMPKIT_SIEVE_H
+#ifndef OMPKIT_PRIMES_H
+#define OMPKIT_PRIMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "ompkit/progress.h"
@@ -26,5 +27,17 @@
  */
 int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
 		     uint64_t *count);
+
+/* The oracle (kernels/primes/oracle.c), a method independent of the sieve above. */
+
+/* Deterministic Miller-Rabin for all 64-bit n (bases 2..37). */
+bool ompk_is_prime_mr(uint64_t n);
+
+/*
+ * Primes in [from, to) by a plain segmented sieve of Eratosthenes. For to
+ * above 2^40 (where the base sieve would be large) it tests each number
+ * with Miller-Rabin instead. Returns 0 or -ENOMEM.
+ */
+int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count);
 
 #endif

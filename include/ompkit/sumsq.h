@@ -1,13 +1,13 @@
 /*
- * sumsq_fast.h - the fast sum of squares mod 2^64: SIMD 64-bit low
+ * sumsq.h - the sumsq kernel's public functions: the fast sum of squares mod 2^64: SIMD 64-bit low
  * multiplies inside a thread, OpenMP threads across the input.
  *
  * Wrapping is exact: the result equals the plain loop s += x*x in uint64_t,
  * because + and * mod 2^64 form a commutative ring, so any regrouping of
  * the terms (lanes, threads) gives the same residue.
  */
-#ifndef OMPKIT_SUMSQ_FAST_H
-#define OMPKIT_SUMSQ_FAST_H
+#ifndef OMPKIT_SUMSQ_H
+#define OMPKIT_SUMSQ_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -34,5 +34,8 @@ uint64_t ompk_sumsq_range_fast(uint64_t from, uint64_t to, int threads);
  */
 int ompk_sumsq_fast_simd(const uint64_t *v, size_t n, int threads, int simd, uint64_t *out);
 int ompk_sumsq_range_fast_simd(uint64_t from, uint64_t to, int threads, int simd, uint64_t *out);
+
+/* The oracle (kernels/sumsq/oracle.c): sum of x*x for x in [from, to), mod 2^64, by the closed form. */
+uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to);
 
 #endif

@@ -10,7 +10,7 @@
  * serial chain of multiply-adds, so the plain algorithm has no parallelism
  * inside a buffer. fast removes that limit by algebra: the fold is a
  * polynomial hash, so blocks hashed apart (threads, SIMD lanes) combine
- * exactly (src/fold_fast.c).
+ * exactly (fast.c).
  * Verified by: for uniform buffers, the closed form b*(1 + P + ... +
  * P^(n-1)) in O(log n); for files, folding 64 KiB blocks separately and
  * combining them with H(A||B) = H(A)*P^|B| + H(B).
@@ -23,9 +23,8 @@
 #include <string.h>
 
 #include "ompkit/fileio.h"
-#include "ompkit/fold_fast.h"
+#include "ompkit/checksum.h"
 #include "ompkit/kernel.h"
-#include "ompkit/oracle.h"
 
 enum { P_BUFFERS, P_SIZE };
 

@@ -1,5 +1,5 @@
 /*
- * fold_fast.c - the byte fold checksum at memory speed.
+ * fast.c - the byte fold checksum at memory speed.
  *
  * The plain fold acc = acc*P + b is one long chain of dependent
  * multiply-adds, so it runs at the multiplier's latency (about 4 cycles a
@@ -32,7 +32,7 @@
  * a build without -march=native is as fast as one with it; when the build
  * already targets the ISA the check folds to a constant.
  */
-#include "ompkit/fold_fast.h"
+#include "ompkit/checksum.h"
 
 #include <errno.h>
 #include <omp.h>

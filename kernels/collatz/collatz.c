@@ -9,9 +9,9 @@
  * consecutive n with schedule(runtime) (one n is ~100 ns of work, too
  * little to schedule alone) and reduces with a max-location that keeps
  * the smallest n on ties.
- * fast (src/collatz_fast.c) searches only where the maximum can lie, skips
+ * fast (fast.c) searches only where the maximum can lie, skips
  * residues proven to lose, and jumps many steps per table lookup.
- * Verified by: the oracle in oracle_collatz.c (odd-step shortcut, table of
+ * Verified by: the oracle in oracle.c (odd-step shortcut, table of
  * small values, a separate 128-bit path). fast runs wider than 5e7 are
  * checked against the published records where the range is [1, 10^k), else
  * by a spot check (the winner recomputed, 100000 sampled values).
@@ -24,8 +24,7 @@
 #include <stdlib.h>
 
 #include "ompkit/kernel.h"
-#include "ompkit/collatz_fast.h"
-#include "ompkit/oracle.h"
+#include "ompkit/collatz.h"
 
 enum { P_FROM, P_TO };
 

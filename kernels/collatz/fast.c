@@ -1,6 +1,6 @@
 /*
- * collatz_fast.c - the fast exact longest-Collatz-chain search (see
- * ompkit/collatz_fast.h).
+ * fast.c - the fast exact longest-Collatz-chain search (see
+ * ompkit/collatz.h).
  *
  * The answer is the n in [from, to) with the most steps, ties to the
  * smallest n. The search only evaluates candidates that could be that
@@ -35,7 +35,7 @@
  * are shared with schedule(dynamic) and the best (steps, n) pair is
  * combined with a user-defined OpenMP reduction.
  */
-#include "ompkit/collatz_fast.h"
+#include "ompkit/collatz.h"
 
 #include <errno.h>
 #include <stdbool.h>

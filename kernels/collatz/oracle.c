@@ -1,5 +1,5 @@
 /*
- * oracle_collatz.c - Collatz step counts by a different route from the
+ * oracle.c - Collatz step counts by a different route from the
  * kernel's plain loop, to verify it.
  *
  * Differences that make it an independent check: even runs are removed in
@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ompkit/oracle.h"
+#include "ompkit/collatz.h"
 
 #define TABLE_BITS 20
 #define TABLE_N (UINT64_C(1) << TABLE_BITS)

@@ -6,10 +6,10 @@
  * Variants: seq runs the seeds one after another; omp spreads the seeds
  * over the team (each chain is a serial dependency, so seeds are the only
  * parallelism the plain algorithm has); fast jumps ahead in O(log iters)
- * per seed (lcg_jump.c), so iterations up to 2^64-1 take microseconds.
+ * per seed (fast.c), so iterations up to 2^64-1 take microseconds.
  * Verified by: the O(log n) jump-ahead for seq and omp, a different
  * algorithm that needs no loop over the iterations; for fast, which is the
- * jump-ahead, the closed form with 2-adic division (lcg_jump.c).
+ * jump-ahead, the closed form with 2-adic division (fast.c).
  * Rate: LCG steps per second (seeds * iters).
  */
 #include <errno.h>

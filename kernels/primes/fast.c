@@ -1,5 +1,5 @@
 /*
- * sieve.c - the fast prime-counting kernel (ompk_sieve_count): a segmented
+ * fast.c - the fast prime-counting kernel (ompk_sieve_count): a segmented
  * sieve of Eratosthenes over a mod-30 wheel, parallel over segment chunks.
  *
  * Layout. Byte b of the sieve stands for the numbers 30b + w, w in
@@ -43,7 +43,7 @@
  * (a window per thread) at the price of about one sieve up to 2^32 per
  * window.
  */
-#include "ompkit/sieve.h"
+#include "ompkit/primes.h"
 
 #include <errno.h>
 #include <omp.h>

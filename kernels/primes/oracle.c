@@ -1,5 +1,5 @@
 /*
- * oracle_primes.c - counting primes without trial division, to check the
+ * oracle.c - counting primes without trial division, to check the
  * primes kernel: a segmented sieve of Eratosthenes, and deterministic
  * Miller-Rabin for numbers too large to sieve cheaply.
  *
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ompkit/oracle.h"
+#include "ompkit/primes.h"
 
 #define SEGMENT (1u << 18)
 #define SIEVE_LIMIT (UINT64_C(1) << 40)

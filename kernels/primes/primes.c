@@ -9,7 +9,7 @@
  * Variants: seq is the plain loop; omp spreads the K*(to-from) numbers
  * over the team with schedule(runtime), so --schedule / OMP_SCHEDULE
  * decide the balance (static splits by count and is unbalanced here).
- * fast is a segmented mod-30 wheel sieve (src/sieve.c), parallel over
+ * fast is a segmented mod-30 wheel sieve (fast.c), parallel over
  * segments; the K copies are counted once.
  * Verified by: a plain segmented sieve of Eratosthenes (Miller-Rabin above
  * 2^40), times K. fast runs wider than 2e9 are checked against published
@@ -23,8 +23,7 @@
 #include <stdio.h>
 
 #include "ompkit/kernel.h"
-#include "ompkit/oracle.h"
-#include "ompkit/sieve.h"
+#include "ompkit/primes.h"
 
 enum { P_FROM, P_TO, P_JOBS };
 

@@ -1,5 +1,5 @@
 /*
- * sumsq_fast.c - sum of squares mod 2^64, from an array or a range of
+ * fast.c - sum of squares mod 2^64, from an array or a range of
  * integers, with SIMD multiplies and OpenMP threads.
  *
  * Exactness: uint64_t + and * are the ring Z/2^64, where addition is
@@ -19,10 +19,10 @@
  * range version builds the values in registers (base + lane index, stepped
  * by the vector width), so it measures the multiply/add rate alone.
  *
- * As in fold_fast.c, the SIMD kernels carry target attributes and are picked
+ * As in kernels/checksum/fast.c, the SIMD kernels carry target attributes and are picked
  * at run time, so a build without -march=native is as fast.
  */
-#include "ompkit/sumsq_fast.h"
+#include "ompkit/sumsq.h"
 
 #include <errno.h>
 #include <omp.h>

@@ -1,7 +1,8 @@
 /*
- * oracle_closed.c - closed forms used to verify sumsq and checksum.
+ * oracle.c - the closed form that verifies sumsq: the sum of squares of a range
+ * without a loop over it.
  */
-#include "ompkit/oracle.h"
+#include "ompkit/sumsq.h"
 
 /*
  * S(n) = 0^2 + ... + (n-1)^2 = (n-1)n(2n-1)/6 mod 2^64. The division must
@@ -35,29 +36,4 @@ static uint64_t sumsq_below(uint64_t n)
 uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to)
 {
 	return to <= from ? 0 : sumsq_below(to) - sumsq_below(from);
-}
-
-/*
- * Folding n equal bytes b from acc = 0 gives b*(P^(n-1) + ... + P + 1).
- * G(n) = 1 + P + ... + P^(n-1) doubles as G(2m) = G(m)*(1 + P^m), so it
- * is built over the bits of n with no division (P-1 is even, so it has no
- * inverse mod 2^64).
- */
-uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n)
-{
-	const uint64_t P = UINT64_C(1099511628211);
-	uint64_t g = 0, pw = 1;	   /* G and P^k for the bits taken so far */
-	uint64_t gb = 1, pb = P;   /* G(2^j) and P^(2^j) */
-
-	while (n) {
-		if (n & 1) {
-			/* G(k + 2^j) = G(k) + P^k * G(2^j) */
-			g += pw * gb;
-			pw *= pb;
-		}
-		gb *= 1 + pb;
-		pb *= pb;
-		n >>= 1;
-	}
-	return (uint64_t)b * g;
 }

@@ -7,7 +7,7 @@
  * BLOCK handed out with schedule(runtime) and adds them with a reduction
  * (addition mod 2^64 is associative and commutative, so any order gives
  * the same bits); fast adds explicit SIMD (64-bit lane multiplies) under
- * the threads (src/sumsq_fast.c).
+ * the threads (fast.c).
  * Verified by: the closed form (n-1)n(2n-1)/6 for ranges; for files, a
  * recomputation through 32-bit halves, (h*2^32 + l)^2 = l^2 + 2hl*2^32
  * mod 2^64, which shares no multiplication with the kernel.
@@ -22,8 +22,7 @@
 
 #include "ompkit/fileio.h"
 #include "ompkit/kernel.h"
-#include "ompkit/oracle.h"
-#include "ompkit/sumsq_fast.h"
+#include "ompkit/sumsq.h"
 
 enum { P_FROM, P_TO };
 

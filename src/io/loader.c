@@ -2,7 +2,7 @@
  * loader.c - the shard loader's core: configuration, shard files, the
  * compute thread that runs each landed shard's kernel on the OpenMP team,
  * and the threads backend (a small pool doing a timed wait and pread).
- * The io_uring backend is in src/loader_uring.c.
+ * The io_uring backend is in loader_uring.c.
  *
  * Flow: the loop thread starts fetches (at most K in flight); when one
  * lands it queues the shard for the compute thread and goes on reaping.
@@ -28,7 +28,8 @@
 #include "loader_int.h"
 #include "ompkit/driver.h"
 #include "ompkit/fileio.h"
-#include "ompkit/oracle.h"
+#include "ompkit/checksum.h"
+#include "ompkit/sumsq.h"
 
 #define POOL_MAX 16
 

@@ -1,6 +1,6 @@
 /*
- * loader_int.h - what src/loader.c (the core: shards, the compute thread,
- * the threads backend) and src/loader_uring.c (the io_uring backend)
+ * loader_int.h - what loader.c (the core: shards, the compute thread,
+ * the threads backend) and loader_uring.c (the io_uring backend)
  * share. Not installed; not part of the API.
  */
 #ifndef OMPKIT_LOADER_INT_H

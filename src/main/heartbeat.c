@@ -1,6 +1,6 @@
 /*
- * heartbeat_main.c - bin/heartbeat: an event loop starved by blocking work,
- * and the same loop with the work offloaded (see src/heartbeat.c).
+ * heartbeat.c - bin/heartbeat: an event loop starved by blocking work,
+ * and the same loop with the work offloaded (see src/io/heartbeat.c).
  */
 #include <stdio.h>
 

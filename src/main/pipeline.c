@@ -1,8 +1,8 @@
 /*
- * pipeline_main.c - bin/pipeline: the I/O half of the tutorial. Fetches
+ * pipeline.c - bin/pipeline: the I/O half of the tutorial. Fetches
  * --shards shards (each a --latency-ms wait, then its payload) with at
  * most --inflight in flight, and runs the kernel on each shard on the
- * OpenMP threads as soon as it lands (src/loader.c); --mode serial does
+ * OpenMP threads as soon as it lands (src/io/); --mode serial does
  * one shard after another for comparison. Prints the verified result,
  * the wall time, each shard's timeline and the overlap figure
  * (sum of fetch latencies + sum of compute times) / wall.

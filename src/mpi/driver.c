@@ -1,5 +1,5 @@
 /*
- * mpi_driver.c - bin/<kernel>-mpi: one job split over the ranks of
+ * driver.c - bin/<kernel>-mpi: one job split over the ranks of
  * MPI_COMM_WORLD, OpenMP inside each rank, one verified result.
  *
  * Every rank parses the same command line with the shared driver (rank 0

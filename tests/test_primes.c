@@ -1,11 +1,8 @@
 /*
- * test_sieve.c - cmocka tests of ompk_sieve_count against values known
+ * test_primes.c - cmocka tests of ompk_sieve_count against values known
  * independently of it: published pi(x), a plain interval sieve written
  * here (byte per number, trial by every prime up to sqrt), and a
  * deterministic Miller-Rabin near 2^64.
- *
- * Build: gcc -std=c11 -O2 -fopenmp -Iinclude tests/test_sieve.c src/sieve.c \
- *            $(pkg-config --cflags --libs cmocka)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "ompkit/sieve.h"
+#include "ompkit/primes.h"
 
 /* Base primes for the reference sieve: enough for intervals up to 2^50. */
 #define REF_ROOT (UINT32_C(1) << 25)

@@ -1,5 +1,5 @@
 /*
- * test_collatz_fast.c - checks ompk_collatz_fast and ompk_collatz_steps
+ * test_collatz.c - checks ompk_collatz_fast and ompk_collatz_steps
  * against independent, obviously correct methods.
  *
  * References: published records (OEIS A006877/A006878), a plain search
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "ompkit/collatz_fast.h"
+#include "ompkit/collatz.h"
 
 typedef unsigned __int128 u128;
 

@@ -1,5 +1,5 @@
 /*
- * test_fold_fast.c - the fast checksum and sum-of-squares kernels against
+ * test_fast_simd.c - the fast checksum and sum-of-squares kernels against
  * plain loops, published reference values and closed forms.
  *
  * Every SIMD kernel the CPU runs (scalar, AVX2, AVX-512) is checked, not
@@ -8,9 +8,6 @@
  * group widths (8, 16, 32, 128 bytes), the 256-byte block rounding and the
  * 64 KiB-per-thread minimum at which the thread split begins, and buffers
  * start at random (unaligned) offsets.
- *
- * Build: gcc -std=c11 -O2 -fopenmp -Iinclude tests/test_fold_fast.c
- *        src/fold_fast.c src/sumsq_fast.c $(pkg-config --cflags --libs cmocka)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -22,12 +19,12 @@
 
 #include <cmocka.h>
 
-#include "ompkit/fold_fast.h"
-#include "ompkit/sumsq_fast.h"
+#include "ompkit/checksum.h"
+#include "ompkit/sumsq.h"
 
 #define POOL_BYTES ((size_t)3 << 20)
-#define FOLD_BLOCK ((size_t)64 * 1024) /* fold_fast.c's MIN_BLOCK */
-#define SUMSQ_BLOCK ((size_t)16 * 1024) /* sumsq_fast.c's MIN_BLOCK */
+#define FOLD_BLOCK ((size_t)64 * 1024) /* kernels/checksum/fast.c's MIN_BLOCK */
+#define SUMSQ_BLOCK ((size_t)16 * 1024) /* kernels/sumsq/fast.c's MIN_BLOCK */
 
 /* AUTO is covered by the plain entry points (ompk_fold_fast, ...). */
 static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX512 };
