@@ -25,8 +25,8 @@ static double now(void)
 
 static int usage(const char *bin, const char *what)
 {
-	fprintf(stderr, "ompk: %s\nUsage: %s TO THREADS  (TO >= 2, e.g. 1e9; THREADS >= 1)\n",
-		what, bin);
+	fprintf(stderr, "ompk: %s\nUsage: %s TO THREADS  (TO >= 2, e.g. 1e9; THREADS >= 1)\n", what,
+		bin);
 	return 2;
 }
 

@@ -59,7 +59,8 @@ static uint64_t plain_sumsq(const uint64_t *v, size_t n)
 }
 
 /* The same loop kept scalar, the baseline a vectorising kernel is credited against. */
-__attribute__((optimize("no-tree-vectorize"))) static uint64_t scalar_sumsq(const uint64_t *v, size_t n)
+__attribute__((optimize("no-tree-vectorize"))) static uint64_t scalar_sumsq(const uint64_t *v,
+									    size_t n)
 {
 	uint64_t s = 0;
 
@@ -68,9 +69,18 @@ __attribute__((optimize("no-tree-vectorize"))) static uint64_t scalar_sumsq(cons
 	return s;
 }
 
-static void run_plain_fold(struct job *j) { j->result = plain_fold(j->bytes, j->n); }
-static void run_plain_sumsq(struct job *j) { j->result = plain_sumsq(j->words, j->n); }
-static void run_scalar_sumsq(struct job *j) { j->result = scalar_sumsq(j->words, j->n); }
+static void run_plain_fold(struct job *j)
+{
+	j->result = plain_fold(j->bytes, j->n);
+}
+static void run_plain_sumsq(struct job *j)
+{
+	j->result = plain_sumsq(j->words, j->n);
+}
+static void run_scalar_sumsq(struct job *j)
+{
+	j->result = scalar_sumsq(j->words, j->n);
+}
 
 static void run_fold_fast(struct job *j)
 {
@@ -169,7 +179,8 @@ static double measure(job_fn *fn, struct job *j, double bytes)
 
 static int failures;
 
-static double row(const char *name, int threads, job_fn *fn, struct job *j, double bytes, uint64_t want)
+static double row(const char *name, int threads, job_fn *fn, struct job *j, double bytes,
+		  uint64_t want)
 {
 	double gbs;
 
@@ -227,7 +238,8 @@ int main(int argc, char **argv)
 
 	if (argc > 3 || (argc > 1 && parse_mib(argv[1], &fold_bytes)) ||
 	    (argc > 2 && parse_mib(argv[2], &sumsq_bytes))) {
-		fprintf(stderr, "ompk: bench_fold: expected [fold_MiB [sumsq_MiB]], each 1..65536\n");
+		fprintf(stderr,
+			"ompk: bench_fold: expected [fold_MiB [sumsq_MiB]], each 1..65536\n");
 		return 2;
 	}
 	buf = alloc_big(fold_bytes);
@@ -271,8 +283,10 @@ int main(int argc, char **argv)
 
 		run_plain_fold_cached(&c);
 		want = c.result;
-		p1 = row("plain byte fold, 64 KiB in cache", 1, run_plain_fold_cached, &c, (double)fold_bytes, want);
-		c1 = row("fold_fast, 64 KiB in cache", 1, run_fold_fast_cached, &c, (double)fold_bytes, want);
+		p1 = row("plain byte fold, 64 KiB in cache", 1, run_plain_fold_cached, &c,
+			 (double)fold_bytes, want);
+		c1 = row("fold_fast, 64 KiB in cache", 1, run_fold_fast_cached, &c,
+			 (double)fold_bytes, want);
 	}
 	printf("\n  fast/seq, 1 thread               = %6.1fx  (floor 10x)\n", fast1 / seq);
 	printf("  fast/membw, 1 thread             = %6.2f\n", fast1 / bw1);
@@ -295,11 +309,12 @@ int main(int argc, char **argv)
 
 		run_scalar_sumsq_cached(&c);
 		want = c.result;
-		scalar_c = row("plain sumsq (scalar), 64 KiB in cache", 1, run_scalar_sumsq_cached, &c,
-			       (double)sumsq_bytes, want);
+		scalar_c = row("plain sumsq (scalar), 64 KiB in cache", 1, run_scalar_sumsq_cached,
+			       &c, (double)sumsq_bytes, want);
 		plain_c = row("plain sumsq (compiled), 64 KiB cache", 1, run_plain_sumsq_cached, &c,
 			      (double)sumsq_bytes, want);
-		fast_c = row("sumsq_fast, 64 KiB in cache", 1, run_sumsq_fast_cached, &c, (double)sumsq_bytes, want);
+		fast_c = row("sumsq_fast, 64 KiB in cache", 1, run_sumsq_fast_cached, &c,
+			     (double)sumsq_bytes, want);
 	}
 	printf("\n  fast/membw, 1 thread             = %6.2f\n", s1 / bw1);
 	printf("  fast/membw, %d threads            = %6.2f   (floor 0.90)\n", all, sn / bwn);
@@ -307,7 +322,8 @@ int main(int argc, char **argv)
 	printf("  fast/compiled in cache, 1 thread = %6.1fx\n", fast_c / plain_c);
 
 	if (failures) {
-		fprintf(stderr, "ompk: bench_fold: %d result(s) differ from the plain loop\n", failures);
+		fprintf(stderr, "ompk: bench_fold: %d result(s) differ from the plain loop\n",
+			failures);
 		goto out;
 	}
 	rc = 0;

@@ -23,14 +23,15 @@ struct size {
 
 /* Sizes that run for a fraction of a second sequentially. */
 static const struct size sizes[] = {
-	{ "lcg", { 8, 50000000 } },	   { "primes", { 0, 100000, 1 } }, { "collatz", { 1, 3000000 } },
-	{ "sumsq", { 0, 200000000 } }, { "checksum", { 8, 16000000 } },
+	{ "lcg", { 8, 50000000 } },	 { "primes", { 0, 100000, 1 } },
+	{ "collatz", { 1, 3000000 } },	 { "sumsq", { 0, 200000000 } },
+	{ "checksum", { 8, 16000000 } },
 };
 
 static int repeats = 5;
 
-static double measure(const struct ompk_kernel *k, const uint64_t *p, enum ompk_variant v, int threads,
-		      const char *sched, char *sched_seen, int *ok)
+static double measure(const struct ompk_kernel *k, const uint64_t *p, enum ompk_variant v,
+		      int threads, const char *sched, char *sched_seen, int *ok)
 {
 	struct ompk_options o;
 	struct ompk_job job;
@@ -60,16 +61,16 @@ static double measure(const struct ompk_kernel *k, const uint64_t *p, enum ompk_
 	return median;
 }
 
-static void row(const struct ompk_kernel *k, const uint64_t *p, enum ompk_variant v, int threads, const char *sched,
-		double t_seq)
+static void row(const struct ompk_kernel *k, const uint64_t *p, enum ompk_variant v, int threads,
+		const char *sched, double t_seq)
 {
 	char seen[32];
 	int ok;
 	double t = measure(k, p, v, threads, sched, seen, &ok);
 	double speedup = t_seq > 0 ? t_seq / t : 1;
 
-	printf("%-9s %-7s %7d  %-12s %10.4f %9.2fx %10.3f  %s\n", k->name, ompk_variant_name(v), threads, seen, t,
-	       speedup, speedup / threads, ok ? "verified" : "NOT VERIFIED");
+	printf("%-9s %-7s %7d  %-12s %10.4f %9.2fx %10.3f  %s\n", k->name, ompk_variant_name(v),
+	       threads, seen, t, speedup, speedup / threads, ok ? "verified" : "NOT VERIFIED");
 	fflush(stdout);
 }
 
@@ -79,25 +80,27 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		repeats = atoi(argv[1]) > 0 ? atoi(argv[1]) : 5;
-	printf("ompkit kernel benchmark: median of %d runs (+1 warm-up), %d cores, %s %s\n", repeats, cores,
-	       ompk_build_compiler(), ompk_build_flags());
+	printf("ompkit kernel benchmark: median of %d runs (+1 warm-up), %d cores, %s %s\n",
+	       repeats, cores, ompk_build_compiler(), ompk_build_flags());
 	printf("speedup = T(seq) / T; efficiency = speedup / threads\n\n");
-	printf("%-9s %-7s %7s  %-12s %10s %10s %10s\n", "kernel", "variant", "threads", "schedule", "median [s]",
-	       "speedup", "efficiency");
+	printf("%-9s %-7s %7s  %-12s %10s %10s %10s\n", "kernel", "variant", "threads", "schedule",
+	       "median [s]", "speedup", "efficiency");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		const struct ompk_kernel *k = ompk_kernel_find(sizes[i].kernel);
 		char seen[32];
 		int ok;
 		double t_seq = measure(k, sizes[i].p, OMPK_SEQ, 1, NULL, seen, &ok);
 
-		printf("%-9s %-7s %7d  %-12s %10.4f %9.2fx %10.3f  %s   [", k->name, "seq", 1, "none", t_seq, 1.0, 1.0,
-		       ok ? "verified" : "NOT VERIFIED");
+		printf("%-9s %-7s %7d  %-12s %10.4f %9.2fx %10.3f  %s   [", k->name, "seq", 1,
+		       "none", t_seq, 1.0, 1.0, ok ? "verified" : "NOT VERIFIED");
 		for (size_t j = 0; j < k->nparams; j++)
-			printf("%s%s=%llu", j ? " " : "", k->params[j].name, (unsigned long long)sizes[i].p[j]);
+			printf("%s%s=%llu", j ? " " : "", k->params[j].name,
+			       (unsigned long long)sizes[i].p[j]);
 		printf("]\n");
 		row(k, sizes[i].p, OMPK_OMP, 1, "dynamic,1", t_seq);
 		if (strcmp(k->name, "primes") == 0) {
-			static const char *const scheds[] = { "static", "static,1", "dynamic,1", "dynamic,16", "guided" };
+			static const char *const scheds[] = { "static", "static,1", "dynamic,1",
+							      "dynamic,16", "guided" };
 
 			for (size_t s = 0; s < sizeof(scheds) / sizeof(scheds[0]); s++)
 				row(k, sizes[i].p, OMPK_OMP, cores, scheds[s], t_seq);

@@ -30,12 +30,15 @@ static int arg(const char *name, const char *s, uint64_t min, uint64_t max, uint
 	enum ompk_parse_err e = ompk_parse_u64(s, out);
 
 	if (e != OMPK_PARSE_OK) {
-		fprintf(stderr, "bench_sieve: %s: '%s' %s; accepted: an integer in [%llu, %llu]\n", name, s,
-			ompk_parse_strerror(e), (unsigned long long)min, (unsigned long long)max);
+		fprintf(stderr, "bench_sieve: %s: '%s' %s; accepted: an integer in [%llu, %llu]\n",
+			name, s, ompk_parse_strerror(e), (unsigned long long)min,
+			(unsigned long long)max);
 		return -1;
 	}
 	if (*out < min || *out > max) {
-		fprintf(stderr, "bench_sieve: %s: %s is out of range; accepted: an integer in [%llu, %llu]\n",
+		fprintf(stderr,
+			"bench_sieve: %s: %s is out of range; accepted: an integer in [%llu, "
+			"%llu]\n",
 			name, s, (unsigned long long)min, (unsigned long long)max);
 		return -1;
 	}
@@ -68,8 +71,8 @@ int main(int argc, char **argv)
 		if (r == 0)
 			first = count;
 		else if (!err && count != first) {
-			fprintf(stderr, "bench_sieve: runs disagree: %llu then %llu\n", (unsigned long long)first,
-				(unsigned long long)count);
+			fprintf(stderr, "bench_sieve: runs disagree: %llu then %llu\n",
+				(unsigned long long)first, (unsigned long long)count);
 			free(t);
 			return 1;
 		}
@@ -84,7 +87,8 @@ int main(int argc, char **argv)
 	printf("threads = %llu\n", (unsigned long long)threads);
 	printf("repeats = %llu\n", (unsigned long long)repeats);
 	printf("count   = %llu\n", (unsigned long long)count);
-	printf("median  = %.6f\n", repeats % 2 ? t[repeats / 2] : (t[repeats / 2 - 1] + t[repeats / 2]) / 2);
+	printf("median  = %.6f\n",
+	       repeats % 2 ? t[repeats / 2] : (t[repeats / 2 - 1] + t[repeats / 2]) / 2);
 	printf("min     = %.6f\n", t[0]);
 	printf("max     = %.6f\n", t[repeats - 1]);
 	free(t);

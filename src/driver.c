@@ -68,8 +68,10 @@ static void help(const struct ompk_kernel *k)
 	printf("\nDriver options:\n");
 	ompk_options_help(stdout);
 	printf("\nNumbers: 50000, 50_000, 5e4, 2.5e6: exact whole numbers up to 2^64-1.\n"
-	       "Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC.\n"
-	       "Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage error.\n");
+	       "Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, "
+	       "OMP_DYNAMIC.\n"
+	       "Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage "
+	       "error.\n");
 }
 
 static void version(void)
@@ -107,17 +109,22 @@ static int binding_apply(const struct ompk_options *o, char **argv, char *msg, s
 		return 0;
 	}
 	if (again) {
-		snprintf(msg, len, "--bind/--places: OMP_PROC_BIND/OMP_PLACES still differ after re-executing; set them in the environment instead");
+		snprintf(msg, len,
+			 "--bind/--places: OMP_PROC_BIND/OMP_PLACES still differ after "
+			 "re-executing; set them in the environment instead");
 		return -ELOOP;
 	}
 	if ((o->bind && setenv("OMP_PROC_BIND", o->bind, 1) < 0) ||
-	    (o->places && setenv("OMP_PLACES", o->places, 1) < 0) || setenv(REEXEC_MARK, "1", 1) < 0) {
-		snprintf(msg, len, "--bind/--places: cannot set the environment: %s", strerror(errno));
+	    (o->places && setenv("OMP_PLACES", o->places, 1) < 0) ||
+	    setenv(REEXEC_MARK, "1", 1) < 0) {
+		snprintf(msg, len, "--bind/--places: cannot set the environment: %s",
+			 strerror(errno));
 		return -errno;
 	}
 	fflush(NULL);
 	execv("/proc/self/exe", argv);
-	snprintf(msg, len, "--bind/--places: cannot re-execute /proc/self/exe to apply them: %s", strerror(errno));
+	snprintf(msg, len, "--bind/--places: cannot re-execute /proc/self/exe to apply them: %s",
+		 strerror(errno));
 	return -errno;
 }
 
@@ -128,7 +135,8 @@ static int usage_error(const struct ompk_kernel *k, const char *msg)
 }
 
 /* Parses one kernel parameter or --file at argv[*i]: 1 taken, 0 not ours, -EINVAL. */
-static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i, char *msg, size_t len)
+static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i, char *msg,
+			    size_t len)
 {
 	const struct ompk_kernel *k = job->kernel;
 	const char *val;
@@ -140,7 +148,8 @@ static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i,
 		r = ompk_flag_value(argc, argv, i, d->name, &val, msg, len);
 		if (r == 0)
 			continue;
-		if (r < 0 || ompk_number_arg(d->name, val, d->min, d->max, &job->p[p], msg, len) < 0)
+		if (r < 0 ||
+		    ompk_number_arg(d->name, val, d->min, d->max, &job->p[p], msg, len) < 0)
 			return -EINVAL;
 		job->set |= 1u << p;
 		return 1;
@@ -148,7 +157,9 @@ static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i,
 	if (k->file_help) {
 		r = ompk_flag_value(argc, argv, i, "file", &val, msg, len);
 		if (r == 1 && !*val) {
-			snprintf(msg, len, "--file: empty path; accepted: a file path, or - for standard input");
+			snprintf(msg, len,
+				 "--file: empty path; accepted: a file path, or - for standard "
+				 "input");
 			return -EINVAL;
 		}
 		if (r == 1)
@@ -169,7 +180,8 @@ int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct om
 		if (r == 0)
 			r = parse_kernel_arg(job, argc, argv, &i, msg, len);
 		if (r == 0)
-			snprintf(msg, len, "%s: %s", argv[i], argv[i][0] == '-' ? "unknown option" : "unexpected argument");
+			snprintf(msg, len, "%s: %s", argv[i],
+				 argv[i][0] == '-' ? "unknown option" : "unexpected argument");
 		if (r <= 0) {
 			ompk_msg_sanitize(msg); /* user text is echoed: keep it one line */
 			return -EINVAL;
@@ -178,8 +190,8 @@ int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct om
 	return 0;
 }
 
-int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, const struct ompk_job *job,
-		   char *msg, size_t len)
+int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
+		   const struct ompk_job *job, char *msg, size_t len)
 {
 	if (k->validate && k->validate(job, msg, len) < 0) {
 		ompk_msg_sanitize(msg);
@@ -195,7 +207,9 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, co
 void ompk_threads_warn(int threads)
 {
 	if (threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
-		fprintf(stderr, "ompk: --threads: %d threads on %d cores oversubscribes them; expect slower runs\n",
+		fprintf(stderr,
+			"ompk: --threads: %d threads on %d cores oversubscribes them; expect "
+			"slower runs\n",
 			threads, omp_get_num_procs());
 }
 
@@ -244,8 +258,8 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	return code;
 }
 
-int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
-		       int err, const char *msg)
+int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
+		       const struct ompk_report *rep, int err, const char *msg)
 {
 	const struct ompk_kernel *k = job->kernel;
 	int code = OMPK_EXIT_OK;
@@ -256,7 +270,8 @@ int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
 	}
 	if (rep->verified == 0) {
 		/* A wrong number is never printed bare: -q output stays empty. */
-		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name, rep->method);
+		fprintf(stderr, "ompk: %s: result does not verify (%s): got ", k->name,
+			rep->method);
 		ompk_result_print_bare(stderr, &rep->result);
 		fprintf(stderr, "ompk: %s: expected ", k->name);
 		ompk_result_print_bare(stderr, &rep->expected);

@@ -51,7 +51,8 @@ int ompk_file_read_all(const char *path, void **buf, size_t *len)
 		if (used == cap) {
 			char *q;
 
-			if (cap > SIZE_MAX / 2 || (ompk_mem_total() && cap * 2 > ompk_mem_total())) {
+			if (cap > SIZE_MAX / 2 ||
+			    (ompk_mem_total() && cap * 2 > ompk_mem_total())) {
 				err = -EFBIG;
 				goto out;
 			}
@@ -109,7 +110,8 @@ int ompk_job_load_file(struct ompk_job *job)
 			if ((uint64_t)st.st_size > SIZE_MAX) {
 				err = -EFBIG;
 			} else {
-				p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+				p = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE, fd, 0);
 				if (p == MAP_FAILED) {
 					err = -errno;
 				} else {

@@ -31,16 +31,17 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg, size_t len)
+void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,
+			      size_t len)
 {
 	char have[32] = "";
 
 	for (int i = 0; i < OMPK_VARIANT_COUNT; i++)
 		if (k->variants & OMPK_VARIANT_BIT(i))
-			snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s", have[0] ? ", " : "",
-				 ompk_variant_name((enum ompk_variant)i));
-	snprintf(msg, len, "--variant: '%s' is not available for %s yet; accepted: %s", ompk_variant_name(v),
-		 k->name, have);
+			snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
+				 have[0] ? ", " : "", ompk_variant_name((enum ompk_variant)i));
+	snprintf(msg, len, "--variant: '%s' is not available for %s yet; accepted: %s",
+		 ompk_variant_name(v), k->name, have);
 }
 
 void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k)
@@ -73,7 +74,8 @@ static void summarise(struct ompk_report *rep)
 	free(sorted);
 }
 
-static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out, double *secs)
+static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out,
+		    double *secs)
 {
 	double t0, t1;
 	int err;
@@ -90,8 +92,8 @@ static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	return err;
 }
 
-int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep, char *msg,
-		 size_t len)
+int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
+		 char *msg, size_t len)
 {
 	const struct ompk_kernel *k = job->kernel;
 	struct ompk_result r;
@@ -117,7 +119,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 
 	rep->times = calloc(o->repeat, sizeof(*rep->times));
 	if (!rep->times) {
-		snprintf(msg, len, "--repeat: cannot allocate %llu timings", (unsigned long long)o->repeat);
+		snprintf(msg, len, "--repeat: cannot allocate %llu timings",
+			 (unsigned long long)o->repeat);
 		return -ENOMEM;
 	}
 	if (k->prepare) {
@@ -151,8 +154,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		}
 		if (!ompk_result_equal(&r, &rep->result)) {
 			ompk_result_free(&r);
-			snprintf(msg, len, "%s: repeat %llu gave a different result from repeat 1", k->name,
-				 (unsigned long long)i + 1);
+			snprintf(msg, len, "%s: repeat %llu gave a different result from repeat 1",
+				 k->name, (unsigned long long)i + 1);
 			err = -EPROTO;
 			goto out;
 		}
@@ -163,7 +166,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 	rep->rate = rep->median > 0 ? k->work(job) / rep->median : 0;
 	err = ompk_binding_query(o->variant == OMPK_SEQ ? 1 : job->threads, &rep->binding);
 	if (err) {
-		snprintf(msg, len, "%s: cannot record the thread binding: %s", k->name, strerror(-err));
+		snprintf(msg, len, "%s: cannot record the thread binding: %s", k->name,
+			 strerror(-err));
 		goto out;
 	}
 
@@ -174,7 +178,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		if (err == -ENOTSUP) {
 			err = 0; /* no oracle for these inputs: said, not hidden */
 		} else if (err) {
-			snprintf(msg, len, "%s: verification failed to run: %s", k->name, strerror(-err));
+			snprintf(msg, len, "%s: verification failed to run: %s", k->name,
+				 strerror(-err));
 			goto out;
 		} else {
 			rep->verified = ompk_result_equal(&rep->result, &rep->expected);
@@ -184,7 +189,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 
 run_failed:
 	if (err == -EOVERFLOW)
-		snprintf(msg, len, "%s: a value outgrew the exact arithmetic this variant uses; no result",
+		snprintf(msg, len,
+			 "%s: a value outgrew the exact arithmetic this variant uses; no result",
 			 k->name);
 	else
 		snprintf(msg, len, "%s: run failed: %s", k->name, strerror(-err));

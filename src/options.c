@@ -37,13 +37,18 @@ static const struct {
 	const char *arg; /* NULL: a switch */
 	const char *help;
 } options[] = {
-	{ OPT_THREADS, "threads", 't', "N", "OpenMP threads (default: the runtime's, OMP_NUM_THREADS)" },
-	{ OPT_VARIANT, "variant", 0, "V", "seq, omp or fast, where the kernel has it (default: omp)" },
+	{ OPT_THREADS, "threads", 't', "N",
+	  "OpenMP threads (default: the runtime's, OMP_NUM_THREADS)" },
+	{ OPT_VARIANT, "variant", 0, "V",
+	  "seq, omp or fast, where the kernel has it (default: omp)" },
 	{ OPT_SCHEDULE, "schedule", 0, "S",
 	  "static|dynamic|guided|auto[,CHUNK] (default: the runtime's, OMP_SCHEDULE)" },
-	{ OPT_BIND, "bind", 0, "B", "close|spread|master|false: OMP_PROC_BIND (default: the runtime's)" },
-	{ OPT_PLACES, "places", 0, "P", "cores|threads|sockets: OMP_PLACES (default: the runtime's)" },
-	{ OPT_REPEAT, "repeat", 'r', "R", "timed runs; median, min and max are reported (default: 1)" },
+	{ OPT_BIND, "bind", 0, "B",
+	  "close|spread|master|false: OMP_PROC_BIND (default: the runtime's)" },
+	{ OPT_PLACES, "places", 0, "P",
+	  "cores|threads|sockets: OMP_PLACES (default: the runtime's)" },
+	{ OPT_REPEAT, "repeat", 'r', "R",
+	  "timed runs; median, min and max are reported (default: 1)" },
 	{ OPT_WARMUP, "warmup", 0, "W", "untimed runs before the timed ones (default: 0)" },
 	{ OPT_FORMAT, "format", 0, "F", "text, json or csv (default: text)" },
 	{ OPT_QUIET, "quiet", 'q', NULL, "print only the result" },
@@ -122,11 +127,15 @@ int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t ma
 	if (e == OMPK_PARSE_OK && *out >= min && *out <= max)
 		return 0;
 	if (e == OMPK_PARSE_OK)
-		snprintf(msg, len, "--%s: '%s' is out of range; accepted: a whole number from %llu to %llu",
+		snprintf(msg, len,
+			 "--%s: '%s' is out of range; accepted: a whole number from %llu to %llu",
 			 flag, val, (unsigned long long)min, (unsigned long long)max);
 	else
-		snprintf(msg, len, "--%s: '%s' %s; accepted: a whole number from %llu to %llu (e.g. 1000, 1_000, 1e3)",
-			 flag, val, ompk_parse_strerror(e), (unsigned long long)min, (unsigned long long)max);
+		snprintf(msg, len,
+			 "--%s: '%s' %s; accepted: a whole number from %llu to %llu (e.g. 1000, "
+			 "1_000, 1e3)",
+			 flag, val, ompk_parse_strerror(e), (unsigned long long)min,
+			 (unsigned long long)max);
 	ompk_msg_sanitize(msg);
 	return -EINVAL;
 }
@@ -143,8 +152,8 @@ static bool one_of(const char *val, const char *const *names)
 	return false;
 }
 
-static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const char *val, char *msg,
-		 size_t len)
+static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const char *val,
+		 char *msg, size_t len)
 {
 	uint64_t n;
 	int err = 0;
@@ -156,14 +165,17 @@ static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const
 		break;
 	case OPT_VARIANT:
 		if (ompk_variant_parse(val, &o->variant) < 0) {
-			snprintf(msg, len, "--variant: '%s' is not a variant; accepted: seq, omp, fast", val);
+			snprintf(msg, len,
+				 "--variant: '%s' is not a variant; accepted: seq, omp, fast", val);
 			err = -EINVAL;
 		}
 		break;
 	case OPT_SCHEDULE:
 		if (ompk_sched_parse(val, &o->sched) < 0) {
 			snprintf(msg, len,
-				 "--schedule: '%s' is not a schedule; accepted: static, dynamic, guided or auto, optionally ,CHUNK with CHUNK >= 1 (e.g. dynamic,64)",
+				 "--schedule: '%s' is not a schedule; accepted: static, dynamic, "
+				 "guided or auto, optionally ,CHUNK with CHUNK >= 1 (e.g. "
+				 "dynamic,64)",
 				 val);
 			err = -EINVAL;
 		}
@@ -171,14 +183,20 @@ static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const
 		break;
 	case OPT_BIND:
 		if (!one_of(val, bind_names)) {
-			snprintf(msg, len, "--bind: '%s' is not a binding; accepted: close, spread, master, false", val);
+			snprintf(msg, len,
+				 "--bind: '%s' is not a binding; accepted: close, spread, master, "
+				 "false",
+				 val);
 			err = -EINVAL;
 		}
 		o->bind = val;
 		break;
 	case OPT_PLACES:
 		if (!one_of(val, places_names)) {
-			snprintf(msg, len, "--places: '%s' is not a place list; accepted: cores, threads, sockets", val);
+			snprintf(msg, len,
+				 "--places: '%s' is not a place list; accepted: cores, threads, "
+				 "sockets",
+				 val);
 			err = -EINVAL;
 		}
 		o->places = val;
@@ -197,7 +215,8 @@ static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const
 		else if (strcmp(val, "csv") == 0)
 			o->format = OMPK_CSV;
 		else {
-			snprintf(msg, len, "--format: '%s' is not a format; accepted: text, json, csv", val);
+			snprintf(msg, len,
+				 "--format: '%s' is not a format; accepted: text, json, csv", val);
 			err = -EINVAL;
 		}
 		break;
@@ -217,7 +236,8 @@ static int apply(struct ompk_options *o, enum opt_id id, const char *flag, const
 	return err;
 }
 
-int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i, char *msg, size_t len)
+int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i, char *msg,
+			   size_t len)
 {
 	const char *arg = argv[*i], *inline_val, *val = NULL;
 
@@ -225,10 +245,12 @@ int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i
 		if (!matches(arg, options[k].name, options[k].short_name, &inline_val))
 			continue;
 		if (options[k].arg) {
-			if (take_value(argc, argv, i, options[k].name, inline_val, &val, msg, len) < 0)
+			if (take_value(argc, argv, i, options[k].name, inline_val, &val, msg, len) <
+			    0)
 				return -EINVAL;
 		} else if (inline_val) {
-			snprintf(msg, len, "--%s: takes no value (got '%s')", options[k].name, inline_val);
+			snprintf(msg, len, "--%s: takes no value (got '%s')", options[k].name,
+				 inline_val);
 			ompk_msg_sanitize(msg);
 			return -EINVAL;
 		}
@@ -258,11 +280,12 @@ void ompk_options_help(FILE *f)
 		char left[40];
 
 		if (options[k].short_name)
-			snprintf(left, sizeof(left), "-%c, --%s%s%s", options[k].short_name, options[k].name,
-				 options[k].arg ? " " : "", options[k].arg ? options[k].arg : "");
-		else
-			snprintf(left, sizeof(left), "    --%s%s%s", options[k].name, options[k].arg ? " " : "",
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", options[k].short_name,
+				 options[k].name, options[k].arg ? " " : "",
 				 options[k].arg ? options[k].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", options[k].name,
+				 options[k].arg ? " " : "", options[k].arg ? options[k].arg : "");
 		fprintf(f, "  %-22s %s\n", left, options[k].help);
 	}
 }

@@ -27,8 +27,8 @@ static void draw(void *ctx, uint64_t done, uint64_t total)
 	t->last = tnow;
 	frac = (double)done / (double)total;
 	elapsed = tnow - t->start;
-	fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ", t->label, 100.0 * frac, elapsed,
-		frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
+	fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ", t->label,
+		100.0 * frac, elapsed, frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
 	fflush(stderr);
 	t->drawn = true;
 }

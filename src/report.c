@@ -124,8 +124,8 @@ static void text_binding(FILE *f, const struct ompk_binding *b)
 {
 	int shown = b->nthreads < TEXT_MAX_VALUES ? b->nthreads : TEXT_MAX_VALUES;
 
-	fprintf(f, "%-10s = %s, %d place%s", "binding", b->proc_bind ? b->proc_bind : "unknown", b->num_places,
-		b->num_places == 1 ? "" : "s");
+	fprintf(f, "%-10s = %s, %d place%s", "binding", b->proc_bind ? b->proc_bind : "unknown",
+		b->num_places, b->num_places == 1 ? "" : "s");
 	for (int t = 0; t < shown; t++) {
 		fprintf(f, "%s thread %d on ", t ? "," : ";", t);
 		if (b->place[t] >= 0)
@@ -156,14 +156,16 @@ static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_op
 	fprintf(f, "%-10s = %s\n", "variant", ompk_variant_name(rep->variant));
 	fprintf(f, "%-10s = %d\n", "threads", rep->threads_used);
 	fprintf(f, "%-10s = %s\n", "schedule", rep->schedule);
-	fprintf(f, "%-10s = %s (OMP_PROC_BIND %s, OMP_PLACES %s)\n", "proc_bind", ompk_proc_bind_name(),
-		env_or("OMP_PROC_BIND", "unset"), env_or("OMP_PLACES", "unset"));
+	fprintf(f, "%-10s = %s (OMP_PROC_BIND %s, OMP_PLACES %s)\n", "proc_bind",
+		ompk_proc_bind_name(), env_or("OMP_PROC_BIND", "unset"),
+		env_or("OMP_PLACES", "unset"));
 	text_binding(f, &rep->binding);
 	if (job->file)
 		fprintf(f, "%-10s = %s (%zu bytes)\n", "file", job->file, job->data_len);
 	for (size_t i = 0; i < k->nparams; i++)
 		if (!job->file || (job->set & (1u << i)) || !k->file_help)
-			fprintf(f, "%-10s = %llu\n", k->params[i].name, (unsigned long long)job->p[i]);
+			fprintf(f, "%-10s = %llu\n", k->params[i].name,
+				(unsigned long long)job->p[i]);
 	fprintf(f, "%-10s = %s, %s\n", "build", ompk_build_compiler(), ompk_build_flags());
 	fprintf(f, "%-10s = ", "result");
 	text_result(f, &rep->result);
@@ -176,15 +178,15 @@ static void print_text(FILE *f, const struct ompk_job *job, const struct ompk_op
 		fprintf(f, " (%s)\n", rep->method);
 	} else
 		fprintf(f, "%-10s = no: %s\n", "verified", rep->method);
-	fprintf(f, "%-10s = %.6f s median, %.6f min, %.6f max, %zu repeat%s", "time", rep->median, rep->min,
-		rep->max, rep->ntimes, rep->ntimes == 1 ? "" : "s");
+	fprintf(f, "%-10s = %.6f s median, %.6f min, %.6f max, %zu repeat%s", "time", rep->median,
+		rep->min, rep->max, rep->ntimes, rep->ntimes == 1 ? "" : "s");
 	if (o->warmup)
 		fprintf(f, " (+%llu warm-up)", (unsigned long long)o->warmup);
 	fputc('\n', f);
 	fprintf(f, "%-10s = %.4g %s/s\n", "rate", rep->rate, k->unit);
 	if (rep->ranks > 0) {
-		fprintf(f, "%-10s = %d (MPI processes, %d OpenMP threads each)\n", "ranks", rep->ranks,
-			rep->threads_used);
+		fprintf(f, "%-10s = %d (MPI processes, %d OpenMP threads each)\n", "ranks",
+			rep->ranks, rep->threads_used);
 		fprintf(f, "%-10s =", "rank_times");
 		for (int i = 0; i < rep->ranks; i++)
 			fprintf(f, " %.6f", rep->rank_times[i]);
@@ -198,10 +200,10 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 {
 	const struct ompk_kernel *k = job->kernel;
 
-	fprintf(f, "{\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%d,\"threads_requested\":%d,", k->name,
-		ompk_variant_name(rep->variant), rep->threads_used, job->threads);
-	fprintf(f, "\"schedule\":\"%s\",\"proc_bind\":\"%s\",\"env\":{\"OMP_NUM_THREADS\":", rep->schedule,
-		ompk_proc_bind_name());
+	fprintf(f, "{\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%d,\"threads_requested\":%d,",
+		k->name, ompk_variant_name(rep->variant), rep->threads_used, job->threads);
+	fprintf(f, "\"schedule\":\"%s\",\"proc_bind\":\"%s\",\"env\":{\"OMP_NUM_THREADS\":",
+		rep->schedule, ompk_proc_bind_name());
 	json_string(f, getenv("OMP_NUM_THREADS"));
 	fputs(",\"OMP_SCHEDULE\":", f);
 	json_string(f, getenv("OMP_SCHEDULE"));
@@ -217,7 +219,8 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 	json_ints(f, rep->binding.cpu, rep->binding.nthreads);
 	fputs("},\"params\":{", f);
 	for (size_t i = 0; i < k->nparams; i++)
-		fprintf(f, "%s\"%s\":%llu", i ? "," : "", k->params[i].name, (unsigned long long)job->p[i]);
+		fprintf(f, "%s\"%s\":%llu", i ? "," : "", k->params[i].name,
+			(unsigned long long)job->p[i]);
 	fputs("},\"file\":", f);
 	json_string(f, job->file);
 	fputs(",\"result\":", f);
@@ -228,10 +231,13 @@ static void print_json(FILE *f, const struct ompk_job *job, const struct ompk_op
 		fputs(",\"expected\":", f);
 		json_result(f, &rep->expected);
 	}
-	fprintf(f, ",\"repeats\":%zu,\"warmup\":%llu,\"times_s\":[", rep->ntimes, (unsigned long long)o->warmup);
+	fprintf(f, ",\"repeats\":%zu,\"warmup\":%llu,\"times_s\":[", rep->ntimes,
+		(unsigned long long)o->warmup);
 	for (size_t i = 0; i < rep->ntimes; i++)
 		fprintf(f, "%s%.9g", i ? "," : "", rep->times[i]);
-	fprintf(f, "],\"median_s\":%.9g,\"min_s\":%.9g,\"max_s\":%.9g,\"rate\":%.9g,\"rate_unit\":\"%s/s\",",
+	fprintf(f,
+		"],\"median_s\":%.9g,\"min_s\":%.9g,\"max_s\":%.9g,\"rate\":%.9g,\"rate_unit\":\"%"
+		"s/s\",",
 		rep->median, rep->min, rep->max, rep->rate, k->unit);
 	if (rep->ranks > 0) {
 		fprintf(f, "\"ranks\":%d,\"rank_times_s\":[", rep->ranks);
@@ -269,11 +275,12 @@ static void print_csv(FILE *f, const struct ompk_job *job, const struct ompk_rep
 	fputc(',', f);
 	for (size_t i = 0; i < rep->result.nfields; i++) {
 		for (size_t j = 0; j < rep->result.f[i].n; j++)
-			fprintf(f, "%s%llu", j ? " " : "", (unsigned long long)rep->result.f[i].v[j]);
+			fprintf(f, "%s%llu", j ? " " : "",
+				(unsigned long long)rep->result.f[i].v[j]);
 		fputc(',', f);
 	}
-	fprintf(f, "%s,%zu,%.9g,%.9g,%.9g,%.9g,%s/s", rep->verified == 1 ? "true" : "false", rep->ntimes,
-		rep->median, rep->min, rep->max, rep->rate, k->unit);
+	fprintf(f, "%s,%zu,%.9g,%.9g,%.9g,%.9g,%s/s", rep->verified == 1 ? "true" : "false",
+		rep->ntimes, rep->median, rep->min, rep->max, rep->rate, k->unit);
 	if (rep->ranks > 0)
 		fprintf(f, ",%d,%.9g", rep->ranks, rep->imbalance);
 	fputc('\n', f);

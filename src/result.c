@@ -126,7 +126,8 @@ int ompk_result_pack(const struct ompk_result *r, uint64_t **buf, size_t *words)
 	uint64_t *b;
 
 	for (size_t i = 0; i < r->nfields; i++) {
-		if (strlen(r->f[i].name) >= OMPK_FIELD_NAME_MAX || r->f[i].n > SIZE_MAX / 8 - n - NAME_WORDS - 2)
+		if (strlen(r->f[i].name) >= OMPK_FIELD_NAME_MAX ||
+		    r->f[i].n > SIZE_MAX / 8 - n - NAME_WORDS - 2)
 			return -EINVAL;
 		n += NAME_WORDS + 2 + r->f[i].n;
 	}

@@ -27,7 +27,8 @@ int ompk_sched_parse(const char *s, struct ompk_sched *out)
 	uint64_t chunk = 0;
 
 	if (comma) {
-		if (ompk_parse_u64(comma + 1, &chunk) != OMPK_PARSE_OK || chunk < 1 || chunk > 0x7fffffff)
+		if (ompk_parse_u64(comma + 1, &chunk) != OMPK_PARSE_OK || chunk < 1 ||
+		    chunk > 0x7fffffff)
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {

@@ -23,7 +23,8 @@ static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
 	return job->kernel->cost ? job->kernel->cost(job, v, m) : (double)m;
 }
 
-int ompk_split_bounds(const struct ompk_job *job, enum ompk_variant v, unsigned parts, uint64_t *bounds)
+int ompk_split_bounds(const struct ompk_job *job, enum ompk_variant v, unsigned parts,
+		      uint64_t *bounds)
 {
 	const uint64_t n = ompk_split_units(job);
 	double total;
@@ -69,8 +70,8 @@ void ompk_split_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, str
 		job->kernel->subjob(job, lo, hi, sub);
 }
 
-int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc, struct ompk_result *part,
-		       uint64_t lo, uint64_t hi)
+int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc,
+		       struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
 	int err = 0;
 
@@ -89,8 +90,8 @@ int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc, stru
 	return err;
 }
 
-int ompk_split_run(struct ompk_job *job, enum ompk_variant v, const uint64_t *bounds, unsigned parts,
-		   struct ompk_result *out)
+int ompk_split_run(struct ompk_job *job, enum ompk_variant v, const uint64_t *bounds,
+		   unsigned parts, struct ompk_result *out)
 {
 	struct ompk_result part;
 	int err = 0;

@@ -81,10 +81,11 @@ static void check_range(uint64_t from, uint64_t to, int threads)
 
 	ref_best(from, to, &rn, &rs);
 	if (err || n != rn || s != rs)
-		print_error("range [%llu, %llu) threads %d: got err %d n %llu s %llu, want n %llu s %llu\n",
+		print_error("range [%llu, %llu) threads %d: got err %d n %llu s %llu, want n %llu "
+			    "s %llu\n",
 			    (unsigned long long)from, (unsigned long long)to, threads, err,
-			    (unsigned long long)n, (unsigned long long)s,
-			    (unsigned long long)rn, (unsigned long long)rs);
+			    (unsigned long long)n, (unsigned long long)s, (unsigned long long)rn,
+			    (unsigned long long)rs);
 	assert_int_equal(err, 0);
 	assert_true(n == rn);
 	assert_true(s == rs);
@@ -321,8 +322,7 @@ static void test_beyond_64(void **state)
 	/* ranges at the very top, against the 128-bit plain search */
 	check_range(UINT64_MAX - 64, UINT64_MAX, 2);
 	check_range(UINT64_MAX - 1000, UINT64_MAX - 900, 3);
-	check_range(UINT64_C(1980976057694848447) - 300,
-		    UINT64_C(1980976057694848447) + 300, 4);
+	check_range(UINT64_C(1980976057694848447) - 300, UINT64_C(1980976057694848447) + 300, 4);
 	{
 		int above = 0;
 
@@ -382,16 +382,11 @@ static void test_einval(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_einval),
-		cmocka_unit_test(test_steps_small),
-		cmocka_unit_test(test_records),
-		cmocka_unit_test(test_small_full),
-		cmocka_unit_test(test_near_powers),
-		cmocka_unit_test(test_random_ranges),
-		cmocka_unit_test(test_medium_ranges),
-		cmocka_unit_test(test_threads_agree),
-		cmocka_unit_test(test_beyond_64),
-		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_einval),	      cmocka_unit_test(test_steps_small),
+		cmocka_unit_test(test_records),	      cmocka_unit_test(test_small_full),
+		cmocka_unit_test(test_near_powers),   cmocka_unit_test(test_random_ranges),
+		cmocka_unit_test(test_medium_ranges), cmocka_unit_test(test_threads_agree),
+		cmocka_unit_test(test_beyond_64),     cmocka_unit_test(test_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

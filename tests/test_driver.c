@@ -101,23 +101,25 @@ static void assert_usage(const struct capture *c, const char *needle)
 {
 	if (c->code != 2 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle) ||
 	    strncmp(c->err, "ompk: ", 6) != 0)
-		fail_msg("wanted usage error naming '%s'; got exit %d, stdout '%s', stderr '%s'", needle, c->code, c->out,
-			 c->err);
+		fail_msg("wanted usage error naming '%s'; got exit %d, stdout '%s', stderr '%s'",
+			 needle, c->code, c->out, c->err);
 }
 
 static void assert_runtime_error(const struct capture *c, const char *needle)
 {
 	if (c->code != 1 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle))
-		fail_msg("wanted runtime error naming '%s'; got exit %d, stdout '%s', stderr '%s'", needle, c->code,
-			 c->out, c->err);
+		fail_msg("wanted runtime error naming '%s'; got exit %d, stdout '%s', stderr '%s'",
+			 needle, c->code, c->out, c->err);
 }
 
 static struct capture cap;
 
 static void test_usage_errors(void **state)
 {
-	const struct ompk_kernel *primes = ompk_kernel_find("primes"), *collatz = ompk_kernel_find("collatz"),
-				 *sumsq = ompk_kernel_find("sumsq"), *ck = ompk_kernel_find("checksum");
+	const struct ompk_kernel *primes = ompk_kernel_find("primes"),
+				 *collatz = ompk_kernel_find("collatz"),
+				 *sumsq = ompk_kernel_find("sumsq"),
+				 *ck = ompk_kernel_find("checksum");
 
 	(void)state;
 	cli(primes, &cap, NULL, "--threads", "0", NULL);
@@ -172,7 +174,8 @@ static void test_usage_errors(void **state)
 
 static void test_runtime_errors(void **state)
 {
-	const struct ompk_kernel *sumsq = ompk_kernel_find("sumsq"), *ck = ompk_kernel_find("checksum");
+	const struct ompk_kernel *sumsq = ompk_kernel_find("sumsq"),
+				 *ck = ompk_kernel_find("checksum");
 	char path[] = "/tmp/ompk-drv-XXXXXX";
 	int fd = mkstemp(path);
 
@@ -202,7 +205,8 @@ static void test_outputs(void **state)
 	cli(lcg, &cap, NULL, "--seeds", "2", "--format", "json", "-t", "2", "-r", "3", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(count_lines(cap.out), 1);
-	assert_non_null(strstr(cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}"));
+	assert_non_null(strstr(
+		cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}"));
 	assert_non_null(strstr(cap.out, "\"verified\":true"));
 	assert_non_null(strstr(cap.out, "\"kernel\":\"lcg\",\"variant\":\"omp\",\"threads\":2"));
 	assert_non_null(strstr(cap.out, "\"params\":{\"seeds\":2,\"iters\":50000000}"));
@@ -214,7 +218,9 @@ static void test_outputs(void **state)
 	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(count_lines(cap.out), 2);
-	assert_non_null(strstr(cap.out, "kernel,variant,threads,schedule,from,to,jobs,file,count,per_job,verified,"));
+	assert_non_null(strstr(
+		cap.out,
+		"kernel,variant,threads,schedule,from,to,jobs,file,count,per_job,verified,"));
 	assert_non_null(strstr(cap.out, "\nprimes,seq,1,none,0,50000,1,,5133,5133,true,1,"));
 
 	cli(primes, &cap, NULL, "-q", "--to", "1e3", NULL);
@@ -225,7 +231,8 @@ static void test_outputs(void **state)
 	assert_int_equal(cap.code, 0);
 	assert_non_null(strstr(cap.out, "schedule   = guided,4\n"));
 	assert_non_null(strstr(cap.out, "result     = count 25, per_job 25\n"));
-	assert_non_null(strstr(cap.out, "verified   = yes (plain segmented sieve of Eratosthenes)\n"));
+	assert_non_null(
+		strstr(cap.out, "verified   = yes (plain segmented sieve of Eratosthenes)\n"));
 
 	cli(ck, &cap, NULL, "--no-verify", "--format", "json", NULL);
 	assert_int_equal(cap.code, 0);
@@ -258,7 +265,8 @@ static int fake_run(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	if (fake_mode == 2)
 		return -EOVERFLOW;
 	/* mode 0: wrong answer; mode 1: a different answer every call */
-	return ompk_result_scalar(out, "value", job->p[0] + 1 + (fake_mode == 1 ? (uint64_t)fake_calls : 0));
+	return ompk_result_scalar(out, "value",
+				  job->p[0] + 1 + (fake_mode == 1 ? (uint64_t)fake_calls : 0));
 }
 
 static int fake_expect(const struct ompk_job *job, struct ompk_result *out, const char **method)

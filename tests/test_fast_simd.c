@@ -23,7 +23,7 @@
 #include "ompkit/sumsq.h"
 
 #define POOL_BYTES ((size_t)3 << 20)
-#define FOLD_BLOCK ((size_t)64 * 1024) /* kernels/checksum/fast.c's MIN_BLOCK */
+#define FOLD_BLOCK ((size_t)64 * 1024)	/* kernels/checksum/fast.c's MIN_BLOCK */
 #define SUMSQ_BLOCK ((size_t)16 * 1024) /* kernels/sumsq/fast.c's MIN_BLOCK */
 
 /* AUTO is covered by the plain entry points (ompk_fold_fast, ...). */
@@ -182,11 +182,13 @@ static void test_fold_edge_lengths(void **state)
 {
 	struct fixture *f = *state;
 	/* lane widths 8/16/32/128 bytes and the 256-byte block rounding */
-	static const size_t small[] = { 0,   1,   2,   3,   7,   8,   9,   15,  16,  17,  31,  32,  33,
-					63,  64,  65,  127, 128, 129, 255, 256, 257, 383, 384, 385, 511, 512, 513 };
+	static const size_t small[] = { 0,   1,	  2,   3,   7,	 8,   9,   15,	16,  17,
+					31,  32,  33,  63,  64,	 65,  127, 128, 129, 255,
+					256, 257, 383, 384, 385, 511, 512, 513 };
 	/* where 2, 3 and 4 threads start being used, and a block edge past that */
-	static const size_t big[] = { 2 * FOLD_BLOCK - 1, 2 * FOLD_BLOCK, 2 * FOLD_BLOCK + 1,
-				      3 * FOLD_BLOCK + 255, 4 * FOLD_BLOCK - 1, 4 * FOLD_BLOCK,
+	static const size_t big[] = { 2 * FOLD_BLOCK - 1,   2 * FOLD_BLOCK,
+				      2 * FOLD_BLOCK + 1,   3 * FOLD_BLOCK + 255,
+				      4 * FOLD_BLOCK - 1,   4 * FOLD_BLOCK,
 				      4 * FOLD_BLOCK + 129, 4 * FOLD_BLOCK + 1023 };
 
 	for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
@@ -266,7 +268,8 @@ static void test_pow(void **state)
 	assert_int_equal(ompk_pow_u64(2, 64), 0);
 	assert_int_equal(ompk_pow_u64(UINT64_MAX, UINT64_MAX), UINT64_MAX); /* (-1)^odd */
 	for (int i = 0; i < 200; i++) {
-		uint64_t b = i < 100 ? rng_next(&f->rng) : OMPK_FOLD_P, e = rng_upto(&f->rng, 3000), r = 1;
+		uint64_t b = i < 100 ? rng_next(&f->rng) : OMPK_FOLD_P, e = rng_upto(&f->rng, 3000),
+			 r = 1;
 
 		for (uint64_t k = 0; k < e; k++)
 			r *= b;
@@ -274,7 +277,8 @@ static void test_pow(void **state)
 	}
 	/* exponents too large to loop: b^(x+y) = b^x * b^y, (b^x)^y = b^(x*y) */
 	for (int i = 0; i < 1000; i++) {
-		uint64_t b = rng_next(&f->rng), x = rng_next(&f->rng) >> 1, y = rng_next(&f->rng) >> 1;
+		uint64_t b = rng_next(&f->rng), x = rng_next(&f->rng) >> 1,
+			 y = rng_next(&f->rng) >> 1;
 
 		assert_int_equal(ompk_pow_u64(b, x + y), ompk_pow_u64(b, x) * ompk_pow_u64(b, y));
 		y >>= 32;
@@ -315,7 +319,8 @@ static void test_sumsq_array(void **state)
 	for (size_t n = 0; n <= 70; n++)
 		check_sumsq_all(v + n % 3, n);
 	for (int i = 0; i < 600; i++) {
-		size_t n = i < 500 ? rng_upto(&f->rng, 20000) : 4 * SUMSQ_BLOCK + rng_upto(&f->rng, 200000);
+		size_t n = i < 500 ? rng_upto(&f->rng, 20000)
+				   : 4 * SUMSQ_BLOCK + rng_upto(&f->rng, 200000);
 
 		check_sumsq_all(v + rng_upto(&f->rng, words - n), n);
 	}
@@ -350,7 +355,8 @@ static void test_sumsq_range(void **state)
 	assert_int_equal(range_expected(0, 1000000), UINT64_C(333332833333500000));
 	for (int i = 0; i < 200; i++) {
 		uint64_t from = i % 2 ? rng_next(&f->rng) : rng_upto(&f->rng, 1000);
-		uint64_t to = from + rng_upto(&f->rng, UINT64_MAX - from < 5000 ? UINT64_MAX - from : 5000);
+		uint64_t to = from + rng_upto(&f->rng,
+					      UINT64_MAX - from < 5000 ? UINT64_MAX - from : 5000);
 		uint64_t s = 0;
 
 		for (uint64_t x = from; x < to; x++)
@@ -362,13 +368,16 @@ static void test_sumsq_range(void **state)
 	check_range_all(5, 5, 0);
 	check_range_all(7, 3, 0);
 	check_range_all(UINT64_MAX - 1, UINT64_MAX, (UINT64_MAX - 1) * (UINT64_MAX - 1));
-	check_range_all(UINT64_MAX - 3000000, UINT64_MAX, range_expected(UINT64_MAX - 3000000, UINT64_MAX));
-	check_range_all(UINT64_MAX - 1000003, UINT64_MAX - 2, range_expected(UINT64_MAX - 1000003, UINT64_MAX - 2));
+	check_range_all(UINT64_MAX - 3000000, UINT64_MAX,
+			range_expected(UINT64_MAX - 3000000, UINT64_MAX));
+	check_range_all(UINT64_MAX - 1000003, UINT64_MAX - 2,
+			range_expected(UINT64_MAX - 1000003, UINT64_MAX - 2));
 	check_range_all(UINT64_C(1) << 32, (UINT64_C(1) << 32) + 999999,
 			range_expected(UINT64_C(1) << 32, (UINT64_C(1) << 32) + 999999));
 	for (int i = 0; i < 300; i++) {
 		uint64_t len = i < 270 ? rng_upto(&f->rng, 5000) : rng_upto(&f->rng, 1000000);
-		uint64_t from = i % 3 == 0 ? UINT64_MAX - len - rng_upto(&f->rng, 100) : rng_next(&f->rng) >> (i % 64);
+		uint64_t from = i % 3 == 0 ? UINT64_MAX - len - rng_upto(&f->rng, 100)
+					   : rng_next(&f->rng) >> (i % 64);
 		uint64_t to = from + (UINT64_MAX - from < len ? UINT64_MAX - from : len);
 
 		check_range_all(from, to, range_expected(from, to));
@@ -390,14 +399,10 @@ static void test_bad_kernel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold_reference),
-		cmocka_unit_test(test_fold_edge_lengths),
-		cmocka_unit_test(test_fold_random),
-		cmocka_unit_test(test_fold_constant_bytes),
-		cmocka_unit_test(test_fold_streaming),
-		cmocka_unit_test(test_pow),
-		cmocka_unit_test(test_sumsq_array),
-		cmocka_unit_test(test_sumsq_range),
+		cmocka_unit_test(test_fold_reference), cmocka_unit_test(test_fold_edge_lengths),
+		cmocka_unit_test(test_fold_random),    cmocka_unit_test(test_fold_constant_bytes),
+		cmocka_unit_test(test_fold_streaming), cmocka_unit_test(test_pow),
+		cmocka_unit_test(test_sumsq_array),    cmocka_unit_test(test_sumsq_range),
 		cmocka_unit_test(test_bad_kernel),
 	};
 

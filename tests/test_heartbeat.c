@@ -79,7 +79,8 @@ static void run_one(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum ompk_
 	assert_true(r->job_done_ns >= c->block_ns);
 	if (work == OMPK_HB_LCG) {
 		assert_true(r->lcg_steps > 0);
-		assert_int_equal(r->lcg_state, ompk_lcg_jump(1, r->lcg_steps, OMPK_LCG_A, OMPK_LCG_C));
+		assert_int_equal(r->lcg_state,
+				 ompk_lcg_jump(1, r->lcg_steps, OMPK_LCG_A, OMPK_LCG_C));
 	}
 }
 
@@ -91,8 +92,10 @@ static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum om
 	uint64_t max_late = 0;
 
 	if (small && loop == OMPK_HB_LOOP_URING) {
-		print_message("[  NOTE    ] io_uring case skipped under valgrind: 3.19 holds its lock in "
-			      "io_uring_enter and the loop never wakes (make test and make check-san run it)\n");
+		print_message(
+			"[  NOTE    ] io_uring case skipped under valgrind: 3.19 holds its lock in "
+			"io_uring_enter and the loop never wakes (make test and make check-san run "
+			"it)\n");
 		skip();
 	}
 	run_one(loop, timer, work, OMPK_HB_INLINE, &ci, &ri);
@@ -108,7 +111,9 @@ static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum om
 	}
 	assert_int_equal(ro.max_late_ns, max_late);
 	assert_true(ri.max_late_ns > ro.max_late_ns);
-	/* Offloaded, the ticks do not wait for the job: the last is due well before the job ends. */
+	/*
+	 * Offloaded, the ticks do not wait for the job: the last is due well before the job ends.
+	 */
 	assert_true(ro.tick_ns[ro.nticks - 1] < ro.job_done_ns);
 	ompk_hb_result_free(&ri);
 	ompk_hb_result_free(&ro);
@@ -161,7 +166,8 @@ static void test_tick_count(void **state)
 	assert_int_equal(ompk_hb_run(&c, &r), 0);
 	assert_int_equal(r.nticks, c.ticks);
 	for (uint64_t k = 1; k < r.nticks; k++)
-		assert_true(r.tick_ns[k] >= r.tick_ns[k - 1] && r.tick_ns[k] >= (k + 1) * c.tick_ns);
+		assert_true(r.tick_ns[k] >= r.tick_ns[k - 1] &&
+			    r.tick_ns[k] >= (k + 1) * c.tick_ns);
 	ompk_hb_result_free(&r);
 }
 
@@ -318,7 +324,8 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "--tick-ms"));
 	assert_non_null(strstr(c.out, "--mode"));
 
-	cli_run(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60", NULL);
+	cli_run(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60",
+		NULL);
 	assert_int_equal(c.code, 0);
 	assert_string_equal(c.err, "");
 	assert_non_null(strstr(c.out, "mode     = offload\n"));
@@ -328,10 +335,12 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "job done at "));
 	assert_non_null(strstr(c.out, "max lateness = "));
 
-	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2", "--block-ms", "30", NULL);
+	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2",
+		"--block-ms", "30", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 1);
-	snprintf(head, sizeof(head), "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
+	snprintf(head, sizeof(head),
+		 "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
 		 small ? "epoll" : "uring");
 	assert_true(starts_with(c.out, head));
 	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
@@ -340,13 +349,17 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "\"lcg_steps\":"));
 	assert_string_equal(c.out + strlen(c.out) - 2, "}\n");
 
-	cli(&c, "--format=csv", "--loop", "epoll", "--tick-ms", "10", "--ticks", "3", "--block-ms", "0", NULL);
+	cli(&c, "--format=csv", "--loop", "epoll", "--tick-ms", "10", "--ticks", "3", "--block-ms",
+	    "0", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 2);
-	assert_true(starts_with(c.out, "mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_ms,"
-				     "max_lateness_ms\ninline,sleep,epoll,timerfd,10,3,0,"));
+	assert_true(starts_with(
+		c.out,
+		"mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_ms,"
+		"max_lateness_ms\ninline,sleep,epoll,timerfd,10,3,0,"));
 
-	cli_run(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0", NULL);
+	cli_run(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0",
+		NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 1);
 	assert_true(strtod(c.out, NULL) >= 0);
@@ -367,7 +380,8 @@ static void deny_io_uring_setup(int err)
 	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
 		_exit(99);
 }
 
@@ -378,9 +392,10 @@ static void deny_io_uring_setup(int err)
  */
 static int fallback_child(int err)
 {
-	char *auto_argv[] = { "heartbeat", "--format", "json", "--mode", "offload", "--tick-ms", "20",
-			      "--ticks", "2", "--block-ms", "60", NULL };
-	char *uring_argv[] = { "heartbeat", "--loop", "uring", "--ticks", "1", "--block-ms", "0", NULL };
+	char *auto_argv[] = { "heartbeat", "--format", "json", "--mode",     "offload", "--tick-ms",
+			      "20",	   "--ticks",  "2",    "--block-ms", "60",	NULL };
+	char *uring_argv[] = { "heartbeat", "--loop",	  "uring", "--ticks",
+			       "1",	    "--block-ms", "0",	   NULL };
 	struct capture c;
 	FILE *fo, *fe;
 
@@ -394,7 +409,8 @@ static int fallback_child(int err)
 	slurp(fe, c.err, sizeof(c.err));
 	if (c.code != 0)
 		return 11;
-	if (count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") || !strstr(c.err, "epoll"))
+	if (count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") ||
+	    !strstr(c.err, "epoll"))
 		return 12;
 	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_ms\":["))
 		return 13;

@@ -32,8 +32,8 @@ static const char *const schedules[] = {
 };
 
 /* Runs kernel k on params p (NULL: defaults) with an optional file. */
-static int run_kernel(const struct ompk_kernel *k, const uint64_t *p, const char *file, enum ompk_variant v,
-		      int threads, struct ompk_result *out, int *threads_used)
+static int run_kernel(const struct ompk_kernel *k, const uint64_t *p, const char *file,
+		      enum ompk_variant v, int threads, struct ompk_result *out, int *threads_used)
 {
 	struct ompk_job job;
 	char msg[256];
@@ -58,7 +58,8 @@ static int run_kernel(const struct ompk_kernel *k, const uint64_t *p, const char
 	return err;
 }
 
-static int oracle(const struct ompk_kernel *k, const uint64_t *p, const char *file, struct ompk_result *out)
+static int oracle(const struct ompk_kernel *k, const uint64_t *p, const char *file,
+		  struct ompk_result *out)
 {
 	struct ompk_job job;
 	char msg[256];
@@ -110,21 +111,28 @@ static void test_variants_agree_with_seq(void **state)
 		for (size_t s = 0; s < k->nsamples; s++) {
 			struct ompk_result ref;
 
-			assert_int_equal(run_kernel(k, k->samples[s], NULL, OMPK_SEQ, 1, &ref, NULL), 0);
+			assert_int_equal(
+				run_kernel(k, k->samples[s], NULL, OMPK_SEQ, 1, &ref, NULL), 0);
 			for (int v = OMPK_OMP; v < OMPK_VARIANT_COUNT; v++) {
 				if (!(k->variants & OMPK_VARIANT_BIT(v)))
 					continue;
-				for (size_t sc = 0; sc < sizeof(schedules) / sizeof(schedules[0]); sc++) {
+				for (size_t sc = 0; sc < sizeof(schedules) / sizeof(schedules[0]);
+				     sc++) {
 					struct ompk_sched sched;
 
-					assert_int_equal(ompk_sched_parse(schedules[sc], &sched), 0);
+					assert_int_equal(ompk_sched_parse(schedules[sc], &sched),
+							 0);
 					ompk_sched_apply(&sched);
 					for (int t = 1; t <= 4; t++) {
 						struct ompk_result r;
 						char what[64];
 
-						assert_int_equal(run_kernel(k, k->samples[s], NULL, (enum ompk_variant)v, t, &r, NULL), 0);
-						snprintf(what, sizeof(what), "%s at %d threads, %s", ompk_variant_name((enum ompk_variant)v), t,
+						assert_int_equal(run_kernel(k, k->samples[s], NULL,
+									    (enum ompk_variant)v, t,
+									    &r, NULL),
+								 0);
+						snprintf(what, sizeof(what), "%s at %d threads, %s",
+							 ompk_variant_name((enum ompk_variant)v), t,
 							 schedules[sc]);
 						assert_same(k, k->samples[s], &ref, &r, what);
 						ompk_result_free(&r);
@@ -146,7 +154,8 @@ static void test_oracles_agree_with_seq(void **state)
 		for (size_t s = 0; s < k->nsamples; s++) {
 			struct ompk_result ref, want;
 
-			assert_int_equal(run_kernel(k, k->samples[s], NULL, OMPK_SEQ, 1, &ref, NULL), 0);
+			assert_int_equal(
+				run_kernel(k, k->samples[s], NULL, OMPK_SEQ, 1, &ref, NULL), 0);
 			assert_int_equal(oracle(k, k->samples[s], NULL, &want), 0);
 			assert_same(k, k->samples[s], &ref, &want, "oracle");
 			ompk_result_free(&ref);
@@ -164,10 +173,14 @@ static void test_threads_used(void **state)
 		struct ompk_result r;
 		int used = 0;
 
-		assert_int_equal(run_kernel(ompk_kernels[i], ompk_kernels[i]->samples[0], NULL, OMPK_OMP, 3, &r, &used), 0);
+		assert_int_equal(run_kernel(ompk_kernels[i], ompk_kernels[i]->samples[0], NULL,
+					    OMPK_OMP, 3, &r, &used),
+				 0);
 		assert_int_equal(used, 3);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernels[i], ompk_kernels[i]->samples[0], NULL, OMPK_SEQ, 3, &r, &used), 0);
+		assert_int_equal(run_kernel(ompk_kernels[i], ompk_kernels[i]->samples[0], NULL,
+					    OMPK_SEQ, 3, &r, &used),
+				 0);
 		assert_int_equal(used, 1);
 		ompk_result_free(&r);
 	}
@@ -198,7 +211,8 @@ static void test_tutorial_values(void **state)
 {
 	const struct ompk_kernel *k;
 	struct ompk_result r;
-	static const uint64_t checksums[] = { 0, UINT64_C(15279771427360356480), UINT64_C(12112798781011161344),
+	static const uint64_t checksums[] = { 0, UINT64_C(15279771427360356480),
+					      UINT64_C(12112798781011161344),
 					      UINT64_C(8945826134661966208) };
 
 	(void)state;
@@ -211,7 +225,8 @@ static void test_tutorial_values(void **state)
 		assert_int_equal(field(&r, "finals", 1), UINT64_C(6301162584745976961));
 		ompk_result_free(&r);
 
-		if (v == OMPK_OMP) { /* the seq run of 4 jobs costs a second; one job shows the same */
+		if (v ==
+		    OMPK_OMP) { /* the seq run of 4 jobs costs a second; one job shows the same */
 			k = ompk_kernel_find("primes");
 			assert_int_equal(run_kernel(k, primes4, NULL, OMPK_OMP, 2, &r, NULL), 0);
 			assert_int_equal(field(&r, "count", 0), 20532);
@@ -249,8 +264,9 @@ static void test_primes_published(void **state)
 	static const struct {
 		uint64_t from, to, count;
 	} cases[] = {
-		{ 0, 10, 4 },	  { 0, 100, 25 },     { 0, 1000, 168 },	  { 100, 1000, 143 }, { 0, 10000, 1229 },
-		{ 0, 100000, 9592 }, { 2, 3, 1 },	   { 0, 2, 0 },	      { 1, 2, 0 },	  { 7919, 7920, 1 },
+		{ 0, 10, 4 },	    { 0, 100, 25 },	 { 0, 1000, 168 }, { 100, 1000, 143 },
+		{ 0, 10000, 1229 }, { 0, 100000, 9592 }, { 2, 3, 1 },	   { 0, 2, 0 },
+		{ 1, 2, 0 },	    { 7919, 7920, 1 },
 	};
 	const struct ompk_kernel *k = ompk_kernel_find("primes");
 
@@ -331,8 +347,10 @@ static void test_collatz_beyond_2_64(void **state)
 {
 	const struct ompk_kernel *k = ompk_kernel_find("collatz");
 	/* 2^64-3 passes 2^64 at once; 1980976057694848447 is a published path record (A006884). */
-	static const uint64_t starts[] = { UINT64_C(18446744073709551613), UINT64_C(1980976057694848447),
-					   UINT64_C(12297829382473034411), UINT64_C(18446744073709551557) };
+	static const uint64_t starts[] = { UINT64_C(18446744073709551613),
+					   UINT64_C(1980976057694848447),
+					   UINT64_C(12297829382473034411),
+					   UINT64_C(18446744073709551557) };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++) {
@@ -344,7 +362,8 @@ static void test_collatz_beyond_2_64(void **state)
 		for (int v = OMPK_SEQ; v <= OMPK_OMP; v++) {
 			struct ompk_result r;
 
-			assert_int_equal(run_kernel(k, p, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+			assert_int_equal(run_kernel(k, p, NULL, (enum ompk_variant)v, 2, &r, NULL),
+					 0);
 			assert_int_equal(field(&r, "n", 0), starts[i]);
 			assert_int_equal(field(&r, "steps", 0), want);
 			ompk_result_free(&r);
@@ -354,30 +373,42 @@ static void test_collatz_beyond_2_64(void **state)
 
 static void test_empty_ranges(void **state)
 {
-	const uint64_t lcg0[] = { 0, 100 }, primes0[] = { 9, 9, 3 }, sumsq0[] = { 77, 77 }, ck0[] = { 0, 5 },
-		       ck_len0[] = { 3, 0 }, collatz0[] = { 5, 5 };
+	const uint64_t lcg0[] = { 0, 100 }, primes0[] = { 9, 9, 3 }, sumsq0[] = { 77, 77 },
+		       ck0[] = { 0, 5 }, ck_len0[] = { 3, 0 }, collatz0[] = { 5, 5 };
 	struct ompk_result r;
 
 	(void)state;
 	for (int v = OMPK_SEQ; v <= OMPK_OMP; v++) {
-		assert_int_equal(run_kernel(ompk_kernel_find("lcg"), lcg0, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("lcg"), lcg0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 0);
 		assert_int_equal(field_len(&r, "finals"), 0);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernel_find("primes"), primes0, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("primes"), primes0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 0);
 		assert_int_equal(field(&r, "count", 0), 0);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), sumsq0, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), sumsq0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 0);
 		assert_int_equal(field(&r, "sum", 0), 0);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), ck0, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), ck0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 0);
 		assert_int_equal(field_len(&r, "checksums"), 0);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), ck_len0, NULL, (enum ompk_variant)v, 2, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), ck_len0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 0);
 		assert_int_equal(field_len(&r, "checksums"), 3);
 		assert_int_equal(field(&r, "checksums", 2), 0);
 		ompk_result_free(&r);
 		/* The longest chain of nothing is undefined: refused. */
-		assert_int_equal(run_kernel(ompk_kernel_find("collatz"), collatz0, NULL, (enum ompk_variant)v, 2, &r, NULL), -EINVAL);
+		assert_int_equal(run_kernel(ompk_kernel_find("collatz"), collatz0, NULL,
+					    (enum ompk_variant)v, 2, &r, NULL),
+				 -EINVAL);
 	}
 }
 
@@ -386,7 +417,8 @@ static void test_sumsq_small_and_wrapping(void **state)
 	const struct ompk_kernel *k = ompk_kernel_find("sumsq");
 	/* 5^2 + ... + 11^2 = 476; (2^32)^2 wraps to 0; (2^64-1)^2 = 1 mod 2^64. */
 	const uint64_t a[] = { 5, 12 }, b[] = { UINT64_C(4294967296), UINT64_C(4294967297) },
-		       c[] = { UINT64_MAX - 1, UINT64_MAX }, d[] = { UINT64_C(4294967297), UINT64_C(4294967298) };
+		       c[] = { UINT64_MAX - 1, UINT64_MAX },
+		       d[] = { UINT64_C(4294967297), UINT64_C(4294967298) };
 	struct ompk_result r;
 
 	(void)state;
@@ -400,7 +432,8 @@ static void test_sumsq_small_and_wrapping(void **state)
 	assert_int_equal(field(&r, "sum", 0), 4); /* (2^64-2)^2 = 4 mod 2^64 */
 	ompk_result_free(&r);
 	assert_int_equal(run_kernel(k, d, NULL, OMPK_OMP, 2, &r, NULL), 0);
-	assert_int_equal(field(&r, "sum", 0), UINT64_C(8589934593)); /* (2^32+1)^2 = 2^33 + 1 mod 2^64 */
+	assert_int_equal(field(&r, "sum", 0),
+			 UINT64_C(8589934593)); /* (2^32+1)^2 = 2^33 + 1 mod 2^64 */
 	ompk_result_free(&r);
 }
 
@@ -429,7 +462,8 @@ static void test_file_inputs(void **state)
 		x ^= x >> 7;
 		x ^= x << 17;
 		for (int b = 0; b < 8; b++)
-			bytes[i * 8 + b] = (unsigned char)(x >> (8 * b)); /* little-endian by hand */
+			bytes[i * 8 + b] = (unsigned char)(x >>
+							   (8 * b)); /* little-endian by hand */
 		want_sum += x * x;
 	}
 	for (size_t i = 0; i < N * 8; i++)
@@ -437,10 +471,14 @@ static void test_file_inputs(void **state)
 
 	char *path = temp_file(bytes, N * 8);
 	for (int v = OMPK_SEQ; v <= OMPK_OMP; v++) {
-		assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, path, (enum ompk_variant)v, 3, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, path,
+					    (enum ompk_variant)v, 3, &r, NULL),
+				 0);
 		assert_int_equal(field(&r, "sum", 0), want_sum);
 		ompk_result_free(&r);
-		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), NULL, path, (enum ompk_variant)v, 3, &r, NULL), 0);
+		assert_int_equal(run_kernel(ompk_kernel_find("checksum"), NULL, path,
+					    (enum ompk_variant)v, 3, &r, NULL),
+				 0);
 		assert_int_equal(field_len(&r, "checksums"), 1);
 		assert_int_equal(field(&r, "checksums", 0), want_fold);
 		ompk_result_free(&r);
@@ -457,7 +495,8 @@ static void test_file_inputs(void **state)
 	/* A file of 1,000,000 bytes of 2 is the tutorial's image 2. */
 	memset(bytes, 2, 1000000);
 	path = temp_file(bytes, 1000000);
-	assert_int_equal(run_kernel(ompk_kernel_find("checksum"), NULL, path, OMPK_OMP, 2, &r, NULL), 0);
+	assert_int_equal(
+		run_kernel(ompk_kernel_find("checksum"), NULL, path, OMPK_OMP, 2, &r, NULL), 0);
 	assert_int_equal(field(&r, "checksums", 0), UINT64_C(12112798781011161344));
 	ompk_result_free(&r);
 	unlink(path);
@@ -465,11 +504,15 @@ static void test_file_inputs(void **state)
 
 	/* Not a multiple of 8, a directory, a missing file: errors, no result. */
 	path = temp_file(bytes, 13);
-	assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, path, OMPK_SEQ, 1, &r, NULL), -EINVAL);
+	assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, path, OMPK_SEQ, 1, &r, NULL),
+			 -EINVAL);
 	unlink(path);
 	free(path);
-	assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, "/tmp", OMPK_SEQ, 1, &r, NULL), -EISDIR);
-	assert_int_equal(run_kernel(ompk_kernel_find("checksum"), NULL, "/nonexistent/x", OMPK_SEQ, 1, &r, NULL), -ENOENT);
+	assert_int_equal(run_kernel(ompk_kernel_find("sumsq"), NULL, "/tmp", OMPK_SEQ, 1, &r, NULL),
+			 -EISDIR);
+	assert_int_equal(run_kernel(ompk_kernel_find("checksum"), NULL, "/nonexistent/x", OMPK_SEQ,
+				    1, &r, NULL),
+			 -ENOENT);
 	free(bytes);
 }
 
@@ -480,7 +523,8 @@ static void test_lcg_jump(void **state)
 
 	(void)state;
 	assert_int_equal(ompk_lcg_jump(12345, 0, OMPK_LCG_A, OMPK_LCG_C), 12345);
-	assert_int_equal(ompk_lcg_jump(12345, 1, OMPK_LCG_A, OMPK_LCG_C), 12345 * OMPK_LCG_A + OMPK_LCG_C);
+	assert_int_equal(ompk_lcg_jump(12345, 1, OMPK_LCG_A, OMPK_LCG_C),
+			 12345 * OMPK_LCG_A + OMPK_LCG_C);
 	for (int i = 0; i < 1000; i++) {
 		uint64_t a, b, s, loop;
 
@@ -490,22 +534,30 @@ static void test_lcg_jump(void **state)
 		s = x;
 		/* f^(a+b) = f^b o f^a, with a + b < 2^64 */
 		assert_int_equal(ompk_lcg_jump(s, a + b, OMPK_LCG_A, OMPK_LCG_C),
-				 ompk_lcg_jump(ompk_lcg_jump(s, a, OMPK_LCG_A, OMPK_LCG_C), b, OMPK_LCG_A, OMPK_LCG_C));
+				 ompk_lcg_jump(ompk_lcg_jump(s, a, OMPK_LCG_A, OMPK_LCG_C), b,
+					       OMPK_LCG_A, OMPK_LCG_C));
 		loop = s;
 		for (uint64_t k = 0; k < (x & 1023); k++)
 			loop = loop * OMPK_LCG_A + OMPK_LCG_C;
 		assert_int_equal(ompk_lcg_jump(s, x & 1023, OMPK_LCG_A, OMPK_LCG_C), loop);
 	}
 	/* The full period is 2^64: 2^64-1 steps then one more return to the start. */
-	assert_int_equal(ompk_lcg_jump(ompk_lcg_jump(7, UINT64_MAX, OMPK_LCG_A, OMPK_LCG_C), 1, OMPK_LCG_A, OMPK_LCG_C), 7);
+	assert_int_equal(ompk_lcg_jump(ompk_lcg_jump(7, UINT64_MAX, OMPK_LCG_A, OMPK_LCG_C), 1,
+				       OMPK_LCG_A, OMPK_LCG_C),
+			 7);
 }
 
 /* fast lcg (jump-ahead) against the closed form, iteration counts up to 2^64-1. */
 static void test_lcg_fast_near_2_64(void **state)
 {
 	const struct ompk_kernel *k = ompk_kernel_find("lcg");
-	static const uint64_t iters[] = { UINT64_MAX, UINT64_MAX - 1, UINT64_C(1) << 63, (UINT64_C(1) << 63) + 12345,
-					  UINT64_C(0xfedcba9876543210), 1, 0 };
+	static const uint64_t iters[] = { UINT64_MAX,
+					  UINT64_MAX - 1,
+					  UINT64_C(1) << 63,
+					  (UINT64_C(1) << 63) + 12345,
+					  UINT64_C(0xfedcba9876543210),
+					  1,
+					  0 };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(iters) / sizeof(iters[0]); i++) {
@@ -514,17 +566,20 @@ static void test_lcg_fast_near_2_64(void **state)
 
 		assert_int_equal(run_kernel(k, p, NULL, OMPK_FAST, 2, &r, NULL), 0);
 		for (uint64_t s = 0; s < 5000; s++)
-			assert_int_equal(field(&r, "finals", s), ompk_lcg_closed_form(s, iters[i], OMPK_LCG_A, OMPK_LCG_C));
+			assert_int_equal(field(&r, "finals", s),
+					 ompk_lcg_closed_form(s, iters[i], OMPK_LCG_A, OMPK_LCG_C));
 		/* Period 2^64: one more step after 2^64-1 is the seed again. */
 		if (iters[i] == UINT64_MAX)
 			for (uint64_t s = 0; s < 5000; s++)
-				assert_int_equal(field(&r, "finals", s) * OMPK_LCG_A + OMPK_LCG_C, s);
+				assert_int_equal(field(&r, "finals", s) * OMPK_LCG_A + OMPK_LCG_C,
+						 s);
 		ompk_result_free(&r);
 	}
 }
 
 /* Measured through the driver: verified, and by which method. */
-static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_variant v, const char *method)
+static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_variant v,
+			       const char *method)
 {
 	const struct ompk_kernel *k = ompk_kernel_find(kernel);
 	struct ompk_options o;
@@ -540,16 +595,18 @@ static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_
 		job.p[i] = p[i];
 	assert_int_equal(ompk_measure(&job, &o, &rep, msg, sizeof(msg)), 0);
 	if (rep.verified != 1 || !strstr(rep.method, method))
-		fail_msg("%s: verified %d by '%s', wanted '%s'", kernel, rep.verified, rep.method, method);
+		fail_msg("%s: verified %d by '%s', wanted '%s'", kernel, rep.verified, rep.method,
+			 method);
 	ompk_report_free(&rep);
 }
 
 /* fast runs too wide to redo plainly are checked by tables or spot checks. */
 static void test_fast_verification_methods(void **state)
 {
-	const uint64_t pi32[] = { 0, UINT64_C(4294967296), 1 }, pwide[] = { UINT64_C(1000000000000), UINT64_C(1002100000000), 3 },
-		       psmall[] = { 1000, 2000000, 2 }, c8[] = { 1, 100000000 }, cwide[] = { 1000000000, 1060000000 },
-		       csmall[] = { 3, 1000000 };
+	const uint64_t pi32[] = { 0, UINT64_C(4294967296), 1 },
+		       pwide[] = { UINT64_C(1000000000000), UINT64_C(1002100000000), 3 },
+		       psmall[] = { 1000, 2000000, 2 }, c8[] = { 1, 100000000 },
+		       cwide[] = { 1000000000, 1060000000 }, csmall[] = { 3, 1000000 };
 
 	(void)state;
 	assert_verified_by("primes", pi32, OMPK_FAST, "published pi(x)");

@@ -54,7 +54,8 @@ static enum ompk_backend first_backend(void)
 	return small ? OMPK_BACKEND_THREADS : OMPK_BACKEND_URING;
 }
 
-static void config(struct ompk_loader_config *c, const char *kernel, uint64_t s, uint64_t n, uint64_t k)
+static void config(struct ompk_loader_config *c, const char *kernel, uint64_t s, uint64_t n,
+		   uint64_t k)
 {
 	memset(c, 0, sizeof(*c));
 	c->kernel = ompk_kernel_find(kernel);
@@ -97,13 +98,15 @@ static void run_ok(const struct ompk_loader_config *c)
 	int err = ompk_loader_run(c, &st, msg, sizeof(msg));
 
 	if (err)
-		fail_msg("S=%llu K=%llu %s %s: %s", (unsigned long long)c->shards, (unsigned long long)c->inflight,
-			 ompk_backend_name(c->backend), c->dir ? "files" : "synthetic", msg);
+		fail_msg("S=%llu K=%llu %s %s: %s", (unsigned long long)c->shards,
+			 (unsigned long long)c->inflight, ompk_backend_name(c->backend),
+			 c->dir ? "files" : "synthetic", msg);
 	direct(c, &want);
 	assert_true(ompk_result_equal(&st.result, &want));
 	assert_int_equal(st.backend, c->backend);
 	for (uint64_t i = 0; i < c->shards; i++) {
-		assert_true(st.fetch_done[i] >= (double)c->latency_ns * 1e-9); /* no fetch shorter than its latency */
+		assert_true(st.fetch_done[i] >=
+			    (double)c->latency_ns * 1e-9); /* no fetch shorter than its latency */
 		assert_true(st.compute_done[i] >= st.fetch_done[i]);
 	}
 	ompk_result_free(&want);
@@ -221,8 +224,12 @@ static void *fifo_write(void *arg)
 	return NULL;
 }
 
-/* Shard 0 is a FIFO fed 7 bytes at a time: full, cut short (delta < 0) or with bytes past its end (delta > 0). */
-static int fifo_run(enum ompk_backend b, long delta, struct ompk_loader_stats *st, char *msg, size_t len)
+/*
+ * Shard 0 is a FIFO fed 7 bytes at a time: full, cut short (delta < 0) or with bytes past its end
+ * (delta > 0).
+ */
+static int fifo_run(enum ompk_backend b, long delta, struct ompk_loader_stats *st, char *msg,
+		    size_t len)
 {
 	struct ompk_loader_config c;
 	struct fifo_writer w;
@@ -260,7 +267,9 @@ static int fifo_run(enum ompk_backend b, long delta, struct ompk_loader_stats *s
 		direct(&c, &want);
 		assert_true(ompk_result_equal(&st->result, &want));
 		ompk_result_free(&want);
-		/* The oracle cannot read the FIFO again: it says so at once (no wait for a writer). */
+		/*
+		 * The oracle cannot read the FIFO again: it says so at once (no wait for a writer).
+		 */
 		assert_int_equal(mkfifo(file, 0600), 0);
 		assert_int_equal(ompk_loader_expect(&c, &want, &method, m2, sizeof(m2)), -ESPIPE);
 		assert_non_null(strstr(m2, "shard-000000.bin is a stream"));
@@ -280,7 +289,8 @@ static void test_short_reads_fifo(void **state)
 		assert_int_equal(fifo_run((enum ompk_backend)b, 0, &st, msg, sizeof(msg)), 0);
 		ompk_loader_stats_free(&st);
 		/* Cut short: an error naming the file and both byte counts, never zero-filled. */
-		assert_int_equal(fifo_run((enum ompk_backend)b, -100, &st, msg, sizeof(msg)), -EINVAL);
+		assert_int_equal(fifo_run((enum ompk_backend)b, -100, &st, msg, sizeof(msg)),
+				 -EINVAL);
 		assert_non_null(strstr(msg, "shard-000000.bin: 236 bytes, 336 announced"));
 		ompk_loader_stats_free(&st);
 		/* Going on past its end: refused as a regular file of that size is. */
@@ -396,10 +406,14 @@ static void test_linked_timeout_trap(void **state)
 		skip();
 	assert_int_equal(link_nop_res(0), -ECANCELED);
 	r = link_nop_res(IORING_TIMEOUT_ETIME_SUCCESS);
-	assert_true(r == 0 || r == -ECANCELED); /* -ECANCELED: the kernel ignores the flag (< 5.16) */
+	assert_true(r == 0 ||
+		    r == -ECANCELED); /* -ECANCELED: the kernel ignores the flag (< 5.16) */
 }
 
-/* In a child: io_uring_setup fails with ENOSYS; auto falls back, uring is refused, the binary says so once. */
+/*
+ * In a child: io_uring_setup fails with ENOSYS; auto falls back, uring is refused, the binary says
+ * so once.
+ */
 static void test_fallback_seccomp(void **state)
 {
 	pid_t pid;
@@ -416,7 +430,8 @@ static void test_fallback_seccomp(void **state)
 		char msg[4352];
 		int bad = 0;
 
-		if (!f || seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) ||
+		if (!f ||
+		    seccomp_rule_add(f, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) ||
 		    seccomp_load(f))
 			_exit(10);
 		seccomp_release(f);
@@ -458,9 +473,11 @@ static void test_fallback_binary(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		scmp_filter_ctx sf = seccomp_init(SCMP_ACT_ALLOW);
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+		    e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-		if (!sf || o < 0 || e < 0 || seccomp_rule_add(sf, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) ||
+		if (!sf || o < 0 || e < 0 ||
+		    seccomp_rule_add(sf, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) ||
 		    seccomp_load(sf))
 			_exit(10);
 		dup2(o, 1);
@@ -482,8 +499,10 @@ static void test_fallback_binary(void **state)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	assert_non_null(strstr(buf, "io_uring is not available here (Function not implemented); using the threads backend"));
-	assert_null(strchr(buf, '\n') == NULL ? NULL : strchr(strchr(buf, '\n') + 1, '\n')); /* one line */
+	assert_non_null(strstr(buf, "io_uring is not available here (Function not implemented); "
+				    "using the threads backend"));
+	assert_null(strchr(buf, '\n') == NULL ? NULL
+					      : strchr(strchr(buf, '\n') + 1, '\n')); /* one line */
 }
 
 /* Structural timing only: 8 fetches of 200 ms overlapped end well before the 1.6 s of serial. */
@@ -506,7 +525,8 @@ static void test_overlap_structure(void **state)
 		c.serial = true;
 		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), 0);
 		assert_true(st.wall_s >= 1.6);
-		for (int i = 1; i < 8; i++) /* one after another: shard i lands after shard i-1 was computed */
+		for (int i = 1; i < 8;
+		     i++) /* one after another: shard i lands after shard i-1 was computed */
 			assert_true(st.fetch_done[i] >= st.compute_done[i - 1] + 0.2);
 		ompk_loader_stats_free(&st);
 	}
@@ -550,11 +570,16 @@ static void test_expect(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_backends_match_direct), cmocka_unit_test(test_variants_serial_blocks),
-		cmocka_unit_test(test_sq_overflow),	      cmocka_unit_test(test_short_reads_fifo),
-		cmocka_unit_test(test_bad_files),	      cmocka_unit_test(test_linked_timeout_trap),
-		cmocka_unit_test(test_fallback_seccomp),      cmocka_unit_test(test_fallback_binary),
-		cmocka_unit_test(test_overlap_structure),     cmocka_unit_test(test_expect),
+		cmocka_unit_test(test_backends_match_direct),
+		cmocka_unit_test(test_variants_serial_blocks),
+		cmocka_unit_test(test_sq_overflow),
+		cmocka_unit_test(test_short_reads_fifo),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_linked_timeout_trap),
+		cmocka_unit_test(test_fallback_seccomp),
+		cmocka_unit_test(test_fallback_binary),
+		cmocka_unit_test(test_overlap_structure),
+		cmocka_unit_test(test_expect),
 	};
 	char cmd[300];
 	int rc;

@@ -131,7 +131,8 @@ static void shard_config(struct ompk_loader_config *c, const char *kernel, enum 
 	c->kernel = ompk_kernel_find(kernel);
 	assert_non_null(c->kernel);
 	c->shards = SHARDS;
-	c->shard_len = ki == 0 ? 700 : 5000; /* 5,616 and 5,016 bytes a file: 11 and 10 reads each */
+	c->shard_len = ki == 0 ? 700
+			       : 5000; /* 5,616 and 5,016 bytes a file: 11 and 10 reads each */
 	c->inflight = SHARDS;
 	c->latency_ns = 100000;
 	c->variant = OMPK_OMP;
@@ -165,7 +166,9 @@ static void test_fault(void **state)
 	int err;
 
 	if (small && fc->backend == OMPK_BACKEND_URING) {
-		print_message("skipped under valgrind (io_uring_enter deadlocks valgrind 3.19): %s\n", fc->name);
+		print_message(
+			"skipped under valgrind (io_uring_enter deadlocks valgrind 3.19): %s\n",
+			fc->name);
 		skip();
 	}
 	shard_config(&c, fc->kernel, fc->backend);
@@ -279,7 +282,9 @@ static void interrupt_run(enum ompk_backend b, bool fifo)
 	one_line(msg);
 	assert_non_null(strstr(msg, "interrupted"));
 	assert_int_equal(st.cancelled, SHARDS);
-	/* Structural: far below the 60 s the fetches would take (threads poll a FIFO every 100 ms). */
+	/*
+	 * Structural: far below the 60 s the fetches would take (threads poll a FIFO every 100 ms).
+	 */
 	assert_true(now() - t0 < 30.0);
 	open_fds(fds_after, sizeof(fds_after));
 	assert_string_equal(fds_after, fds);
@@ -349,7 +354,10 @@ static size_t slurp(const char *path, char *buf, size_t len)
 	return n;
 }
 
-/* bin/pipeline with 60 s fetches, sent sig once it is fetching: it dies of sig, says so once, prints nothing. */
+/*
+ * bin/pipeline with 60 s fetches, sent sig once it is fetching: it dies of sig, says so once,
+ * prints nothing.
+ */
 static void pipeline_signal(const char *backend, int sig)
 {
 	char out[300], errp[300], buf[4096];
@@ -367,15 +375,19 @@ static void pipeline_signal(const char *backend, int sig)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600), e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+		    e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-		/* The test runner may have SIGINT ignored (a background job): the child starts from the defaults. */
+		/*
+		 * The test runner may have SIGINT ignored (a background job): the child starts from
+		 * the defaults.
+		 */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
-		execl(OMPK_BIN_DIR "/pipeline", "pipeline", "--shards", "4", "--latency-ms", "60000", "--backend",
-		      backend, (char *)NULL);
+		execl(OMPK_BIN_DIR "/pipeline", "pipeline", "--shards", "4", "--latency-ms",
+		      "60000", "--backend", backend, (char *)NULL);
 		_exit(127);
 	}
 	watchdog("pipeline signal", watchdog_s);
@@ -391,7 +403,8 @@ static void pipeline_signal(const char *backend, int sig)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	alarm(0);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != sig)
-		fail_msg("pipeline --backend %s: status %#x, not death by %s", backend, status, name);
+		fail_msg("pipeline --backend %s: status %#x, not death by %s", backend, status,
+			 name);
 	assert_true(now() - t0 < 30.0);
 	assert_int_equal(slurp(out, buf, sizeof(buf)), 0); /* no result, not even a partial one */
 	slurp(errp, buf, sizeof(buf));
@@ -452,9 +465,15 @@ static void warm_up(void)
 
 #define U OMPK_BACKEND_URING
 #define T OMPK_BACKEND_THREADS
-#define CASE(nm, b, k, kind, nth, count, want) { nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want }
+#define CASE(nm, b, k, kind, nth, count, want)                       \
+	{                                                            \
+		nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want \
+	}
 
-/* Reads run 1 .. ~44 (4 shards of 10-11 reads of 512 bytes); n = 1, 7 and 30 hit early, mid and late. */
+/*
+ * Reads run 1 .. ~44 (4 shards of 10-11 reads of 512 bytes); n = 1, 7 and 30 hit early, mid and
+ * late.
+ */
 static struct fault_case cases[] = {
 	CASE("uring short read 1", U, "sumsq", SHORT, 1, 0, EXACT),
 	CASE("uring short read 7", U, "checksum", SHORT, 7, 0, EXACT),

@@ -155,7 +155,8 @@ static uint64_t rnd(void)
 
 static void test_published(void **state)
 {
-	static const uint64_t pi[] = { 0, 4, 25, 168, 1229, 9592, 78498, 664579, 5761455, 50847534, 455052511 };
+	static const uint64_t pi[] = { 0,     4,      25,      168,	 1229,	   9592,
+				       78498, 664579, 5761455, 50847534, 455052511 };
 	uint64_t x = 1;
 
 	(void)state;
@@ -228,8 +229,10 @@ static void test_large_and_threads(void **state)
 		{ 10000000000ull, 10000000000ull + 40000000 },
 		{ 999999000000ull, 999999000000ull + 30000000 },
 		{ 100000000000000ull - 7000000, 100000000000000ull + 3000000 },
-		{ (UINT64_C(1) << 48) - 1000000, (UINT64_C(1) << 48) + 1000000 }, /* stored/streamed edge */
-		{ (UINT64_C(1) << 50) - 1000000, (UINT64_C(1) << 50) }, /* streamed, 2^25 base primes */
+		{ (UINT64_C(1) << 48) - 1000000,
+		  (UINT64_C(1) << 48) + 1000000 }, /* stored/streamed edge */
+		{ (UINT64_C(1) << 50) - 1000000,
+		  (UINT64_C(1) << 50) }, /* streamed, 2^25 base primes */
 	};
 
 	(void)state;
@@ -252,7 +255,8 @@ static void test_near_2_64(void **state)
 
 	(void)state;
 	assert_int_equal(count(top - 1000, top, 2), mr_count(top - 1000, top));
-	assert_int_equal(count(top - 3000000, top - 2700000, 1), mr_count(top - 3000000, top - 2700000));
+	assert_int_equal(count(top - 3000000, top - 2700000, 1),
+			 mr_count(top - 3000000, top - 2700000));
 	assert_int_equal(count((UINT64_C(1) << 63) - 5000, (UINT64_C(1) << 63) + 5000, 3),
 			 mr_count((UINT64_C(1) << 63) - 5000, (UINT64_C(1) << 63) + 5000));
 }
@@ -291,10 +295,10 @@ static void test_progress(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_published),     cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_published),	cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_all_tiny_ranges), cmocka_unit_test(test_random_ranges),
-		cmocka_unit_test(test_boundaries),    cmocka_unit_test(test_large_and_threads),
-		cmocka_unit_test(test_near_2_64),     cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_boundaries),	cmocka_unit_test(test_large_and_threads),
+		cmocka_unit_test(test_near_2_64),	cmocka_unit_test(test_progress),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

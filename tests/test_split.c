@@ -31,17 +31,28 @@ struct sizes {
 };
 
 static const struct sizes cases[] = {
-	{ "lcg", "seeds", 0, "iters", 1000 },	  { "lcg", "seeds", 1, "iters", 1000 },
-	{ "lcg", "seeds", 7, "iters", 1000 },	  { "lcg", "seeds", 1023, "iters", 100 },
-	{ "primes", "to", 0, NULL, 0 },		  { "primes", "to", 1, NULL, 0 },
-	{ "primes", "to", 7, NULL, 0 },		  { "primes", "to", 1023, "jobs", 3 },
-	{ "primes", "to", 20000, NULL, 0 },	  { "primes", "from", 1000, "to", 1003 },
-	{ "collatz", "to", 2, NULL, 0 },	  { "collatz", "to", 8, NULL, 0 },
-	{ "collatz", "to", 1024, NULL, 0 },	  { "collatz", "from", 27, "to", 30000 },
-	{ "sumsq", "to", 0, NULL, 0 },		  { "sumsq", "to", 1, NULL, 0 },
-	{ "sumsq", "to", 7, NULL, 0 },		  { "sumsq", "from", 1u << 31, "to", (1u << 31) + 100003 },
-	{ "checksum", "buffers", 0, NULL, 0 },	  { "checksum", "buffers", 1, "size", 1023 },
-	{ "checksum", "buffers", 7, "size", 7 },  { "checksum", "buffers", 300, "size", 1023 },
+	{ "lcg", "seeds", 0, "iters", 1000 },
+	{ "lcg", "seeds", 1, "iters", 1000 },
+	{ "lcg", "seeds", 7, "iters", 1000 },
+	{ "lcg", "seeds", 1023, "iters", 100 },
+	{ "primes", "to", 0, NULL, 0 },
+	{ "primes", "to", 1, NULL, 0 },
+	{ "primes", "to", 7, NULL, 0 },
+	{ "primes", "to", 1023, "jobs", 3 },
+	{ "primes", "to", 20000, NULL, 0 },
+	{ "primes", "from", 1000, "to", 1003 },
+	{ "collatz", "to", 2, NULL, 0 },
+	{ "collatz", "to", 8, NULL, 0 },
+	{ "collatz", "to", 1024, NULL, 0 },
+	{ "collatz", "from", 27, "to", 30000 },
+	{ "sumsq", "to", 0, NULL, 0 },
+	{ "sumsq", "to", 1, NULL, 0 },
+	{ "sumsq", "to", 7, NULL, 0 },
+	{ "sumsq", "from", 1u << 31, "to", (1u << 31) + 100003 },
+	{ "checksum", "buffers", 0, NULL, 0 },
+	{ "checksum", "buffers", 1, "size", 1023 },
+	{ "checksum", "buffers", 7, "size", 7 },
+	{ "checksum", "buffers", 300, "size", 1023 },
 	{ "checksum", "buffers", 2, "size", 0 },
 };
 
@@ -80,12 +91,15 @@ static void check_parts(struct ompk_job *job)
 
 			if (!(k->variants & OMPK_VARIANT_BIT(v)))
 				continue;
-			assert_int_equal(ompk_split_bounds(job, (enum ompk_variant)v, parts, bounds), 0);
+			assert_int_equal(
+				ompk_split_bounds(job, (enum ompk_variant)v, parts, bounds), 0);
 			assert_int_equal(bounds[0], 0);
 			assert_int_equal(bounds[parts], ompk_split_units(job));
 			for (unsigned i = 0; i < parts; i++)
 				assert_true(bounds[i] <= bounds[i + 1]);
-			assert_int_equal(ompk_split_run(job, (enum ompk_variant)v, bounds, parts, &split), 0);
+			assert_int_equal(
+				ompk_split_run(job, (enum ompk_variant)v, bounds, parts, &split),
+				0);
 			if (!ompk_result_equal(&split, &whole))
 				fail_msg("%s %s in %u parts differs from the whole run", k->name,
 					 ompk_variant_name((enum ompk_variant)v), parts);

@@ -1,7 +1,7 @@
 /*
- * checksum.h - the checksum kernel's public functions: the fast byte fold: SIMD lanes inside a block,
- * OpenMP threads across blocks, and a streaming form for inputs that
- * arrive in pieces.
+ * checksum.h - the checksum kernel's public functions. The fast byte fold:
+ * SIMD lanes inside a block, OpenMP threads across blocks, and a streaming
+ * form for inputs that arrive in pieces; and its oracle.
  *
  * The fold is acc = acc*P + b over the bytes, starting from acc = 0, with
  * P = 1099511628211 and all arithmetic mod 2^64. It is the polynomial hash
@@ -31,7 +31,6 @@ uint64_t ompk_pow_u64(uint64_t base, uint64_t exp);
  */
 uint64_t ompk_fold_fast(const uint8_t *p, size_t n, int threads);
 
-
 /*
  * ompk_fold_fast with a chosen kernel; the result goes to *out. Returns 0,
  * -EINVAL for an unknown simd value, or -ENOTSUP if this CPU or build
@@ -50,7 +49,10 @@ struct ompk_fold_state {
  */
 void ompk_fold_update(struct ompk_fold_state *st, const uint8_t *p, size_t n, int threads);
 
-/* The oracle (kernels/checksum/oracle.c): the fold of n copies of byte b, by a geometric series in O(log n). */
+/*
+ * The oracle (kernels/checksum/oracle.c): the fold of n copies of byte b, by a geometric series in
+ * O(log n).
+ */
 uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * collatz.h - the collatz kernel's public functions: the fast exact search for the longest Collatz chain in a
- * range of 64-bit starts, and an exact step counter for one start.
+ * collatz.h - the collatz kernel's public functions: the fast exact search
+ * for the longest Collatz chain in a range of 64-bit starts, an exact step
+ * counter for one start, and the oracle.
  *
  * steps(n) counts applications of n -> n/2 (n even), n -> 3n+1 (n odd)
  * until 1 is reached; steps(1) = 0. Trajectories of 64-bit starts may pass
@@ -22,9 +23,8 @@
  * few ms. Returns 0, -EINVAL (from == 0, from >= to, threads < 1, a NULL
  * result pointer), -ENOMEM, -EOVERFLOW.
  */
-int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
-		      const struct ompk_progress *prog, uint64_t *best_n,
-		      uint64_t *best_steps);
+int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		      uint64_t *best_n, uint64_t *best_steps);
 
 /*
  * steps(n) exactly, in 128 bits where needed. Returns 0, -EINVAL (n == 0 or

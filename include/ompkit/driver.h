@@ -26,7 +26,7 @@ struct ompk_options {
 	struct ompk_sched sched;
 	const char *bind;   /* --bind: OMP_PROC_BIND value, or NULL */
 	const char *places; /* --places: OMP_PLACES value, or NULL */
-	uint64_t repeat; /* >= 1 */
+	uint64_t repeat;    /* >= 1 */
 	uint64_t warmup;
 	enum ompk_format format;
 	bool quiet;
@@ -96,7 +96,8 @@ void ompk_msg_sanitize(char *msg);
 void ompk_options_help(FILE *f);
 
 /* The message for a --variant the kernel does not have. */
-void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg, size_t len);
+void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,
+			      size_t len);
 
 /* Sets job->p to the kernel's defaults. */
 void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k);
@@ -132,8 +133,8 @@ void ompk_result_print_bare(FILE *f, const struct ompk_result *r);
 int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		   struct ompk_job *job, char *msg, size_t len);
 /* The checks after parsing: the kernel's validate, the variant exists. */
-int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o, const struct ompk_job *job,
-		   char *msg, size_t len);
+int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
+		   const struct ompk_job *job, char *msg, size_t len);
 
 /* The whole command line tool for kernel k. Returns the exit code. */
 int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv);
@@ -152,8 +153,8 @@ void ompk_threads_warn(int threads);
 
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak);
-int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o, const struct ompk_report *rep,
-		       int err, const char *msg);
+int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
+		       const struct ompk_report *rep, int err, const char *msg);
 
 /* "gcc 12.2.0" and the flags the build used. */
 const char *ompk_build_compiler(void);

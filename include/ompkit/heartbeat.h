@@ -33,8 +33,8 @@ struct ompk_hb_config {
 struct ompk_hb_result {
 	uint64_t *tick_ns; /* ticks entries: when the loop saw tick k+1, from the start (malloc) */
 	uint64_t nticks;
-	uint64_t job_done_ns;  /* when the loop learnt the job was done */
-	uint64_t max_late_ns;  /* max over k of tick_ns[k] - (k+1) * tick_ns */
+	uint64_t job_done_ns;	  /* when the loop learnt the job was done */
+	uint64_t max_late_ns;	  /* max over k of tick_ns[k] - (k+1) * tick_ns */
 	enum ompk_hb_loop loop;	  /* the loop that ran: URING or EPOLL */
 	enum ompk_hb_timer timer; /* with URING: MULTISHOT or ONESHOT */
 	int uring_err;		  /* AUTO fell back to epoll: io_uring_setup's -errno; else 0 */
@@ -54,14 +54,17 @@ int ompk_hb_run(const struct ompk_hb_config *c, struct ompk_hb_result *r);
 void ompk_hb_result_free(struct ompk_hb_result *r);
 
 /* Lateness of tick k (0-based): how long after (k+1) periods it came, 0 if early. */
-uint64_t ompk_hb_lateness(const struct ompk_hb_config *c, const struct ompk_hb_result *r, uint64_t k);
+uint64_t ompk_hb_lateness(const struct ompk_hb_config *c, const struct ompk_hb_result *r,
+			  uint64_t k);
 
 const char *ompk_hb_mode_name(enum ompk_hb_mode m);
 const char *ompk_hb_work_name(enum ompk_hb_work w);
 const char *ompk_hb_loop_name(enum ompk_hb_loop l);
 const char *ompk_hb_timer_name(enum ompk_hb_timer t);
 
-/* The bin/heartbeat command line, with its output and errors on out and err. Returns the exit code. */
+/*
+ * The bin/heartbeat command line, with its output and errors on out and err. Returns the exit code.
+ */
 int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

@@ -64,15 +64,16 @@ struct ompk_job {
 	uint64_t p[OMPK_MAX_PARAMS]; /* parameter values, in descriptor order */
 	unsigned set;		     /* bit i: p[i] was given on the command line */
 	const char *file;	     /* --file PATH ("-" is standard input), or NULL */
-	enum ompk_variant variant;   /* the variant being measured (oracles pick a different method) */
-	int threads;		     /* requested OpenMP team size, >= 1 */
-	int threads_used;	     /* team size seen inside the parallel region */
+	enum ompk_variant
+		variant;  /* the variant being measured (oracles pick a different method) */
+	int threads;	  /* requested OpenMP team size, >= 1 */
+	int threads_used; /* team size seen inside the parallel region */
 	const struct ompk_progress *progress; /* may be NULL */
-	const struct ompk_result *measured; /* for expect: what run returned */
-	void *data;		     /* input prepared by the kernel, untimed */
-	size_t data_len;	     /* its length in bytes */
-	bool data_mapped;	     /* data is an mmap of the file, not malloc'd */
-	uint64_t first;		     /* a part (see subjob): its first unit; 0 for a whole job */
+	const struct ompk_result *measured;   /* for expect: what run returned */
+	void *data;			      /* input prepared by the kernel, untimed */
+	size_t data_len;		      /* its length in bytes */
+	bool data_mapped;		      /* data is an mmap of the file, not malloc'd */
+	uint64_t first; /* a part (see subjob): its first unit; 0 for a whole job */
 };
 
 struct ompk_kernel {
@@ -119,8 +120,8 @@ struct ompk_kernel {
 	 */
 	uint64_t (*units)(const struct ompk_job *job);
 	void (*subjob)(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub);
-	int (*combine)(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		       uint64_t lo, uint64_t hi);
+	int (*combine)(const struct ompk_job *job, struct ompk_result *acc,
+		       const struct ompk_result *part, uint64_t lo, uint64_t hi);
 	double (*cost)(const struct ompk_job *job, enum ompk_variant v, uint64_t m);
 };
 

@@ -92,7 +92,7 @@ struct ompk_loader_config {
 
 struct ompk_loader_stats {
 	enum ompk_backend backend; /* the one that ran */
-	int fallback_err;	   /* AUTO fell back to threads: why io_uring failed (-errno), else 0 */
+	int fallback_err; /* AUTO fell back to threads: why io_uring failed (-errno), else 0 */
 	struct ompk_result result; /* sumsq: "sum"; checksum: "checksums" (one per shard) */
 	double wall_s;		   /* first submission to the last shard computed */
 	double *fetch_done;	   /* per shard, seconds since the start */
@@ -117,7 +117,8 @@ int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
  * naming the flag or the file. All requests are completed or drained
  * before it returns.
  */
-int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats *st, char *msg, size_t len);
+int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats *st, char *msg,
+		    size_t len);
 void ompk_loader_stats_free(struct ompk_loader_stats *st);
 
 /*
@@ -126,8 +127,8 @@ void ompk_loader_stats_free(struct ompk_loader_stats *st);
  * again with plain reads. 0, or -errno with msg; -ESPIPE when a shard is
  * a stream (a FIFO), which the run has used up: nothing to check against.
  */
-int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *out, const char **method,
-		       char *msg, size_t len);
+int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *out,
+		       const char **method, char *msg, size_t len);
 
 /* Writes the S synthetic shards of c into c->dir (created if missing). 0 or -errno with msg. */
 int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len);

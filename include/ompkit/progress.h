@@ -19,7 +19,8 @@ struct ompk_progress {
 	void *ctx;
 };
 
-static inline void ompk_progress_report(const struct ompk_progress *p, uint64_t done, uint64_t total)
+static inline void ompk_progress_report(const struct ompk_progress *p, uint64_t done,
+					uint64_t total)
 {
 	if (p && p->fn)
 		p->fn(p->ctx, done, total);

@@ -22,7 +22,8 @@ uint64_t ompk_split_units(const struct ompk_job *job);
  * parts + 1 entries, bounds[0] = 0 and bounds[parts] = units. Parts may
  * be empty (more parts than units). Returns 0 or -EINVAL (parts == 0).
  */
-int ompk_split_bounds(const struct ompk_job *job, enum ompk_variant v, unsigned parts, uint64_t *bounds);
+int ompk_split_bounds(const struct ompk_job *job, enum ompk_variant v, unsigned parts,
+		      uint64_t *bounds);
 
 /*
  * Whether part i, holding units [lo, hi), has anything to run: a
@@ -40,14 +41,14 @@ void ompk_split_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, str
  * is; an empty part (a part that did not run) changes nothing. Returns 0
  * or -errno (acc is then unchanged or freed, part freed).
  */
-int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc, struct ompk_result *part,
-		       uint64_t lo, uint64_t hi);
+int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc,
+		       struct ompk_result *part, uint64_t lo, uint64_t hi);
 
 /*
  * Runs every part in turn with variant v and combines them into *out.
  * The reference for the distributed drivers. Returns 0 or -errno.
  */
-int ompk_split_run(struct ompk_job *job, enum ompk_variant v, const uint64_t *bounds, unsigned parts,
-		   struct ompk_result *out);
+int ompk_split_run(struct ompk_job *job, enum ompk_variant v, const uint64_t *bounds,
+		   unsigned parts, struct ompk_result *out);
 
 #endif

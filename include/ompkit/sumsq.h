@@ -26,7 +26,6 @@ uint64_t ompk_sumsq_fast(const uint64_t *v, size_t n, int threads);
  */
 uint64_t ompk_sumsq_range_fast(uint64_t from, uint64_t to, int threads);
 
-
 /*
  * The two functions above with a chosen kernel, for tests and benchmarks;
  * the result goes to *out. Return 0, -EINVAL for an unknown simd value, or
@@ -35,7 +34,10 @@ uint64_t ompk_sumsq_range_fast(uint64_t from, uint64_t to, int threads);
 int ompk_sumsq_fast_simd(const uint64_t *v, size_t n, int threads, int simd, uint64_t *out);
 int ompk_sumsq_range_fast_simd(uint64_t from, uint64_t to, int threads, int simd, uint64_t *out);
 
-/* The oracle (kernels/sumsq/oracle.c): sum of x*x for x in [from, to), mod 2^64, by the closed form. */
+/*
+ * The oracle (kernels/sumsq/oracle.c): sum of x*x for x in [from, to), mod 2^64, by the closed
+ * form.
+ */
 uint64_t ompk_oracle_sumsq_range(uint64_t from, uint64_t to);
 
 #endif

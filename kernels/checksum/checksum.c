@@ -32,7 +32,8 @@ enum { P_BUFFERS, P_SIZE };
 #define ORACLE_BLOCK 65536
 
 static const struct ompk_param params[] = {
-	[P_BUFFERS] = { "buffers", "buffers; buffer i holds bytes equal to i % 256", 4, 0, 1u << 20 },
+	[P_BUFFERS] = { "buffers", "buffers; buffer i holds bytes equal to i % 256", 4, 0,
+			1u << 20 },
 	[P_SIZE] = { "size", "bytes per buffer", 1000000, 0, UINT64_C(1) << 40 },
 };
 
@@ -54,16 +55,22 @@ static uint64_t buffer_len(const struct ompk_job *job)
 static int validate(const struct ompk_job *job, char *msg, size_t len)
 {
 	if (job->file && job->set) {
-		snprintf(msg, len, "--file: cannot be combined with --buffers/--size; accepted: generated buffers or a file");
+		snprintf(msg, len,
+			 "--file: cannot be combined with --buffers/--size; accepted: generated "
+			 "buffers or a file");
 		return -EINVAL;
 	}
 	/* Refused up front, not by the OOM killer half way through filling. */
 	unsigned long long mem = ompk_mem_total();
 
 	if (!job->file && job->p[P_BUFFERS] && mem &&
-	    (job->p[P_SIZE] > SIZE_MAX / job->p[P_BUFFERS] || job->p[P_BUFFERS] * job->p[P_SIZE] > mem)) {
-		snprintf(msg, len, "--size: %llu buffers of %llu bytes need more than the %llu bytes of memory here; accepted: buffers * size within memory",
-			 (unsigned long long)job->p[P_BUFFERS], (unsigned long long)job->p[P_SIZE], mem);
+	    (job->p[P_SIZE] > SIZE_MAX / job->p[P_BUFFERS] ||
+	     job->p[P_BUFFERS] * job->p[P_SIZE] > mem)) {
+		snprintf(msg, len,
+			 "--size: %llu buffers of %llu bytes need more than the %llu bytes of "
+			 "memory here; accepted: buffers * size within memory",
+			 (unsigned long long)job->p[P_BUFFERS], (unsigned long long)job->p[P_SIZE],
+			 mem);
 		return -EINVAL;
 	}
 	return 0;
@@ -78,8 +85,9 @@ static int prepare(struct ompk_job *job, char *msg, size_t len)
 	if (job->file) {
 		err = ompk_job_load_file(job);
 		if (err)
-			snprintf(msg, len, "%s: %s; accepted: a readable file or - for standard input", job->file,
-				 strerror(-err));
+			snprintf(msg, len,
+				 "%s: %s; accepted: a readable file or - for standard input",
+				 job->file, strerror(-err));
 		return err;
 	}
 	bytes = (size_t)(job->p[P_BUFFERS] * job->p[P_SIZE]);
@@ -160,7 +168,8 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 	for (uint64_t off = 0; off < blen; off += ORACLE_BLOCK) {
 		uint64_t n = blen - off < ORACLE_BLOCK ? blen - off : ORACLE_BLOCK;
 
-		acc = acc * (n == ORACLE_BLOCK ? pb : ompk_pow_u64(P, n)) + fold(data + off, (size_t)n);
+		acc = acc * (n == ORACLE_BLOCK ? pb : ompk_pow_u64(P, n)) +
+		      fold(data + off, (size_t)n);
 	}
 	sums[0] = acc;
 	*method = "64 KiB blocks combined by H(A||B) = H(A)*P^|B| + H(B)";
@@ -198,8 +207,8 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
  * bytes), since folding B starts from H(A) and each of its |B| steps
  * multiplies what came before by P. Buffers: their checksums in order.
  */
-static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		   uint64_t lo, uint64_t hi)
+static int combine(const struct ompk_job *job, struct ompk_result *acc,
+		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
 	if (nbuffers(job) != 1)
 		return ompk_result_concat(acc, part);
@@ -213,7 +222,8 @@ const struct ompk_kernel ompk_kernel_checksum = {
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.file_help = "checksum this file's bytes as one buffer (- is standard input)",
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
+		    OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "bytes",
 	.validate = validate,
 	.prepare = prepare,

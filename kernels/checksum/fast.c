@@ -126,7 +126,8 @@ __attribute__((target("avx512f,avx512dq"))) static uint64_t fold_avx512(const ui
 	for (size_t i = 0; i < groups; i += W) {
 #pragma GCC unroll 16
 		for (int r = 0; r < R; r++) {
-			__m512i x = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(p + i + 8 * r)));
+			__m512i x = _mm512_cvtepu8_epi64(
+				_mm_loadl_epi64((const __m128i *)(p + i + 8 * r)));
 			acc[r] = _mm512_add_epi64(_mm512_mullo_epi64(acc[r], pw), x);
 		}
 	}
@@ -226,7 +227,7 @@ static uint64_t fold_team(enum isa isa, const uint8_t *p, size_t n, int threads)
 	if (want <= 1)
 		return fold_block(isa, p, n);
 
-	/* H = sum_c H(B_c) * P^(n - end_c): see the file header. */
+		/* H = sum_c H(B_c) * P^(n - end_c): see the file header. */
 #pragma omp parallel num_threads((int)want) default(none) shared(p, n, isa) reduction(+ : h)
 	{
 		/* The team may be smaller than asked: split by its real size. */

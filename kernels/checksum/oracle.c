@@ -13,8 +13,8 @@
 uint64_t ompk_oracle_fold_uniform(uint8_t b, uint64_t n)
 {
 	const uint64_t P = OMPK_FOLD_P;
-	uint64_t g = 0, pw = 1;	   /* G and P^k for the bits taken so far */
-	uint64_t gb = 1, pb = P;   /* G(2^j) and P^(2^j) */
+	uint64_t g = 0, pw = 1;	 /* G and P^k for the bits taken so far */
+	uint64_t gb = 1, pb = P; /* G(2^j) and P^(2^j) */
 
 	while (n) {
 		if (n & 1) {

@@ -41,7 +41,14 @@ static const struct ompk_param params[] = {
 
 /* Quick parameter sets for the generic tests. */
 static const uint64_t samples[][OMPK_MAX_PARAMS] = {
-	{ 1, 2 }, { 1, 8 }, { 2, 3 }, { 27, 28 }, { 1, 1024 }, { 1000, 30000 }, { 65, 129 }, { 1, 100000 },
+	{ 1, 2 },
+	{ 1, 8 },
+	{ 2, 3 },
+	{ 27, 28 },
+	{ 1, 1024 },
+	{ 1000, 30000 },
+	{ 65, 129 },
+	{ 1, 100000 },
 	{ UINT64_C(18446744073709551600), UINT64_C(18446744073709551615) },
 };
 
@@ -54,7 +61,9 @@ static int better(struct best a, struct best b)
 	return a.steps > b.steps || (a.steps == b.steps && a.n < b.n);
 }
 
-#pragma omp declare reduction(best_of : struct best : omp_out = better(omp_in, omp_out) ? omp_in : omp_out) \
+#pragma omp declare reduction(best_of                                                 \
+			      : struct best                                           \
+			      : omp_out = better(omp_in, omp_out) ? omp_in : omp_out) \
 	initializer(omp_priv = (struct best){ UINT64_MAX, 0 })
 
 /* The rest of a trajectory that has passed 2^64. */
@@ -97,7 +106,9 @@ static int steps_of(uint64_t n, uint64_t *out)
 static int validate(const struct ompk_job *job, char *msg, size_t len)
 {
 	if (job->p[P_FROM] >= job->p[P_TO]) {
-		snprintf(msg, len, "--from: %llu is not below --to %llu; accepted: 1 <= from < to (the range must hold a value)",
+		snprintf(msg, len,
+			 "--from: %llu is not below --to %llu; accepted: 1 <= from < to (the range "
+			 "must hold a value)",
 			 (unsigned long long)job->p[P_FROM], (unsigned long long)job->p[P_TO]);
 		return -EINVAL;
 	}
@@ -135,13 +146,15 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 		const uint64_t nblocks = (to - from) / BLOCK + ((to - from) % BLOCK != 0);
 
 #pragma omp parallel num_threads(job->threads) default(none) shared(job, from, to, nblocks, err) \
-	reduction(best_of : b)
+	reduction(best_of                                                                        \
+		  : b)
 		{
 			if (omp_get_thread_num() == 0)
 				job->threads_used = omp_get_num_threads();
 #pragma omp for schedule(runtime)
 			for (uint64_t k = 0; k < nblocks; k++) {
-				uint64_t lo = from + k * BLOCK, hi = to - lo > BLOCK ? lo + BLOCK : to;
+				uint64_t lo = from + k * BLOCK,
+					 hi = to - lo > BLOCK ? lo + BLOCK : to;
 
 				if (scan(lo, hi, &b) < 0) {
 #pragma omp atomic write
@@ -185,7 +198,8 @@ static int spot_check(const struct ompk_job *job, uint64_t *n, uint64_t *steps)
 {
 	const uint64_t from = job->p[P_FROM], to = job->p[P_TO];
 	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
-	uint64_t *ns = malloc((SPOT_SAMPLES + 1) * sizeof(*ns)), *ss = malloc((SPOT_SAMPLES + 1) * sizeof(*ss));
+	uint64_t *ns = malloc((SPOT_SAMPLES + 1) * sizeof(*ns)),
+		 *ss = malloc((SPOT_SAMPLES + 1) * sizeof(*ss));
 	int err = -ENOMEM;
 
 	if (!ns || !ss)
@@ -232,7 +246,8 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 		err = spot_check(job, &n, &steps);
 		if (err)
 			return err;
-		*method = "spot check: the winner recomputed by the oracle, 100000 sampled values do not beat it";
+		*method = "spot check: the winner recomputed by the oracle, 100000 sampled values "
+			  "do not beat it";
 		return set_expected(out, n, steps);
 	}
 	err = ompk_oracle_collatz(from, to, &n, &steps);
@@ -259,10 +274,11 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
 }
 
 /* The max-location of the union: more steps wins, equal steps go to the smaller n. */
-static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		   uint64_t lo, uint64_t hi)
+static int combine(const struct ompk_job *job, struct ompk_result *acc,
+		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
-	struct best a = { acc->f[0].v[0], acc->f[1].v[0] }, p = { part->f[0].v[0], part->f[1].v[0] };
+	struct best a = { acc->f[0].v[0], acc->f[1].v[0] },
+		    p = { part->f[0].v[0], part->f[1].v[0] };
 
 	(void)job, (void)lo, (void)hi;
 	if (better(p, a)) {
@@ -291,7 +307,8 @@ const struct ompk_kernel ompk_kernel_collatz = {
 	.summary = "the n in [--from, --to) with the longest Collatz chain (ties: smallest n)",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
+		    OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "numbers",
 	.validate = validate,
 	.run = run,

@@ -76,9 +76,9 @@ typedef unsigned __int128 u128;
 #define PAR_BITS 16
 
 /* Residues mod 18 with a smaller ancestor (rules R1, R2, R3 below). */
-#define SKIP18                                                              \
-	((1u << 2) | (1u << 5) | (1u << 8) | (1u << 11) | (1u << 14) |      \
-	 (1u << 17) | (1u << 4) | (1u << 10) | (1u << 16) | (1u << 13))
+#define SKIP18                                                                                  \
+	((1u << 2) | (1u << 5) | (1u << 8) | (1u << 11) | (1u << 14) | (1u << 17) | (1u << 4) | \
+	 (1u << 10) | (1u << 16) | (1u << 13))
 
 /* A residue b mod 2^K that survives the sieve: n = 2^K a + b -> 3^c a + d. */
 struct sieve_ent {
@@ -89,8 +89,8 @@ struct sieve_ent {
 };
 
 struct tabs {
-	unsigned k; /* sieve modulus 2^k, k <= KMAX */
-	unsigned l; /* st covers n < 2^l, JBITS <= l <= LMAX */
+	unsigned k;	       /* sieve modulus 2^k, k <= KMAX */
+	unsigned l;	       /* st covers n < 2^l, JBITS <= l <= LMAX */
 	uint64_t from, lo, hi; /* candidates are [lo, hi) */
 	uint64_t p3[(KMAX > JBITS ? KMAX : JBITS) + 1];
 	uint32_t *jt;  /* 2^JBITS entries: d | c << DBITS */
@@ -113,7 +113,9 @@ static struct best better(struct best x, struct best y)
 	return x.n <= y.n ? x : y;
 }
 
-#pragma omp declare reduction(best:struct best : omp_out = better(omp_out, omp_in)) \
+#pragma omp declare reduction(best                                 \
+			      : struct best                        \
+			      : omp_out = better(omp_out, omp_in)) \
 	initializer(omp_priv = { 0, UINT64_MAX })
 
 static unsigned bitlen(uint64_t x)
@@ -136,8 +138,7 @@ static unsigned bitlen(uint64_t x)
  * only look up v >= lim >= 2^J; 1 may appear only as the last value, where
  * st[1] = 0 counts it right.
  */
-static int walk(const struct tabs *t, u128 v, uint64_t s, uint64_t lim,
-		uint64_t *out)
+static int walk(const struct tabs *t, u128 v, uint64_t s, uint64_t lim, uint64_t *out)
 {
 	for (;;) {
 		if (v < lim) {
@@ -212,8 +213,7 @@ static uint64_t shortcut(uint64_t b, unsigned j, unsigned *c)
 }
 
 /* shortcut() for j >= JBITS, the first JBITS steps by one lookup (see walk()). */
-static uint64_t shortcut_jt(const struct tabs *t, uint64_t b, unsigned j,
-			    unsigned *c)
+static uint64_t shortcut_jt(const struct tabs *t, uint64_t b, unsigned j, unsigned *c)
 {
 	uint32_t e = t->jt[b & JMASK];
 	uint64_t x = t->p3[e >> DBITS] * (b >> JBITS) + (e & DMASK);
@@ -278,8 +278,9 @@ static int build_st(struct tabs *t, int threads)
 		}
 		st[n] = (uint16_t)(s + st[x]);
 	}
-#pragma omp parallel num_threads(threads) if (l > PAR_BITS) default(none) \
-	shared(t, st, l) reduction(min : err)
+#pragma omp parallel num_threads(threads) if (l > PAR_BITS) default(none) shared(t, st, l) \
+	reduction(min                                                                      \
+		  : err)
 	for (unsigned i = JBITS; i < l; i++) {
 		uint64_t lim = UINT64_C(1) << i;
 
@@ -389,13 +390,12 @@ static int build_sieve(struct tabs *t, int threads)
 
 	if (!key || !tmp)
 		goto out;
-	/* d < 3^k and c <= k < 2^5: (d, c, b) fits bitlen(3^k) + 5 + k <= 62 bits */
-#pragma omp parallel for num_threads(threads) if (k > PAR_BITS) \
-	default(none) shared(t, key, nb, k) schedule(static)
+		/* d < 3^k and c <= k < 2^5: (d, c, b) fits bitlen(3^k) + 5 + k <= 62 bits */
+#pragma omp parallel for num_threads(threads) if (k > PAR_BITS) default(none) \
+	shared(t, key, nb, k) schedule(static)
 	for (size_t b = 0; b < nb; b++) {
 		unsigned c;
-		uint64_t d = k >= JBITS ? shortcut_jt(t, b, k, &c)
-					: shortcut(b, k, &c);
+		uint64_t d = k >= JBITS ? shortcut_jt(t, b, k, &c) : shortcut(b, k, &c);
 
 		key[b] = ((d << 5 | c) << k) | b;
 	}
@@ -473,8 +473,7 @@ static void consider(struct best *bst, uint64_t n, uint64_t s)
  * `from` (sieve witnesses may fall below it) and block 0 (n < 2^k, where the
  * sieve's "no 1 before step k" does not hold).
  */
-static int block_plain(const struct tabs *t, uint64_t first, uint64_t last,
-		       struct best *bst)
+static int block_plain(const struct tabs *t, uint64_t first, uint64_t last, struct best *bst)
 {
 	uint64_t kmask = (UINT64_C(1) << t->k) - 1;
 	uint64_t lim = UINT64_C(1) << t->l;
@@ -493,7 +492,7 @@ static int block_plain(const struct tabs *t, uint64_t first, uint64_t last,
 		if (e)
 			return e;
 		consider(bst, n, s);
-next:
+	next:
 		if (n == last)
 			return 0;
 	}
@@ -510,8 +509,7 @@ struct batch {
 	uint64_t x[BATCH + LANES], s[BATCH + LANES], n[BATCH + LANES];
 	unsigned len;
 	/* finished walks, in any order: value < lim, or >= 2^FAST_BITS */
-	uint64_t ox[BATCH + 2 * LANES], os[BATCH + 2 * LANES],
-		on[BATCH + 2 * LANES];
+	uint64_t ox[BATCH + 2 * LANES], os[BATCH + 2 * LANES], on[BATCH + 2 * LANES];
 };
 
 /* A lane that holds no candidate: already finished, never considered. */
@@ -568,8 +566,7 @@ static int walk_batch(const struct tabs *t, struct batch *bt, struct best *bst)
 			uint64_t xv = x[i];
 			uint32_t e = t->jt[xv & JMASK];
 			uint64_t nx = t->p3[e >> DBITS] * (xv >> JBITS) + (e & DMASK);
-			uint64_t go = -(uint64_t)((xv >= lim) &
-						  ((xv >> FAST_BITS) == 0));
+			uint64_t go = -(uint64_t)((xv >= lim) & ((xv >> FAST_BITS) == 0));
 
 			x[i] = xv ^ ((nx ^ xv) & go);
 			s[i] += (JBITS + (e >> DBITS)) & go;
@@ -694,9 +691,8 @@ static void release(struct tabs *t)
 		free(t->cls[q]);
 }
 
-int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
-		      const struct ompk_progress *prog, uint64_t *best_n,
-		      uint64_t *best_steps)
+int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		      uint64_t *best_n, uint64_t *best_steps)
 {
 	struct tabs t = { 0 };
 	struct tabs *tp = &t;
@@ -735,9 +731,10 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
 	/* about 2^20 starts per scheduling unit: cheap to hand out, fine to balance */
 	chunk = t.k >= 20 ? 1 : UINT64_C(1) << (20 - t.k);
 	err = 0;
-#pragma omp parallel num_threads(threads) if (total >> PAR_BITS) \
-	default(none) shared(tp, prog, a0, nblocks, chunk, done, total) \
-	reduction(best : bst) reduction(min : err)
+#pragma omp parallel num_threads(threads) if (total >> PAR_BITS) default(none)           \
+	shared(tp, prog, a0, nblocks, chunk, done, total) reduction(best                 \
+								    : bst) reduction(min \
+										     : err)
 	{
 		bool rep = prog && omp_get_thread_num() == 0;
 		double last = rep ? omp_get_wtime() : 0;
@@ -753,7 +750,7 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads,
 				err = e;
 			if (end > tp->hi - 1)
 				end = tp->hi - 1;
-			/* progress only: one update per block, not a result */
+				/* progress only: one update per block, not a result */
 #pragma omp atomic
 			done += end - first + 1;
 			if (rep && omp_get_wtime() - last >= 0.005) {

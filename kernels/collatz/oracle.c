@@ -49,7 +49,8 @@ static int steps_of(uint64_t n, const uint16_t *table, uint64_t *out)
 			/* (3n+1)/2 = n + (n+1)/2 fits in 64 bits while n < 2^64 * 2/3. */
 			if (n > (UINT64_MAX / 3) * 2 - 1) {
 				uint64_t rest = 0;
-				int err = steps_wide(((unsigned __int128)3 * n + 1) >> 1, table, &rest);
+				int err = steps_wide(((unsigned __int128)3 * n + 1) >> 1, table,
+						     &rest);
 
 				*out = s + 2 + rest;
 				return err;

@@ -67,7 +67,8 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 		}
 		return 0;
 	}
-#pragma omp parallel num_threads(job->threads) default(none) shared(job, finals, seeds, iters, first)
+#pragma omp parallel num_threads(job->threads) default(none) \
+	shared(job, finals, seeds, iters, first)
 	{
 		if (omp_get_thread_num() == 0)
 			job->threads_used = omp_get_num_threads();
@@ -88,7 +89,8 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 	/* fast is the jump-ahead itself: check it by the closed form instead. */
 	if (job->variant == OMPK_FAST) {
 		for (uint64_t s = 0; s < job->p[P_SEEDS]; s++)
-			finals[s] = ompk_lcg_closed_form(job->first + s, job->p[P_ITERS], OMPK_LCG_A, OMPK_LCG_C);
+			finals[s] = ompk_lcg_closed_form(job->first + s, job->p[P_ITERS],
+							 OMPK_LCG_A, OMPK_LCG_C);
 		*method = "closed form a^n*x + c*(a^n-1)/(a-1) via 2-adic division";
 		return 0;
 	}
@@ -116,8 +118,8 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
 }
 
 /* The finals of consecutive seed ranges, in seed order. */
-static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		   uint64_t lo, uint64_t hi)
+static int combine(const struct ompk_job *job, struct ompk_result *acc,
+		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
 	(void)job, (void)lo, (void)hi;
 	return ompk_result_concat(acc, part);
@@ -128,7 +130,8 @@ const struct ompk_kernel ompk_kernel_lcg = {
 	.summary = "final value of an LCG chain of --iters steps from each seed in [0, --seeds)",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
+		    OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "steps",
 	.run = run,
 	.expect = expect,

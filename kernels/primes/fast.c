@@ -74,26 +74,40 @@ static const uint8_t next_wi[30] = { 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4
 /* wheel[i+1] - wheel[i], with wheel[8] = 31 (the next turn's 1). */
 static const uint8_t dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
 
-#define BITOF(x)                                                                                   \
-	((x) == 1 ? 0 : (x) == 7 ? 1 : (x) == 11 ? 2 : (x) == 13 ? 3 : (x) == 17 ? 4 : (x) == 19 ? 5 \
-	 : (x) == 23 ? 6 : 7)
+#define BITOF(x)         \
+	((x) == 1    ? 0 \
+	 : (x) == 7  ? 1 \
+	 : (x) == 11 ? 2 \
+	 : (x) == 13 ? 3 \
+	 : (x) == 17 ? 4 \
+	 : (x) == 19 ? 5 \
+	 : (x) == 23 ? 6 \
+		     : 7)
 /* Mask clearing p*k for p = r and k = w (mod 30). */
 #define MK(r, w) ((uint8_t) ~(1u << BITOF(((r) * (w)) % 30)))
 /* Byte step constant from k = a to k = b for p = r (mod 30). */
 #define DC(r, a, b) ((r) * (b) / 30 - (r) * (a) / 30)
 
-#define MASK_ROW(r) { MK(r, 1), MK(r, 7), MK(r, 11), MK(r, 13), MK(r, 17), MK(r, 19), MK(r, 23), MK(r, 29) }
-#define DC_ROW(r)                                                                                  \
-	{ DC(r, 1, 7), DC(r, 7, 11), DC(r, 11, 13), DC(r, 13, 17), DC(r, 17, 19), DC(r, 19, 23),  \
-	  DC(r, 23, 29), DC(r, 29, 31) }
+#define MASK_ROW(r)                                                                        \
+	{                                                                                  \
+		MK(r, 1), MK(r, 7), MK(r, 11), MK(r, 13), MK(r, 17), MK(r, 19), MK(r, 23), \
+			MK(r, 29)                                                          \
+	}
+#define DC_ROW(r)                                                                       \
+	{                                                                               \
+		DC(r, 1, 7), DC(r, 7, 11), DC(r, 11, 13), DC(r, 13, 17), DC(r, 17, 19), \
+			DC(r, 19, 23), DC(r, 23, 29), DC(r, 29, 31)                     \
+	}
 
-static const uint8_t masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),  MASK_ROW(11), MASK_ROW(13),
+static const uint8_t masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	 MASK_ROW(11), MASK_ROW(13),
 				     MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
 static const uint8_t dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
 				   DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
 
 /* The pre-sieved primes, in groups whose products M give the pattern periods (bytes). */
-static const uint8_t pre_groups[4][4] = { { 7, 11, 13, 17 }, { 19, 23, 29, 0 }, { 31, 37, 41, 0 }, { 43, 47, 53, 0 } };
+static const uint8_t pre_groups[4][4] = {
+	{ 7, 11, 13, 17 }, { 19, 23, 29, 0 }, { 31, 37, 41, 0 }, { 43, 47, 53, 0 }
+};
 static const uint8_t below_first[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53 };
 
 /* Crossing-off state of one base prime p = 30q + wheel[ri]: the next multiple is p*k
@@ -106,10 +120,11 @@ struct sp {
 
 struct ctx {
 	uint64_t from, to, b0, b1;
-	const uint32_t *primes; /* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	const uint32_t
+		*primes; /* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
 	uint64_t nprimes;
-	uint64_t nsmall; /* primes[0..nsmall) are crossed off per block */
-	uint64_t seg;	 /* segment bytes, a multiple of BLOCK */
+	uint64_t nsmall;       /* primes[0..nsmall) are crossed off per block */
+	uint64_t seg;	       /* segment bytes, a multiple of BLOCK */
 	const uint8_t *pat[4]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
 	uint64_t plen[4], pat_base;
 	uint8_t lo_mask, hi_mask; /* bits of byte b0 >= from, of byte b1-1 < to */
@@ -160,28 +175,28 @@ static uint64_t first_off(uint32_t p, uint64_t kmin, uint64_t b, unsigned *wi)
 }
 
 /* The 8 multiples of one turn of the wheel, with masks known at compile time. */
-#define TURN(R)                                                                                    \
-	{                                                                                          \
-		const uint64_t p = 30 * q + R;                                                     \
-		const uint64_t o1 = q * 6 + R * 7 / 30, o2 = q * 10 + R * 11 / 30;                \
-		const uint64_t o3 = q * 12 + R * 13 / 30, o4 = q * 16 + R * 17 / 30;              \
-		const uint64_t o5 = q * 18 + R * 19 / 30, o6 = q * 22 + R * 23 / 30;              \
-		const uint64_t o7 = q * 28 + R * 29 / 30;                                          \
-		if (len > o7) {                                                                    \
-			const uint64_t lim = len - o7;                                             \
-			for (; off < lim; off += p) {                                              \
-				uint8_t *t = s + off;                                              \
-				t[0] &= MK(R, 1);                                                  \
-				t[o1] &= MK(R, 7);                                                 \
-				t[o2] &= MK(R, 11);                                                \
-				t[o3] &= MK(R, 13);                                                \
-				t[o4] &= MK(R, 17);                                                \
-				t[o5] &= MK(R, 19);                                                \
-				t[o6] &= MK(R, 23);                                                \
-				t[o7] &= MK(R, 29);                                                \
-			}                                                                          \
-		}                                                                                  \
-	}                                                                                          \
+#define TURN(R)                                                                      \
+	{                                                                            \
+		const uint64_t p = 30 * q + R;                                       \
+		const uint64_t o1 = q * 6 + R * 7 / 30, o2 = q * 10 + R * 11 / 30;   \
+		const uint64_t o3 = q * 12 + R * 13 / 30, o4 = q * 16 + R * 17 / 30; \
+		const uint64_t o5 = q * 18 + R * 19 / 30, o6 = q * 22 + R * 23 / 30; \
+		const uint64_t o7 = q * 28 + R * 29 / 30;                            \
+		if (len > o7) {                                                      \
+			const uint64_t lim = len - o7;                               \
+			for (; off < lim; off += p) {                                \
+				uint8_t *t = s + off;                                \
+				t[0] &= MK(R, 1);                                    \
+				t[o1] &= MK(R, 7);                                   \
+				t[o2] &= MK(R, 11);                                  \
+				t[o3] &= MK(R, 13);                                  \
+				t[o4] &= MK(R, 17);                                  \
+				t[o5] &= MK(R, 19);                                  \
+				t[o6] &= MK(R, 23);                                  \
+				t[o7] &= MK(R, 29);                                  \
+			}                                                            \
+		}                                                                    \
+	}                                                                            \
 	break;
 
 /* Cross off the multiples of one prime in s[0..len) and leave its state relative to s + len. */
@@ -204,14 +219,22 @@ static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
 			goto out;
 	}
 	switch (ri) {
-	case 0: TURN(1)
-	case 1: TURN(7)
-	case 2: TURN(11)
-	case 3: TURN(13)
-	case 4: TURN(17)
-	case 5: TURN(19)
-	case 6: TURN(23)
-	default: TURN(29)
+	case 0:
+		TURN(1)
+	case 1:
+		TURN(7)
+	case 2:
+		TURN(11)
+	case 3:
+		TURN(13)
+	case 4:
+		TURN(17)
+	case 5:
+		TURN(19)
+	case 6:
+		TURN(23)
+	default:
+		TURN(29)
 	}
 	while (off < len) {
 		s[off] &= masks[ri][wi];
@@ -316,7 +339,8 @@ static void chunk_begin(const struct ctx *cx, struct tls *t, uint64_t c0, uint64
 }
 
 /* Sieve the segment [sb, sb+len) into buf; sb must follow the previous segment of the chunk. */
-static void sieve_segment(const struct ctx *cx, struct tls *t, uint8_t *buf, uint64_t sb, uint64_t len)
+static void sieve_segment(const struct ctx *cx, struct tls *t, uint8_t *buf, uint64_t sb,
+			  uint64_t len)
 {
 	const uint64_t nsm = t->nact < cx->nsmall ? t->nact : cx->nsmall;
 	struct sp *st = t->st;
@@ -381,7 +405,8 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 }
 
 /* All base primes stored: chunks of segments, counted as they are sieved. */
-static int run_stored(const struct ctx *cx, int threads, const struct ompk_progress *prog, uint64_t *out)
+static int run_stored(const struct ctx *cx, int threads, const struct ompk_progress *prog,
+		      uint64_t *out)
 {
 	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
 	const uint64_t total_segs = (total + seg - 1) / seg;
@@ -404,8 +429,11 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	if (!done)
 		return -ENOMEM;
 
-	/* One chunk is one thread's work: skip the team start (and its idle spinning) then. */
-#pragma omp parallel if (nchunks > 1) num_threads(threads) default(none) shared(cx, prog, done, nomem, nchunks, chunk, total_segs, seg, total) reduction(+ : cnt)
+		/*
+		 * One chunk is one thread's work: skip the team start (and its idle spinning) then.
+		 */
+#pragma omp parallel if (nchunks > 1) num_threads(threads) default(none) shared(cx, prog, done, \
+	nomem, nchunks, chunk, total_segs, seg, total) reduction(+ : cnt)
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;
@@ -431,7 +459,10 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 					sieve_segment(cx, &t, t.buf, sb, len);
 					mask_edges(cx, t.buf, sb, len);
 					cnt += popcount_bytes(cx, t.buf, len);
-					/* progress only: each thread publishes its own count, thread 0 sums */
+					/*
+					 * progress only: each thread publishes its own count,
+					 * thread 0 sums
+					 */
 					mydone++;
 #pragma omp atomic write
 					done[tid * 8] = mydone;
@@ -477,7 +508,8 @@ static void cross_streamed(const uint8_t *buf, uint64_t len, uint64_t pb, uint64
 }
 
 /* Base primes above 2^24 streamed per window (to > 2^48); see the file header. */
-static int run_streamed(const struct ctx *cx, int threads, const struct ompk_progress *prog, uint64_t *out)
+static int run_streamed(const struct ctx *cx, int threads, const struct ompk_progress *prog,
+			uint64_t *out)
 {
 	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
 	const uint64_t win = total < WINDOW ? total : WINDOW;
@@ -492,7 +524,8 @@ static int run_streamed(const struct ctx *cx, int threads, const struct ompk_pro
 		return -ENOMEM;
 	}
 
-#pragma omp parallel num_threads(threads) default(none) shared(cx, prog, window, priv, nomem, nwin, win, seg, cnt)
+#pragma omp parallel num_threads(threads) default(none) \
+	shared(cx, prog, window, priv, nomem, nwin, win, seg, cnt)
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;
@@ -521,7 +554,8 @@ static int run_streamed(const struct ctx *cx, int threads, const struct ompk_pro
 			/* 1. the stored base primes, straight into the shared window */
 #pragma omp for schedule(dynamic, 1)
 			for (uint64_t c = 0; c < nchunks; c++) {
-				const uint64_t c0 = w0 + c * chunk, c1 = w1 - c0 < chunk ? w1 : c0 + chunk;
+				const uint64_t c0 = w0 + c * chunk,
+					       c1 = w1 - c0 < chunk ? w1 : c0 + chunk;
 				chunk_begin(cx, &t, c0, c1);
 				for (uint64_t sb = c0; sb < c1; sb += seg) {
 					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
@@ -532,12 +566,14 @@ static int run_streamed(const struct ctx *cx, int threads, const struct ompk_pro
 			memset(priv[tid], 0xff, wlen);
 #pragma omp for schedule(dynamic, 1)
 			for (uint64_t k = 0; k < npieces; k++) {
-				const uint64_t c0 = pb0 + k * PIECE, c1 = pb1 - c0 < PIECE ? pb1 : c0 + PIECE;
+				const uint64_t c0 = pb0 + k * PIECE,
+					       c1 = pb1 - c0 < PIECE ? pb1 : c0 + PIECE;
 				chunk_begin(cx, &t, c0, c1);
 				for (uint64_t sb = c0; sb < c1; sb += seg) {
 					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
 					sieve_segment(cx, &t, t.buf, sb, len);
-					cross_streamed(t.buf, len, sb, STORED_MAX, hi, priv[tid], w0, wlen);
+					cross_streamed(t.buf, len, sb, STORED_MAX, hi, priv[tid],
+						       w0, wlen);
 				}
 			}
 			/* 3. AND the copies in (the barrier above made them complete) */
@@ -680,7 +716,8 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	/* The streamed mode also sieves base-prime pieces below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
 	for (int g = 0; g < 4; g++) {
-		pat[g] = make_pattern(g, cx.pat_base, root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, &cx.plen[g]);
+		pat[g] = make_pattern(g, cx.pat_base,
+				      root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, &cx.plen[g]);
 		cx.pat[g] = pat[g];
 		if (!pat[g]) {
 			err = -ENOMEM;
@@ -698,7 +735,8 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	if (nb == 1)
 		cx.nsmall = cx.nprimes;
 
-	err = root > STORED_MAX ? run_streamed(&cx, threads, prog, &n) : run_stored(&cx, threads, prog, &n);
+	err = root > STORED_MAX ? run_streamed(&cx, threads, prog, &n)
+				: run_stored(&cx, threads, prog, &n);
 	if (!err)
 		*count = small + n;
 out:

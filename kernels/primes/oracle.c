@@ -121,7 +121,8 @@ int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count)
 		}
 #pragma omp for schedule(dynamic, 4)
 		for (uint64_t k = 0; k < nseg; k++) {
-			uint64_t lo = from + k * SEGMENT, hi = to - lo < SEGMENT ? to : lo + SEGMENT;
+			uint64_t lo = from + k * SEGMENT,
+				 hi = to - lo < SEGMENT ? to : lo + SEGMENT;
 
 			if (!seg)
 				continue;

@@ -40,8 +40,8 @@ static const struct ompk_param params[] = {
 
 /* Quick parameter sets for the generic tests. */
 static const uint64_t samples[][OMPK_MAX_PARAMS] = {
-	{ 0, 0, 1 }, { 5, 5, 3 }, { 0, 1, 1 }, { 0, 2, 1 }, { 0, 3, 2 }, { 0, 7, 1 }, { 1, 1023, 1 },
-	{ 1000, 3000, 3 }, { 0, 10000, 1 }, { 1000000, 1000300, 2 },
+	{ 0, 0, 1 }, { 5, 5, 3 },    { 0, 1, 1 },	{ 0, 2, 1 },	 { 0, 3, 2 },
+	{ 0, 7, 1 }, { 1, 1023, 1 }, { 1000, 3000, 3 }, { 0, 10000, 1 }, { 1000000, 1000300, 2 },
 };
 
 static int is_prime(uint64_t x)
@@ -64,7 +64,9 @@ static int validate(const struct ompk_job *job, char *msg, size_t len)
 		return -EINVAL;
 	}
 	if (to - from > UINT64_MAX / job->p[P_JOBS]) {
-		snprintf(msg, len, "--jobs: %llu copies of %llu numbers exceed 2^64-1 tests; accepted: jobs * (to - from) < 2^64",
+		snprintf(msg, len,
+			 "--jobs: %llu copies of %llu numbers exceed 2^64-1 tests; accepted: jobs "
+			 "* (to - from) < 2^64",
 			 (unsigned long long)job->p[P_JOBS], (unsigned long long)(to - from));
 		return -EINVAL;
 	}
@@ -92,7 +94,8 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 				count += is_prime(x);
 		job->threads_used = 1;
 	} else {
-#pragma omp parallel num_threads(job->threads) default(none) shared(job, from, to, jobs) reduction(+ : count)
+#pragma omp parallel num_threads(job->threads) default(none) shared(job, from, to, jobs) \
+	reduction(+ : count)
 		{
 			if (omp_get_thread_num() == 0)
 				job->threads_used = omp_get_num_threads();
@@ -201,8 +204,8 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
 }
 
 /* Counts add; so do per-job counts, since each part's count is jobs * its per_job. */
-static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		   uint64_t lo, uint64_t hi)
+static int combine(const struct ompk_job *job, struct ompk_result *acc,
+		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
 	(void)job, (void)lo, (void)hi;
 	for (size_t i = 0; i < acc->nfields; i++)
@@ -232,10 +235,12 @@ static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
 
 const struct ompk_kernel ompk_kernel_primes = {
 	.name = "primes",
-	.summary = "count primes in [--from, --to), --jobs times (seq, omp: naive trial division; fast: sieve)",
+	.summary = "count primes in [--from, --to), --jobs times (seq, omp: naive trial division; "
+		   "fast: sieve)",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
+		    OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "numbers",
 	.validate = validate,
 	.run = run,

@@ -107,7 +107,8 @@ __attribute__((target("avx512f"))) static uint64_t hsum512(__m512i a)
 }
 
 /* 4 zmm sums: enough independent vpmullq/vpaddq to outrun memory. */
-__attribute__((target("avx512f,avx512dq"))) static uint64_t sumsq_avx512(const uint64_t *v, size_t n)
+__attribute__((target("avx512f,avx512dq"))) static uint64_t sumsq_avx512(const uint64_t *v,
+									 size_t n)
 {
 	__m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
 	size_t i = 0;
@@ -131,7 +132,8 @@ __attribute__((target("avx512f,avx512dq"))) static uint64_t sumsq_avx512(const u
 __attribute__((target("avx512f,avx512dq"))) static uint64_t range_avx512(uint64_t a, uint64_t m)
 {
 	const __m512i step = _mm512_set1_epi64(32);
-	__m512i x0 = _mm512_add_epi64(_mm512_set1_epi64((long long)a), _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
+	__m512i x0 = _mm512_add_epi64(_mm512_set1_epi64((long long)a),
+				      _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0));
 	__m512i x1 = _mm512_add_epi64(x0, _mm512_set1_epi64(8));
 	__m512i x2 = _mm512_add_epi64(x0, _mm512_set1_epi64(16));
 	__m512i x3 = _mm512_add_epi64(x0, _mm512_set1_epi64(24));
@@ -174,10 +176,14 @@ __attribute__((target("avx2"))) static uint64_t sumsq_avx2(const uint64_t *v, si
 	size_t i = 0;
 
 	for (; i + 16 <= n; i += 16) {
-		s0 = _mm256_add_epi64(s0, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i))));
-		s1 = _mm256_add_epi64(s1, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 4))));
-		s2 = _mm256_add_epi64(s2, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 8))));
-		s3 = _mm256_add_epi64(s3, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 12))));
+		s0 = _mm256_add_epi64(s0,
+				      square_avx2(_mm256_loadu_si256((const __m256i *)(v + i))));
+		s1 = _mm256_add_epi64(
+			s1, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 4))));
+		s2 = _mm256_add_epi64(
+			s2, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 8))));
+		s3 = _mm256_add_epi64(
+			s3, square_avx2(_mm256_loadu_si256((const __m256i *)(v + i + 12))));
 	}
 	s0 = _mm256_add_epi64(_mm256_add_epi64(s0, s1), _mm256_add_epi64(s2, s3));
 	return hsum256(s0) + sumsq_scalar(v + i, n - i);
@@ -186,7 +192,8 @@ __attribute__((target("avx2"))) static uint64_t sumsq_avx2(const uint64_t *v, si
 __attribute__((target("avx2"))) static uint64_t range_avx2(uint64_t a, uint64_t m)
 {
 	const __m256i step = _mm256_set1_epi64x(16);
-	__m256i x0 = _mm256_add_epi64(_mm256_set1_epi64x((long long)a), _mm256_set_epi64x(3, 2, 1, 0));
+	__m256i x0 = _mm256_add_epi64(_mm256_set1_epi64x((long long)a),
+				      _mm256_set_epi64x(3, 2, 1, 0));
 	__m256i x1 = _mm256_add_epi64(x0, _mm256_set1_epi64x(4));
 	__m256i x2 = _mm256_add_epi64(x0, _mm256_set1_epi64x(8));
 	__m256i x3 = _mm256_add_epi64(x0, _mm256_set1_epi64x(12));

@@ -35,14 +35,21 @@ static const struct ompk_param params[] = {
 
 /* Quick parameter sets for the generic tests. */
 static const uint64_t samples[][OMPK_MAX_PARAMS] = {
-	{ 0, 0 }, { 0, 1 }, { 5, 12 }, { 0, 1023 }, { 3, 100003 }, { UINT64_C(18446744073709500000), UINT64_MAX },
+	{ 0, 0 },
+	{ 0, 1 },
+	{ 5, 12 },
+	{ 0, 1023 },
+	{ 3, 100003 },
+	{ UINT64_C(18446744073709500000), UINT64_MAX },
 	{ UINT64_C(4294967000), UINT64_C(4294968000) },
 };
 
 static int validate(const struct ompk_job *job, char *msg, size_t len)
 {
 	if (job->file && job->set) {
-		snprintf(msg, len, "--file: cannot be combined with --from/--to; accepted: a range or a file");
+		snprintf(
+			msg, len,
+			"--file: cannot be combined with --from/--to; accepted: a range or a file");
 		return -EINVAL;
 	}
 	if (job->p[P_FROM] > job->p[P_TO]) {
@@ -61,13 +68,15 @@ static int prepare(struct ompk_job *job, char *msg, size_t len)
 		return 0;
 	err = ompk_job_load_file(job);
 	if (err) {
-		snprintf(msg, len, "%s: %s; accepted: a readable file of little-endian u64 values", job->file,
-			 strerror(-err));
+		snprintf(msg, len, "%s: %s; accepted: a readable file of little-endian u64 values",
+			 job->file, strerror(-err));
 		return err;
 	}
 	if (job->data_len % 8) {
-		snprintf(msg, len, "%s: %zu bytes is not a multiple of 8; accepted: raw little-endian u64 values", job->file,
-			 job->data_len);
+		snprintf(msg, len,
+			 "%s: %zu bytes is not a multiple of 8; accepted: raw little-endian u64 "
+			 "values",
+			 job->file, job->data_len);
 		ompk_job_release_data(job);
 		return -EINVAL;
 	}
@@ -111,7 +120,8 @@ static int run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *ou
 	} else {
 		const uint64_t nblocks = n / BLOCK + (n % BLOCK != 0);
 
-#pragma omp parallel num_threads(job->threads) default(none) shared(job, data, n, nblocks) reduction(+ : sum)
+#pragma omp parallel num_threads(job->threads) default(none) shared(job, data, n, nblocks) \
+	reduction(+ : sum)
 		{
 			if (omp_get_thread_num() == 0)
 				job->threads_used = omp_get_num_threads();
@@ -137,7 +147,8 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 
 	if (!data) {
 		*method = "closed form (n-1)n(2n-1)/6";
-		return ompk_result_scalar(out, "sum", ompk_oracle_sumsq_range(job->p[P_FROM], job->p[P_TO]));
+		return ompk_result_scalar(out, "sum",
+					  ompk_oracle_sumsq_range(job->p[P_FROM], job->p[P_TO]));
 	}
 	for (uint64_t i = 0; i < job->data_len / 8; i++) {
 		uint64_t lo = data[i] & 0xffffffffu, hi = data[i] >> 32;
@@ -171,8 +182,8 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
 }
 
 /* Addition mod 2^64: any split gives the same bits. */
-static int combine(const struct ompk_job *job, struct ompk_result *acc, const struct ompk_result *part,
-		   uint64_t lo, uint64_t hi)
+static int combine(const struct ompk_job *job, struct ompk_result *acc,
+		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
 {
 	(void)job, (void)lo, (void)hi;
 	acc->f[0].v[0] += part->f[0].v[0];
@@ -185,7 +196,8 @@ const struct ompk_kernel ompk_kernel_sumsq = {
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.file_help = "raw little-endian u64 values instead of the range (- is standard input)",
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST),
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
+		    OMPK_VARIANT_BIT(OMPK_FAST),
 	.unit = "values",
 	.validate = validate,
 	.prepare = prepare,

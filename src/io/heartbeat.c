@@ -49,10 +49,10 @@ enum { TAG_TICK = 1, TAG_JOB, TAG_PROBE };
 struct loop {
 	const struct ompk_hb_config *c;
 	struct ompk_hb_result *r;
-	uint64_t t0;	   /* CLOCK_MONOTONIC at the start, ns */
-	uint64_t hb_start; /* when the heartbeat was armed, ns */
-	int efd;	   /* the worker's completion, offload only; else -1 */
-	uint64_t efd_buf;  /* the eventfd read's buffer: lives until its completion */
+	uint64_t t0;		     /* CLOCK_MONOTONIC at the start, ns */
+	uint64_t hb_start;	     /* when the heartbeat was armed, ns */
+	int efd;		     /* the worker's completion, offload only; else -1 */
+	uint64_t efd_buf;	     /* the eventfd read's buffer: lives until its completion */
 	struct __kernel_timespec ts; /* the armed timeout's: lives until its completion */
 	bool job_done;
 	pthread_t worker;
@@ -248,7 +248,8 @@ static int uring_loop(struct loop *l, struct io_uring *ring)
 		if (ret < 0)
 			return ret;
 		ret = 0;
-		io_uring_for_each_cqe(ring, head, cqe) {
+		io_uring_for_each_cqe(ring, head, cqe)
+		{
 			seen++;
 			if ((ret = uring_complete(l, ring, cqe)) < 0)
 				break;
@@ -306,7 +307,9 @@ static int epoll_loop(struct loop *l)
 						continue;
 					goto fail;
 				}
-				/* v expirations since the last read: a late loop sees them bunched. */
+				/*
+				 * v expirations since the last read: a late loop sees them bunched.
+				 */
 				while (v--)
 					tick_seen(l);
 			} else {
@@ -408,7 +411,10 @@ int ompk_hb_run(const struct ompk_hb_config *c, struct ompk_hb_result *r)
 			r->max_late_ns = late;
 	}
 out:
-	/* The worker writes the eventfd last: join it before closing that, and before the ring goes. */
+	/*
+	 * The worker writes the eventfd last: join it before closing that, and before the ring
+	 * goes.
+	 */
 	if (l.worker_started)
 		pthread_join(l.worker, NULL);
 	if (have_ring)
@@ -427,7 +433,8 @@ void ompk_hb_result_free(struct ompk_hb_result *r)
 	r->nticks = 0;
 }
 
-uint64_t ompk_hb_lateness(const struct ompk_hb_config *c, const struct ompk_hb_result *r, uint64_t k)
+uint64_t ompk_hb_lateness(const struct ompk_hb_config *c, const struct ompk_hb_result *r,
+			  uint64_t k)
 {
 	uint64_t due = (k + 1) * c->tick_ns;
 

@@ -70,8 +70,10 @@ void ompk_shard_path(const char *dir, uint64_t i, char *buf, size_t len)
 
 int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
 {
-	if (!c->kernel || (strcmp(c->kernel->name, "sumsq") && strcmp(c->kernel->name, "checksum"))) {
-		snprintf(msg, len, "--kernel: %s; accepted: sumsq or checksum", c->kernel ? c->kernel->name : "none");
+	if (!c->kernel ||
+	    (strcmp(c->kernel->name, "sumsq") && strcmp(c->kernel->name, "checksum"))) {
+		snprintf(msg, len, "--kernel: %s; accepted: sumsq or checksum",
+			 c->kernel ? c->kernel->name : "none");
 		return -EINVAL;
 	}
 	if (c->shards == 0) {
@@ -87,17 +89,22 @@ int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
 		return -EINVAL;
 	}
 	if (!(c->kernel->variants & OMPK_VARIANT_BIT(c->variant))) {
-		snprintf(msg, len, "--variant: %s; accepted: seq, omp or fast", ompk_variant_name(c->variant));
+		snprintf(msg, len, "--variant: %s; accepted: seq, omp or fast",
+			 ompk_variant_name(c->variant));
 		return -EINVAL;
 	}
 	uint64_t b = ompk_shard_bytes(c);
 
 	if ((c->shard_len && !b) || b > SIZE_MAX - OMPK_SHARD_HEADER || b > (UINT64_C(1) << 40)) {
-		snprintf(msg, len, "--shard-len: %llu is too large; accepted: up to 2^40 bytes per shard",
+		snprintf(msg, len,
+			 "--shard-len: %llu is too large; accepted: up to 2^40 bytes per shard",
 			 (unsigned long long)c->shard_len);
 		return -EINVAL;
 	}
-	/* Refused up front, not by the OOM killer: at most 2K buffers are out at once (K fetching, K computing). */
+	/*
+	 * Refused up front, not by the OOM killer: at most 2K buffers are out at once (K fetching,
+	 * K computing).
+	 */
 	const uint64_t k = c->serial ? 1 : c->inflight < c->shards ? c->inflight : c->shards;
 	const uint64_t live = c->serial ? 1 : k * 2 < c->shards ? k * 2 : c->shards;
 	const unsigned long long mem = ompk_mem_total();
@@ -105,9 +112,13 @@ int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
 	const bool ovf = __builtin_mul_overflow(live, b + (c->dir ? OMPK_SHARD_HEADER : 0), &need);
 
 	if (mem && (ovf || need > mem)) {
-		snprintf(msg, len, "--shard-len: %llu shards of %llu bytes at once (--inflight %llu) need %s%llu bytes, more than the %llu bytes of memory here; accepted: a smaller --shard-len or --inflight",
-			 (unsigned long long)live, (unsigned long long)b, (unsigned long long)c->inflight,
-			 ovf ? "over " : "", ovf ? (unsigned long long)UINT64_MAX : (unsigned long long)need, mem);
+		snprintf(msg, len,
+			 "--shard-len: %llu shards of %llu bytes at once (--inflight %llu) need "
+			 "%s%llu bytes, more than the %llu bytes of memory here; accepted: a "
+			 "smaller --shard-len or --inflight",
+			 (unsigned long long)live, (unsigned long long)b,
+			 (unsigned long long)c->inflight, ovf ? "over " : "",
+			 ovf ? (unsigned long long)UINT64_MAX : (unsigned long long)need, mem);
 		return -EINVAL;
 	}
 	if (c->latency_ns > UINT64_C(3600) * 1000000000) {
@@ -164,7 +175,9 @@ int ompk__fault_error(const struct lctx *x, uint64_t no)
 	static const struct {
 		enum ompk_fault_kind kind;
 		int err;
-	} as_error[] = { { OMPK_FAULT_EIO, EIO }, { OMPK_FAULT_EINTR, EINTR }, { OMPK_FAULT_EAGAIN, EAGAIN } };
+	} as_error[] = { { OMPK_FAULT_EIO, EIO },
+			 { OMPK_FAULT_EINTR, EINTR },
+			 { OMPK_FAULT_EAGAIN, EAGAIN } };
 
 	for (size_t i = 0; x->c->fault && i < sizeof(as_error) / sizeof(as_error[0]); i++) {
 		if (ompk__fault(x, as_error[i].kind, no)) {
@@ -213,8 +226,11 @@ void ompk__shard_too_long(struct lctx *x, struct shard *sh)
 	char path[4096];
 
 	sh->err = -EINVAL;
-	ompk__set_err(x, -EINVAL, "%s: more than the %zu bytes announced (16-byte header + %llu payload bytes); accepted: complete shard files",
-		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want, (unsigned long long)x->bytes);
+	ompk__set_err(x, -EINVAL,
+		      "%s: more than the %zu bytes announced (16-byte header + %llu payload "
+		      "bytes); accepted: complete shard files",
+		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want,
+		      (unsigned long long)x->bytes);
 }
 
 #define SLAB 512
@@ -228,7 +244,8 @@ void ompk__shard_too_long(struct lctx *x, struct shard *sh)
 static uint8_t *buf_alloc(struct shard *sh, size_t len)
 {
 	if (len >= MAP_MIN) {
-		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 
 		if (p == MAP_FAILED)
 			return NULL;
@@ -358,7 +375,8 @@ static void slabs_free(struct lctx *x)
 bool ompk__may_start(const struct lctx *x)
 {
 	/* Also at most K landed shards waiting for the kernel: memory stays bounded. */
-	if (x->err || x->next >= x->c->shards || x->inflight >= x->max_inflight || x->pending >= x->max_inflight)
+	if (x->err || x->next >= x->c->shards || x->inflight >= x->max_inflight ||
+	    x->pending >= x->max_inflight)
 		return false;
 	return !x->c->serial || (x->inflight == 0 && x->pending == 0);
 }
@@ -377,12 +395,16 @@ static int shard_open(struct lctx *x, struct shard *sh)
 	struct stat s;
 
 	ompk__shard_name(x, sh, path, sizeof(path));
-	/* O_NONBLOCK: opening a FIFO must not wait for its writer here (it would hold up the loop, past any interruption). */
+	/*
+	 * O_NONBLOCK: opening a FIFO must not wait for its writer here (it would hold up the loop,
+	 * past any interruption).
+	 */
 	sh->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (sh->fd < 0) {
 		int e = errno;
 
-		ompk__set_err(x, -e, "%s: %s; accepted: a shard file written by --make-shards", path, strerror(e));
+		ompk__set_err(x, -e, "%s: %s; accepted: a shard file written by --make-shards",
+			      path, strerror(e));
 		return -e;
 	}
 	if (fcntl(sh->fd, F_SETFL, 0) < 0 || fstat(sh->fd, &s) < 0) {
@@ -398,8 +420,11 @@ static int shard_open(struct lctx *x, struct shard *sh)
 	sh->want = OMPK_SHARD_HEADER + (size_t)x->bytes;
 	sh->seekable = S_ISREG(s.st_mode);
 	if (sh->seekable && (uint64_t)s.st_size != sh->want) {
-		ompk__set_err(x, -EINVAL, "%s: %llu bytes, %zu expected (16-byte header + %llu payload bytes); accepted: shards as --make-shards writes them with this --shard-len",
-			      path, (unsigned long long)s.st_size, sh->want, (unsigned long long)x->bytes);
+		ompk__set_err(x, -EINVAL,
+			      "%s: %llu bytes, %zu expected (16-byte header + %llu payload bytes); "
+			      "accepted: shards as --make-shards writes them with this --shard-len",
+			      path, (unsigned long long)s.st_size, sh->want,
+			      (unsigned long long)x->bytes);
 		return -EINVAL;
 	}
 	/* Zeroed: the kernel fills it behind valgrind's back. */
@@ -416,7 +441,8 @@ struct shard *ompk__shard_start(struct lctx *x)
 	struct shard *sh = shard_alloc(x);
 
 	if (!sh) {
-		ompk__set_err(x, -ENOMEM, "out of memory starting shard %llu", (unsigned long long)x->next);
+		ompk__set_err(x, -ENOMEM, "out of memory starting shard %llu",
+			      (unsigned long long)x->next);
 		return NULL;
 	}
 	sh->fd = -1;
@@ -459,14 +485,18 @@ static int check_header(struct lctx *x, struct shard *sh)
 	memcpy(&announced, sh->buf + 8, 8);
 	announced = le64toh(announced);
 	if (memcmp(sh->buf, OMPK_SHARD_MAGIC, 8) != 0) {
-		ompk__set_err(x, -EINVAL, "%s: not a shard file (no %s header); accepted: files written by --make-shards",
+		ompk__set_err(x, -EINVAL,
+			      "%s: not a shard file (no %s header); accepted: files written by "
+			      "--make-shards",
 			      ompk__shard_name(x, sh, path, sizeof(path)), OMPK_SHARD_MAGIC);
 		return -EINVAL;
 	}
 	if (announced != x->bytes) {
-		ompk__set_err(x, -EINVAL, "%s: announces %llu payload bytes, --shard-len asks for %llu; accepted: the --shard-len the shards were made with",
-			      ompk__shard_name(x, sh, path, sizeof(path)), (unsigned long long)announced,
-			      (unsigned long long)x->bytes);
+		ompk__set_err(x, -EINVAL,
+			      "%s: announces %llu payload bytes, --shard-len asks for %llu; "
+			      "accepted: the --shard-len the shards were made with",
+			      ompk__shard_name(x, sh, path, sizeof(path)),
+			      (unsigned long long)announced, (unsigned long long)x->bytes);
 		return -EINVAL;
 	}
 	return 0;
@@ -632,8 +662,8 @@ void ompk__collect(struct lctx *x)
 
 		x->pending--;
 		if (sh->err) {
-			ompk__set_err(x, sh->err, "shard %llu: the kernel failed: %s", (unsigned long long)sh->idx,
-				      strerror(-sh->err));
+			ompk__set_err(x, sh->err, "shard %llu: the kernel failed: %s",
+				      (unsigned long long)sh->idx, strerror(-sh->err));
 		} else {
 			st->fetch_done[sh->idx] = sh->t_fetch - x->t0;
 			st->compute_done[sh->idx] = sh->t_comp - x->t0;
@@ -670,7 +700,8 @@ static ssize_t fetch_read(struct lctx *x, struct shard *sh)
 		return -1;
 	}
 	n = ompk__read_len(x, sh, no, SIZE_MAX);
-	return sh->seekable ? pread(sh->fd, sh->buf + sh->got, n, (off_t)sh->got) : read(sh->fd, sh->buf + sh->got, n);
+	return sh->seekable ? pread(sh->fd, sh->buf + sh->got, n, (off_t)sh->got)
+			    : read(sh->fd, sh->buf + sh->got, n);
 }
 
 /* Has the FIFO data, or an end? Waits 100 ms at most. */
@@ -683,7 +714,8 @@ static bool readable(int fd)
 
 static struct timespec ts_of(uint64_t ns)
 {
-	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u), .tv_nsec = (long)(ns % 1000000000u) };
+	struct timespec ts = { .tv_sec = (time_t)(ns / 1000000000u),
+			       .tv_nsec = (long)(ns % 1000000000u) };
 
 	return ts;
 }
@@ -701,7 +733,8 @@ static void *fetch_main(void *arg)
 	for (;;) {
 		struct shard *sh;
 		struct timespec ts;
-		uint64_t held = 0; /* REORDER: the number of the read whose completion is held back */
+		uint64_t held =
+			0; /* REORDER: the number of the read whose completion is held back */
 
 		pthread_mutex_lock(&x->mu);
 		while (!x->wait && !x->stop)
@@ -723,7 +756,11 @@ static void *fetch_main(void *arg)
 			ssize_t r;
 
 			if (!sh->seekable && !readable(sh->fd))
-				continue; /* a FIFO: waits for its writer, looking up for an interruption now and then */
+				/*
+				 * a FIFO: waits for its writer, looking up for an interruption now
+				 * and then
+				 */
+				continue;
 			r = fetch_read(x, sh);
 
 			if (r < 0 && (errno == EINTR || errno == EAGAIN))
@@ -737,7 +774,8 @@ static void *fetch_main(void *arg)
 				held = sh->read_no;
 		}
 		/* A stream must end where its header says: one more read returns 0. */
-		while (sh->fd >= 0 && !sh->seekable && !sh->err && sh->got == sh->want && !cancelled(x)) {
+		while (sh->fd >= 0 && !sh->seekable && !sh->err && sh->got == sh->want &&
+		       !cancelled(x)) {
 			ssize_t r;
 
 			if (!readable(sh->fd))
@@ -753,7 +791,10 @@ static void *fetch_main(void *arg)
 			sh->err = -ECANCELED;
 		pthread_mutex_lock(&x->mu);
 		if (held) {
-			/* REORDER: wait (2 s at most: valgrind is slow) until a shard with a later read has landed. */
+			/*
+			 * REORDER: wait (2 s at most: valgrind is slow) until a shard with a later
+			 * read has landed.
+			 */
 			const uint64_t no = held;
 
 			ts = ts_of(now_ns() + 2000000000u);
@@ -786,10 +827,13 @@ static void fetch_error(struct lctx *x, struct shard *sh)
 	else if (sh->err == -EOVERFLOW)
 		ompk__shard_too_long(x, sh);
 	else if (sh->err == -ENODATA)
-		ompk__set_err(x, -EINVAL, "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); accepted: complete shard files",
+		ompk__set_err(x, -EINVAL,
+			      "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); "
+			      "accepted: complete shard files",
 			      path, sh->got, sh->want, (unsigned long long)x->bytes);
 	else
-		ompk__set_err(x, sh->err, "%s: %s; accepted: a readable shard file", path, strerror(-sh->err));
+		ompk__set_err(x, sh->err, "%s: %s; accepted: a readable shard file", path,
+			      strerror(-sh->err));
 }
 
 static int threads_run(struct lctx *x)
@@ -809,7 +853,8 @@ static int threads_run(struct lctx *x)
 	}
 	x->t0 = ompk__now();
 	while (!ompk__finished(x)) {
-		struct pollfd p[2] = { { .fd = x->efd, .events = POLLIN }, { .fd = x->c->cancel_fd, .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = x->efd, .events = POLLIN },
+				       { .fd = x->c->cancel_fd, .events = POLLIN } };
 		const nfds_t np = x->c->cancel_fd_set && !x->cancelled ? 2 : 1;
 		uint64_t cnt;
 		struct shard *f;
@@ -898,8 +943,8 @@ void ompk_loader_stats_free(struct ompk_loader_stats *st)
 }
 
 /* One attempt with one backend; the context is made and torn down here. */
-static int run_backend(const struct ompk_loader_config *c, struct ompk_loader_stats *st, enum ompk_backend b,
-		       bool *setup_failed, char *msg, size_t len)
+static int run_backend(const struct ompk_loader_config *c, struct ompk_loader_stats *st,
+		       enum ompk_backend b, bool *setup_failed, char *msg, size_t len)
 {
 	struct lctx x;
 	int err;
@@ -956,9 +1001,11 @@ out:
 	return err;
 }
 
-int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats *st, char *msg, size_t len)
+int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats *st, char *msg,
+		    size_t len)
 {
-	enum ompk_backend b = c->backend == OMPK_BACKEND_THREADS ? OMPK_BACKEND_THREADS : OMPK_BACKEND_URING;
+	enum ompk_backend b = c->backend == OMPK_BACKEND_THREADS ? OMPK_BACKEND_THREADS
+								 : OMPK_BACKEND_URING;
 	bool setup_failed = false;
 	int err = ompk_loader_check(c, msg, len);
 
@@ -970,14 +1017,17 @@ int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats
 
 		if (stat(c->dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
 			err = stat(c->dir, &sb) < 0 ? -errno : -ENOTDIR;
-			snprintf(msg, len, "--source %s: %s; accepted: synthetic or a directory of shard files", c->dir,
-				 strerror(-err));
+			snprintf(msg, len,
+				 "--source %s: %s; accepted: synthetic or a directory of shard "
+				 "files",
+				 c->dir, strerror(-err));
 			return err;
 		}
 	}
 	err = stats_init(c, st);
 	if (err) {
-		snprintf(msg, len, "--shards: out of memory for %llu shards", (unsigned long long)c->shards);
+		snprintf(msg, len, "--shards: out of memory for %llu shards",
+			 (unsigned long long)c->shards);
 		return err;
 	}
 	err = run_backend(c, st, b, &setup_failed, msg, len);
@@ -1023,7 +1073,8 @@ int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len)
 		return err;
 	if (mkdir(c->dir, 0777) < 0 && errno != EEXIST) {
 		err = -errno;
-		snprintf(msg, len, "%s: %s; accepted: a directory that can be created", c->dir, strerror(errno));
+		snprintf(msg, len, "%s: %s; accepted: a directory that can be created", c->dir,
+			 strerror(errno));
 		return err;
 	}
 	for (uint64_t i = 0; i < c->shards; i++) {
@@ -1034,7 +1085,8 @@ int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len)
 
 		ompk_shard_path(c->dir, i, path, sizeof(path));
 		if (synth(&x, &sh)) {
-			snprintf(msg, len, "--shard-len: cannot allocate %llu bytes", (unsigned long long)x.bytes);
+			snprintf(msg, len, "--shard-len: cannot allocate %llu bytes",
+				 (unsigned long long)x.bytes);
 			return -ENOMEM;
 		}
 		if (is_sumsq(c->kernel)) {
@@ -1057,8 +1109,9 @@ int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len)
 		}
 		buf_free(&sh);
 		if (err) {
-			snprintf(msg, len, "%s: %s; accepted: a writable directory with room for the shards", path,
-				 strerror(-err));
+			snprintf(msg, len,
+				 "%s: %s; accepted: a writable directory with room for the shards",
+				 path, strerror(-err));
 			return err;
 		}
 	}
@@ -1066,7 +1119,8 @@ int ompk_shards_write(const struct ompk_loader_config *c, char *msg, size_t len)
 }
 
 /* Reads shard i's payload with plain reads (the oracle's own path). */
-static int shard_read_plain(const struct ompk_loader_config *c, uint64_t i, uint8_t **payload, char *msg, size_t len)
+static int shard_read_plain(const struct ompk_loader_config *c, uint64_t i, uint8_t **payload,
+			    char *msg, size_t len)
 {
 	char path[4096];
 	size_t want = OMPK_SHARD_HEADER + (size_t)ompk_shard_bytes(c), got = 0;
@@ -1088,7 +1142,10 @@ static int shard_read_plain(const struct ompk_loader_config *c, uint64_t i, uint
 		goto out;
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		/* A stream was used up by the run (and opening a FIFO could wait for a writer forever). */
+		/*
+		 * A stream was used up by the run (and opening a FIFO could wait for a writer
+		 * forever).
+		 */
 		close(fd);
 		free(buf);
 		snprintf(msg, len, "%s is a stream, which cannot be read a second time", path);
@@ -1108,7 +1165,8 @@ static int shard_read_plain(const struct ompk_loader_config *c, uint64_t i, uint
 	close(fd);
 out:
 	if (err) {
-		snprintf(msg, len, "%s: %s (%zu of %zu bytes)", path, err == -ENODATA ? "short" : strerror(-err), got, want);
+		snprintf(msg, len, "%s: %s (%zu of %zu bytes)", path,
+			 err == -ENODATA ? "short" : strerror(-err), got, want);
 		free(buf);
 		return err;
 	}
@@ -1116,12 +1174,13 @@ out:
 	return 0;
 }
 
-int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *out, const char **method,
-		       char *msg, size_t len)
+int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *out,
+		       const char **method, char *msg, size_t len)
 {
 	const bool sumsq = is_sumsq(c->kernel);
 	uint64_t *v;
-	int err = ompk_result_add(out, sumsq ? "sum" : "checksums", !sumsq, sumsq ? 1 : (size_t)c->shards, &v);
+	int err = ompk_result_add(out, sumsq ? "sum" : "checksums", !sumsq,
+				  sumsq ? 1 : (size_t)c->shards, &v);
 
 	if (err)
 		return err;
@@ -1162,7 +1221,8 @@ int ompk_loader_expect(const struct ompk_loader_config *c, struct ompk_result *o
 		free(buf);
 		if (err) {
 			ompk_result_free(&r);
-			snprintf(msg, len, "shard %llu: the oracle failed: %s", (unsigned long long)i, strerror(-err));
+			snprintf(msg, len, "shard %llu: the oracle failed: %s",
+				 (unsigned long long)i, strerror(-err));
 			return err;
 		}
 		if (sumsq)

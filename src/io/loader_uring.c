@@ -3,9 +3,9 @@
  *
  * One ring, touched only by this (the loop) thread. Each shard has at most
  * one request in flight, carried by a pointer to its struct shard in
- * user_data (or to its timer group, below): first a timeout with count 0 (a pure timer: it completes
- * with -ETIME when the latency has passed, not after any number of other
- * completions), then, for shard files, reads until the whole file is in
+ * user_data (or to its timer group, below): first a timeout with count 0
+ * (a pure timer: it completes with -ETIME when the latency has passed, not
+ * after any number of other completions), then, for shard files, reads until the whole file is in
  * (a short read resubmits the rest; -EINTR and -EAGAIN resubmit as is).
  * The read is submitted when the timer's completion is reaped rather than
  * linked behind it: a plain timeout that expires breaks its link and the
@@ -72,7 +72,8 @@ struct uring_loop {
  */
 static struct io_uring_sqe *sqe_get(struct uring_loop *u, uint64_t read_no)
 {
-	const bool pretend = ompk__fault(u->x, OMPK_FAULT_SQ_FULL, read_no) || ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no);
+	const bool pretend = ompk__fault(u->x, OMPK_FAULT_SQ_FULL, read_no) ||
+			     ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no);
 	struct io_uring_sqe *sqe = pretend ? NULL : io_uring_get_sqe(&u->ring);
 
 	while (!sqe) {
@@ -161,7 +162,8 @@ static int submit_read(struct uring_loop *u, struct shard *sh)
 		return 0;
 	}
 	/* A FIFO has no offsets: -1 reads at the current position. */
-	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got, (unsigned)ompk__read_len(x, sh, no, 1u << 30),
+	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got,
+			   (unsigned)ompk__read_len(x, sh, no, 1u << 30),
 			   sh->seekable ? (uint64_t)sh->got : (uint64_t)-1);
 	return 0;
 }
@@ -189,8 +191,8 @@ static int submit_tail(struct uring_loop *u, struct shard *sh)
 /* A request could not be queued: the shard ends here with an error. */
 static void submit_failed(struct lctx *x, struct shard *sh, int err)
 {
-	ompk__set_err(x, err, "io_uring: cannot queue a request for shard %llu: %s", (unsigned long long)sh->idx,
-		      strerror(-err));
+	ompk__set_err(x, err, "io_uring: cannot queue a request for shard %llu: %s",
+		      (unsigned long long)sh->idx, strerror(-err));
 	sh->err = err;
 	ompk__shard_fetched(x, sh);
 }
@@ -204,8 +206,8 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 	if (sh->stage == STAGE_TIMER) {
 		if (res != -ETIME && res != 0) {
 			sh->err = res;
-			ompk__set_err(x, res, "io_uring timeout of shard %llu: %s", (unsigned long long)sh->idx,
-				      strerror(-res));
+			ompk__set_err(x, res, "io_uring timeout of shard %llu: %s",
+				      (unsigned long long)sh->idx, strerror(-res));
 			ompk__shard_fetched(x, sh);
 			return;
 		}
@@ -244,7 +246,9 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 		return;
 	} else if (res == 0) {
 		sh->err = -EINVAL;
-		ompk__set_err(x, -EINVAL, "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); accepted: complete shard files",
+		ompk__set_err(x, -EINVAL,
+			      "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); "
+			      "accepted: complete shard files",
 			      ompk__shard_name(x, sh, path, sizeof(path)), sh->got, sh->want,
 			      (unsigned long long)x->bytes);
 		ompk__shard_fetched(x, sh);
@@ -283,7 +287,11 @@ static void group_close(struct uring_loop *u)
 		return;
 	u->open = NULL;
 	err = submit_timer(u, g, u->x->c->latency_ns);
-	if (!err) /* the timer starts now, not at the end of the admission pass (a failure shows at the next submit) */
+	/*
+	 * the timer starts now, not at the end of the admission pass (a failure shows at the next
+	 * submit)
+	 */
+	if (!err)
 		(void)io_uring_submit(&u->ring);
 	if (err) {
 		ompk__set_err(u->x, err, "io_uring: cannot queue a timeout");
@@ -298,7 +306,8 @@ static int probe(struct io_uring *ring)
 
 	if (!p)
 		return -EOPNOTSUPP;
-	ok = io_uring_opcode_supported(p, IORING_OP_TIMEOUT) && io_uring_opcode_supported(p, IORING_OP_READ) &&
+	ok = io_uring_opcode_supported(p, IORING_OP_TIMEOUT) &&
+	     io_uring_opcode_supported(p, IORING_OP_READ) &&
 	     io_uring_opcode_supported(p, IORING_OP_POLL_ADD);
 	io_uring_free_probe(p);
 	return ok ? 0 : -EOPNOTSUPP;
@@ -308,7 +317,9 @@ static int ring_init(struct lctx *x, struct io_uring *ring)
 {
 	const uint64_t ops = x->c->inflight + 2; /* + the eventfd and cancel polls */
 	/* SQ_FULL injection: a one-entry queue, full at every second request. */
-	const unsigned sq = x->c->fault && x->c->fault->kind == OMPK_FAULT_SQ_FULL ? 1 : pow2_at_least(ops, SQ_MAX);
+	const unsigned sq = x->c->fault && x->c->fault->kind == OMPK_FAULT_SQ_FULL
+				    ? 1
+				    : pow2_at_least(ops, SQ_MAX);
 	struct io_uring_params p;
 	int err;
 
@@ -373,7 +384,10 @@ static void dispatch(struct uring_loop *u, void *data, int res)
 		if (res > 0) /* POLLIN; a poll that failed or was cancelled just ends */
 			cancel_all(u);
 	} else if (data == &u->cancel_op_tag) {
-		/* the number cancelled, -ENOENT (none) or -EINVAL (a kernel before 5.19): nothing to do */
+		/*
+		 * the number cancelled, -ENOENT (none) or -EINVAL (a kernel before 5.19): nothing
+		 * to do
+		 */
 	} else if ((uintptr_t)data & 1u) {
 		on_group(u, (struct timer_group *)((uintptr_t)data & ~(uintptr_t)1), res);
 	} else {
@@ -388,7 +402,8 @@ static bool hold_back(struct uring_loop *u, void *data)
 
 	if (u->held.set || !u->x->c->fault || u->x->c->fault->kind != OMPK_FAULT_REORDER)
 		return false;
-	if (data == &u->x->efd || data == &u->cancel_tag || data == &u->cancel_op_tag || ((uintptr_t)data & 1u))
+	if (data == &u->x->efd || data == &u->cancel_tag || data == &u->cancel_op_tag ||
+	    ((uintptr_t)data & 1u))
 		return false;
 	return sh->stage == STAGE_READ && ompk__fault(u->x, OMPK_FAULT_REORDER, sh->read_no);
 }
@@ -443,7 +458,9 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 
 	if (err) {
 		*setup_failed = true;
-		snprintf(x->msg, x->len, "--backend uring: io_uring is not available here: %s; accepted: --backend threads or auto",
+		snprintf(x->msg, x->len,
+			 "--backend uring: io_uring is not available here: %s; accepted: --backend "
+			 "threads or auto",
 			 strerror(-err));
 		return err;
 	}

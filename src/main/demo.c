@@ -21,8 +21,8 @@ static void tutorial_params(struct ompk_job *job)
 		job->p[ompk_param_index(job->kernel, "jobs")] = 4; /* one thread per job */
 }
 
-static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads, struct ompk_job *job,
-		   struct ompk_report *rep)
+static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads,
+		   struct ompk_job *job, struct ompk_report *rep)
 {
 	struct ompk_options o;
 	char msg[512];
@@ -44,8 +44,8 @@ static void params_text(const struct ompk_job *job, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	for (size_t i = 0; i < job->kernel->nparams; i++)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s=%llu", i ? " " : "", job->kernel->params[i].name,
-			 (unsigned long long)job->p[i]);
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s=%llu", i ? " " : "",
+			 job->kernel->params[i].name, (unsigned long long)job->p[i]);
 }
 
 int main(void)
@@ -55,10 +55,11 @@ int main(void)
 
 	ompk_sched_current(sched, sizeof(sched));
 	printf("ompkit demo: the tutorial's CPU-bound examples, sequential vs OpenMP\n");
-	printf("(median of %d runs each; OpenMP threads: %d; schedule: %s; results checked by an independent method)\n\n",
+	printf("(median of %d runs each; OpenMP threads: %d; schedule: %s; results checked by an "
+	       "independent method)\n\n",
 	       REPEATS, omp_get_max_threads(), sched);
-	printf("%-9s %-32s %10s %10s %8s %9s  %s\n", "kernel", "parameters", "seq [s]", "omp [s]", "threads",
-	       "speedup", "verified");
+	printf("%-9s %-32s %10s %10s %8s %9s  %s\n", "kernel", "parameters", "seq [s]", "omp [s]",
+	       "threads", "speedup", "verified");
 	for (size_t i = 0; ompk_kernels[i]; i++) {
 		const struct ompk_kernel *k = ompk_kernels[i];
 		struct ompk_job js, jo;
@@ -70,10 +71,12 @@ int main(void)
 			failures++;
 			continue;
 		}
-		ok = rs.verified == 1 && ro.verified == 1 && ompk_result_equal(&rs.result, &ro.result);
+		ok = rs.verified == 1 && ro.verified == 1 &&
+		     ompk_result_equal(&rs.result, &ro.result);
 		params_text(&jo, params, sizeof(params));
-		printf("%-9s %-32s %10.4f %10.4f %8d %8.2fx  %s (%s)\n", k->name, params, rs.median, ro.median,
-		       ro.threads_used, rs.median / ro.median, ok ? "yes" : "NO", ro.method);
+		printf("%-9s %-32s %10.4f %10.4f %8d %8.2fx  %s (%s)\n", k->name, params, rs.median,
+		       ro.median, ro.threads_used, rs.median / ro.median, ok ? "yes" : "NO",
+		       ro.method);
 		printf("%-9s %-32s result: ", "", "");
 		for (size_t f = 0; f < ro.result.nfields; f++) {
 			printf("%s%s", f ? ", " : "", ro.result.f[f].name);

@@ -41,20 +41,26 @@ struct args {
 static void help(FILE *f)
 {
 	fprintf(f, "Usage: pipeline [OPTION]...\n"
-		   "Fetch shards through io_uring (or a thread pool) and run a kernel on each shard as it lands.\n\n"
+		   "Fetch shards through io_uring (or a thread pool) and run a kernel on each "
+		   "shard as it lands.\n\n"
 		   "  --shards S            shards (default: 4)\n"
-		   "  --shard-len N         u64 values per shard; bytes for checksum (default: 250000)\n"
+		   "  --shard-len N         u64 values per shard; bytes for checksum (default: "
+		   "250000)\n"
 		   "  --latency-ms L        latency of each fetch (default: 50)\n"
 		   "  --inflight K          fetches in flight at most (default: all shards)\n"
 		   "  --kernel K            sumsq or checksum (default: sumsq)\n"
-		   "  --source SRC          synthetic, or a directory of shard files (default: synthetic)\n"
+		   "  --source SRC          synthetic, or a directory of shard files (default: "
+		   "synthetic)\n"
 		   "  --mode M              overlap or serial (default: overlap)\n"
-		   "  --backend B           auto, uring or threads (default: auto: uring, threads if io_uring is off)\n"
+		   "  --backend B           auto, uring or threads (default: auto: uring, threads "
+		   "if io_uring is off)\n"
 		   "  --read-block BYTES    bytes per read request (default: the whole shard)\n"
 		   "  --make-shards DIR     write the shards' files into DIR and exit\n");
 	ompk_options_help(f);
-	fprintf(f, "\nShard file: DIR/shard-NNNNNN.bin = \"OMPKSHD1\", payload bytes (u64 LE), payload\n"
-		   "(u64 LE values for sumsq, bytes for checksum). Exit: 0 verified, 1 failure, 2 usage.\n");
+	fprintf(f, "\nShard file: DIR/shard-NNNNNN.bin = \"OMPKSHD1\", payload bytes (u64 LE), "
+		   "payload\n"
+		   "(u64 LE values for sumsq, bytes for checksum). Exit: 0 verified, 1 failure, 2 "
+		   "usage.\n");
 }
 
 static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
@@ -77,27 +83,35 @@ static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 			continue;
 #define FLAG(name) ((r = ompk_flag_value(argc, argv, &i, name, &v, msg, len)) != 0)
 		if (FLAG("shards")) {
-			if (r < 0 || ompk_number_arg("shards", v, 1, UINT64_C(1) << 24, &a->c.shards, msg, len))
+			if (r < 0 || ompk_number_arg("shards", v, 1, UINT64_C(1) << 24,
+						     &a->c.shards, msg, len))
 				return -EINVAL;
 		} else if (FLAG("shard-len")) {
-			if (r < 0 || ompk_number_arg("shard-len", v, 0, UINT64_C(1) << 40, &a->c.shard_len, msg, len))
+			if (r < 0 || ompk_number_arg("shard-len", v, 0, UINT64_C(1) << 40,
+						     &a->c.shard_len, msg, len))
 				return -EINVAL;
 		} else if (FLAG("latency-ms")) {
-			if (r < 0 || ompk_number_arg("latency-ms", v, 0, 3600000, &a->latency_ms, msg, len))
+			if (r < 0 ||
+			    ompk_number_arg("latency-ms", v, 0, 3600000, &a->latency_ms, msg, len))
 				return -EINVAL;
 		} else if (FLAG("inflight")) {
-			if (r < 0 || ompk_number_arg("inflight", v, 1, UINT64_C(1) << 24, &a->c.inflight, msg, len))
+			if (r < 0 || ompk_number_arg("inflight", v, 1, UINT64_C(1) << 24,
+						     &a->c.inflight, msg, len))
 				return -EINVAL;
 			a->inflight_set = true;
 		} else if (FLAG("read-block")) {
-			if (r < 0 || ompk_number_arg("read-block", v, 0, UINT64_C(1) << 30, &n, msg, len))
+			if (r < 0 ||
+			    ompk_number_arg("read-block", v, 0, UINT64_C(1) << 30, &n, msg, len))
 				return -EINVAL;
 			a->c.read_block = (size_t)n;
 		} else if (FLAG("kernel")) {
 			if (r < 0)
 				return r;
 			if (strcmp(v, "sumsq") && strcmp(v, "checksum")) {
-				snprintf(msg, len, "--kernel: '%s' is not a pipeline kernel; accepted: sumsq or checksum", v);
+				snprintf(msg, len,
+					 "--kernel: '%s' is not a pipeline kernel; accepted: sumsq "
+					 "or checksum",
+					 v);
 				return -EINVAL;
 			}
 			a->c.kernel = ompk_kernel_find(v);
@@ -118,7 +132,8 @@ static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 			if (r < 0)
 				return r;
 			if (ompk_backend_parse(v, &a->c.backend)) {
-				snprintf(msg, len, "--backend: '%s'; accepted: auto, uring or threads", v);
+				snprintf(msg, len,
+					 "--backend: '%s'; accepted: auto, uring or threads", v);
 				return -EINVAL;
 			}
 		} else if (FLAG("make-shards")) {
@@ -126,7 +141,8 @@ static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 				return r;
 			a->make_dir = v;
 		} else {
-			snprintf(msg, len, "%s: unknown option; accepted: the options of --help", argv[i]);
+			snprintf(msg, len, "%s: unknown option; accepted: the options of --help",
+				 argv[i]);
 			return -EINVAL;
 		}
 #undef FLAG
@@ -158,8 +174,8 @@ static void print_times(FILE *f, const double *t, uint64_t n, const char *sep)
 		fprintf(f, "%s%.3f", j ? sep : "", t[j] * 1e3);
 }
 
-static void report(const struct args *a, const struct ompk_loader_stats *st, const double *walls, size_t nw,
-		   int verified, const char *method)
+static void report(const struct args *a, const struct ompk_loader_stats *st, const double *walls,
+		   size_t nw, int verified, const char *method)
 {
 	const struct ompk_loader_config *c = &a->c;
 	const char *ver = verified > 0 ? "yes" : verified == 0 ? "NO" : "not checked";
@@ -171,64 +187,84 @@ static void report(const struct args *a, const struct ompk_loader_stats *st, con
 		return;
 	}
 	if (a->o.format == OMPK_JSON) {
-		fprintf(f, "{\"tool\":\"pipeline\",\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%d,"
-			   "\"params\":{\"shards\":%llu,\"shard_len\":%llu,\"latency_ms\":%llu,\"inflight\":%llu},"
-			   "\"source\":\"%s\",\"mode\":\"%s\",\"backend\":\"%s\",\"fallback\":%s,"
-			   "\"result\":{\"%s\":",
-			c->kernel->name, ompk_variant_name(c->variant), st->threads_used, (unsigned long long)c->shards,
-			(unsigned long long)c->shard_len, (unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
-			c->dir ? "dir" : "synthetic", c->serial ? "serial" : "overlap", ompk_backend_name(st->backend),
-			st->fallback_err ? "true" : "false", st->result.f[0].name);
+		fprintf(f,
+			"{\"tool\":\"pipeline\",\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%"
+			"d,"
+			"\"params\":{\"shards\":%llu,\"shard_len\":%llu,\"latency_ms\":%llu,"
+			"\"inflight\":%llu},"
+			"\"source\":\"%s\",\"mode\":\"%s\",\"backend\":\"%s\",\"fallback\":%s,"
+			"\"result\":{\"%s\":",
+			c->kernel->name, ompk_variant_name(c->variant), st->threads_used,
+			(unsigned long long)c->shards, (unsigned long long)c->shard_len,
+			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
+			c->dir ? "dir" : "synthetic", c->serial ? "serial" : "overlap",
+			ompk_backend_name(st->backend), st->fallback_err ? "true" : "false",
+			st->result.f[0].name);
 		fprintf(f, st->result.f[0].array ? "[" : "");
 		print_u64s(f, &st->result, ",");
-		fprintf(f, "%s},\"verified\":%s,\"verify_method\":\"%s\",\"repeats\":%zu,"
-			   "\"wall_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,\"fetch_sum_s\":%.6f,\"compute_sum_s\":%.6f,"
-			   "\"overlap\":%.3f,\"timeline\":[",
-			st->result.f[0].array ? "]" : "", verified > 0 ? "true" : "false", method, nw, med, min, max,
-			st->fetch_sum, st->compute_sum, st->overlap);
+		fprintf(f,
+			"%s},\"verified\":%s,\"verify_method\":\"%s\",\"repeats\":%zu,"
+			"\"wall_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,\"fetch_sum_s\":%.6f,"
+			"\"compute_sum_s\":%.6f,"
+			"\"overlap\":%.3f,\"timeline\":[",
+			st->result.f[0].array ? "]" : "", verified > 0 ? "true" : "false", method,
+			nw, med, min, max, st->fetch_sum, st->compute_sum, st->overlap);
 		for (uint64_t i = 0; i < c->shards; i++)
-			fprintf(f, "%s{\"shard\":%llu,\"fetch_done_ms\":%.3f,\"compute_done_ms\":%.3f}", i ? "," : "",
-				(unsigned long long)i, st->fetch_done[i] * 1e3, st->compute_done[i] * 1e3);
+			fprintf(f,
+				"%s{\"shard\":%llu,\"fetch_done_ms\":%.3f,\"compute_done_ms\":%."
+				"3f}",
+				i ? "," : "", (unsigned long long)i, st->fetch_done[i] * 1e3,
+				st->compute_done[i] * 1e3);
 		fprintf(f, "],\"version\":\"%s\"}\n", OMPK_VERSION);
 		return;
 	}
 	if (a->o.format == OMPK_CSV) {
-		fprintf(f, "tool,kernel,variant,threads,shards,shard_len,latency_ms,inflight,source,mode,backend,%s,"
-			   "verified,repeats,wall_s,min_s,max_s,fetch_sum_s,compute_sum_s,overlap,fetch_done_ms,compute_done_ms\n",
+		fprintf(f,
+			"tool,kernel,variant,threads,shards,shard_len,latency_ms,inflight,source,"
+			"mode,backend,%s,"
+			"verified,repeats,wall_s,min_s,max_s,fetch_sum_s,compute_sum_s,overlap,"
+			"fetch_done_ms,compute_done_ms\n",
 			st->result.f[0].name);
-		fprintf(f, "pipeline,%s,%s,%d,%llu,%llu,%llu,%llu,%s,%s,%s,", c->kernel->name, ompk_variant_name(c->variant),
-			st->threads_used, (unsigned long long)c->shards, (unsigned long long)c->shard_len,
-			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight, a->source,
-			c->serial ? "serial" : "overlap", ompk_backend_name(st->backend));
+		fprintf(f, "pipeline,%s,%s,%d,%llu,%llu,%llu,%llu,%s,%s,%s,", c->kernel->name,
+			ompk_variant_name(c->variant), st->threads_used,
+			(unsigned long long)c->shards, (unsigned long long)c->shard_len,
+			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
+			a->source, c->serial ? "serial" : "overlap",
+			ompk_backend_name(st->backend));
 		print_u64s(f, &st->result, " ");
-		fprintf(f, ",%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,", verified > 0 ? "yes" : "no", nw, med, min, max,
-			st->fetch_sum, st->compute_sum, st->overlap);
+		fprintf(f, ",%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,", verified > 0 ? "yes" : "no",
+			nw, med, min, max, st->fetch_sum, st->compute_sum, st->overlap);
 		print_times(f, st->fetch_done, c->shards, " ");
 		fprintf(f, ",");
 		print_times(f, st->compute_done, c->shards, " ");
 		fprintf(f, "\n");
 		return;
 	}
-	fprintf(f, "kernel     = %s (%s, %d threads)\n", c->kernel->name, ompk_variant_name(c->variant), st->threads_used);
-	fprintf(f, "shards     = %llu x %llu %s, %llu ms latency each, %llu in flight\n", (unsigned long long)c->shards,
-		(unsigned long long)c->shard_len, strcmp(c->kernel->name, "sumsq") ? "bytes" : "values",
+	fprintf(f, "kernel     = %s (%s, %d threads)\n", c->kernel->name,
+		ompk_variant_name(c->variant), st->threads_used);
+	fprintf(f, "shards     = %llu x %llu %s, %llu ms latency each, %llu in flight\n",
+		(unsigned long long)c->shards, (unsigned long long)c->shard_len,
+		strcmp(c->kernel->name, "sumsq") ? "bytes" : "values",
 		(unsigned long long)a->latency_ms, (unsigned long long)c->inflight);
 	fprintf(f, "source     = %s\n", a->source);
 	fprintf(f, "mode       = %s\n", c->serial ? "serial" : "overlap");
-	fprintf(f, "backend    = %s%s\n", ompk_backend_name(st->backend), st->fallback_err ? " (io_uring unavailable)" : "");
+	fprintf(f, "backend    = %s%s\n", ompk_backend_name(st->backend),
+		st->fallback_err ? " (io_uring unavailable)" : "");
 	fprintf(f, "result     = ");
 	print_u64s(f, &st->result, ", ");
 	fprintf(f, "\nverified   = %s (%s)\n", ver, method);
-	fprintf(f, "wall       = %.1f ms (median of %zu; min %.1f, max %.1f)\n", med * 1e3, nw, min * 1e3, max * 1e3);
-	fprintf(f, "overlap    = %.2f = (fetch %.1f ms + compute %.1f ms) / wall %.1f ms\n", st->overlap,
-		st->fetch_sum * 1e3, st->compute_sum * 1e3, st->wall_s * 1e3);
+	fprintf(f, "wall       = %.1f ms (median of %zu; min %.1f, max %.1f)\n", med * 1e3, nw,
+		min * 1e3, max * 1e3);
+	fprintf(f, "overlap    = %.2f = (fetch %.1f ms + compute %.1f ms) / wall %.1f ms\n",
+		st->overlap, st->fetch_sum * 1e3, st->compute_sum * 1e3, st->wall_s * 1e3);
 	if (c->shards <= 64) {
 		fprintf(f, "timeline   = shard: fetch done, compute done (ms)\n");
 		for (uint64_t i = 0; i < c->shards; i++)
-			fprintf(f, "  %6llu: %9.1f %9.1f\n", (unsigned long long)i, st->fetch_done[i] * 1e3,
-				st->compute_done[i] * 1e3);
+			fprintf(f, "  %6llu: %9.1f %9.1f\n", (unsigned long long)i,
+				st->fetch_done[i] * 1e3, st->compute_done[i] * 1e3);
 	} else {
-		fprintf(f, "timeline   = %llu shards (--format json lists each)\n", (unsigned long long)c->shards);
+		fprintf(f, "timeline   = %llu shards (--format json lists each)\n",
+			(unsigned long long)c->shards);
 	}
 }
 
@@ -305,7 +341,8 @@ int main(int argc, char **argv)
 		if (ompk_shards_write(&a.c, msg, sizeof(msg)))
 			goto fail;
 		if (!a.o.quiet)
-			printf("wrote %llu shards of %llu payload bytes to %s\n", (unsigned long long)a.c.shards,
+			printf("wrote %llu shards of %llu payload bytes to %s\n",
+			       (unsigned long long)a.c.shards,
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
 		return OMPK_EXIT_OK;
 	}
@@ -327,7 +364,9 @@ int main(int argc, char **argv)
 		if (err)
 			goto fail;
 		if (r == 0 && st.fallback_err)
-			fprintf(stderr, "ompk: io_uring is not available here (%s); using the threads backend\n",
+			fprintf(stderr,
+				"ompk: io_uring is not available here (%s); using the threads "
+				"backend\n",
 				strerror(-st.fallback_err));
 		if (r >= a.o.warmup)
 			walls[nw++] = st.wall_s;
@@ -358,8 +397,10 @@ fail:
 	fprintf(stderr, "ompk: %s\n", msg);
 out:
 	if (sig)
-		fprintf(stderr, "ompk: interrupted by %s: cancelled %llu fetch%s in flight; no result\n",
-			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled, st.cancelled == 1 ? "" : "es");
+		fprintf(stderr,
+			"ompk: interrupted by %s: cancelled %llu fetch%s in flight; no result\n",
+			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled,
+			st.cancelled == 1 ? "" : "es");
 	free(walls);
 	ompk_loader_stats_free(&st);
 	ompk_result_free(&expected);

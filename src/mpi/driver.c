@@ -47,9 +47,9 @@ struct dist {
 	const struct ompk_kernel *inner;
 	enum ompk_variant variant;
 	int rank, size;
-	uint64_t *bounds; /* size + 1 entries: rank r runs units [bounds[r], bounds[r+1]) */
+	uint64_t *bounds;      /* size + 1 entries: rank r runs units [bounds[r], bounds[r+1]) */
 	uint64_t warmup, runs; /* untimed runs first, then every run so far */
-	double *part_times; /* seconds of this rank's own part, one per timed run */
+	double *part_times;    /* seconds of this rank's own part, one per timed run */
 	size_t ntimes, cap;
 	int fail_rank;	 /* the test hook, or -1 */
 	int failed_rank; /* the rank whose error all agreed on, or -1 */
@@ -109,10 +109,11 @@ static int dist_prepare(struct ompk_job *job, char *msg, size_t len)
 		return err;
 	whole = inner_job(job);
 	d->bounds = calloc((size_t)d->size + 1, sizeof(*d->bounds));
-	err = d->bounds ? ompk_split_bounds(&whole, d->variant, (unsigned)d->size, d->bounds) : -ENOMEM;
+	err = d->bounds ? ompk_split_bounds(&whole, d->variant, (unsigned)d->size, d->bounds)
+			: -ENOMEM;
 	if (err)
-		snprintf(msg, len, "%s: cannot split the job over %d ranks: %s", d->inner->name, d->size,
-			 strerror(-err));
+		snprintf(msg, len, "%s: cannot split the job over %d ranks: %s", d->inner->name,
+			 d->size, strerror(-err));
 	return agree(d, err, msg, len);
 }
 
@@ -158,8 +159,8 @@ static int gather_parts(struct dist *d, const struct ompk_job *whole, struct omp
 		MPI_Probe(r, TAG_PART, MPI_COMM_WORLD, &st);
 		MPI_Get_count(&st, MPI_UINT64_T, &words);
 		buf = malloc((size_t)(words ? words : 1) * sizeof(*buf));
-		MPI_Recv(buf ? (void *)buf : (void *)&e, buf ? words : 0, MPI_UINT64_T, r, TAG_PART, MPI_COMM_WORLD,
-			 MPI_STATUS_IGNORE);
+		MPI_Recv(buf ? (void *)buf : (void *)&e, buf ? words : 0, MPI_UINT64_T, r, TAG_PART,
+			 MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 		e = buf ? ompk_result_unpack(buf, (size_t)words, &part, d->names) : -ENOMEM;
 		free(buf);
 		if (!e && !err)
@@ -195,8 +196,9 @@ static int dist_run(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 		d->part_times[d->ntimes++] = now() - t0;
 	d->runs++;
 	if (err && d->rank != 0)
-		fprintf(stderr, "ompk: rank %d of %d: %s: units [%llu, %llu) failed: %s\n", d->rank, d->size,
-			d->inner->name, (unsigned long long)lo, (unsigned long long)hi, strerror(-err));
+		fprintf(stderr, "ompk: rank %d of %d: %s: units [%llu, %llu) failed: %s\n", d->rank,
+			d->size, d->inner->name, (unsigned long long)lo, (unsigned long long)hi,
+			strerror(-err));
 	err = agree(d, err, NULL, 0);
 	if (err)
 		goto out;
@@ -228,8 +230,10 @@ static void gather_rank_times(struct dist *d, struct ompk_report *rep)
 
 	if (d->ntimes) {
 		qsort(d->part_times, d->ntimes, sizeof(double), cmp_double);
-		mine = d->ntimes % 2 ? d->part_times[d->ntimes / 2]
-				     : (d->part_times[d->ntimes / 2 - 1] + d->part_times[d->ntimes / 2]) / 2;
+		mine = d->ntimes % 2
+			       ? d->part_times[d->ntimes / 2]
+			       : (d->part_times[d->ntimes / 2 - 1] + d->part_times[d->ntimes / 2]) /
+					 2;
 	}
 	MPI_Gather(&mine, 1, MPI_DOUBLE, rep->rank_times, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
 	if (d->rank != 0)
@@ -279,7 +283,9 @@ int ompk_mpi_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	MPI_Comm_size(MPI_COMM_WORLD, &d.size);
 	if (provided < MPI_THREAD_FUNNELED) {
 		if (d.rank == 0)
-			fprintf(stderr, "ompk: MPI gives thread level %d; OpenMP inside ranks needs MPI_THREAD_FUNNELED (%d)\n",
+			fprintf(stderr,
+				"ompk: MPI gives thread level %d; OpenMP inside ranks needs "
+				"MPI_THREAD_FUNNELED (%d)\n",
 				provided, MPI_THREAD_FUNNELED);
 		code = OMPK_EXIT_FAIL;
 		goto finalize;
@@ -317,7 +323,8 @@ int ompk_mpi_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 
 		snprintf(named, sizeof(named), "rank %d of %d: %s", d.failed_rank, d.size, msg);
 		job.kernel = k;
-		code = ompk_driver_finish(&job, &o, &rep, err, err && d.failed_rank > 0 ? named : msg);
+		code = ompk_driver_finish(&job, &o, &rep, err,
+					  err && d.failed_rank > 0 ? named : msg);
 	}
 	/* Every rank exits with rank 0's verdict. */
 	MPI_Bcast(&code, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -20,8 +20,8 @@
 #include "ompkit/driver.h"
 #include "ompkit/registry.h"
 
-static int run_file(const struct ompk_kernel *k, const char *path, enum ompk_variant v, struct ompk_result *out,
-		    int oracle)
+static int run_file(const struct ompk_kernel *k, const char *path, enum ompk_variant v,
+		    struct ompk_result *out, int oracle)
 {
 	struct ompk_job job;
 	char msg[512];

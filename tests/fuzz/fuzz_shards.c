@@ -146,7 +146,9 @@ static int make_shard(const char *path, const uint8_t *p, size_t n, enum shard_k
 	}
 	if (pipe2(fd, O_CLOEXEC) < 0)
 		return -1;
-	/* A full pipe (its size cut by pipe-user-pages-soft) fails the write rather than hanging. */
+	/*
+	 * A full pipe (its size cut by pipe-user-pages-soft) fails the write rather than hanging.
+	 */
 	fcntl(fd[1], F_SETFL, O_NONBLOCK);
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd[0]);
 	err = write_all(fd[1], p, n);
@@ -282,14 +284,18 @@ int fuzz_shards(const uint8_t *data, size_t size)
 	if (make_shards(&s) < 0)
 		goto out;
 
-	/* --shard-len from shard 0 (so that well-formed inputs are accepted), perhaps off by one. */
+	/*
+	 * --shard-len from shard 0 (so that well-formed inputs are accepted), perhaps off by one.
+	 */
 	switch (c1 & 3) {
 	case 0:
 	case 2:
 		units = sumsq ? announced(s.f[0], s.len[0]) / 8 : announced(s.f[0], s.len[0]);
 		break;
 	case 1:
-		units = s.len[0] < OMPK_SHARD_HEADER ? 0 : (s.len[0] - OMPK_SHARD_HEADER) / (sumsq ? 8 : 1);
+		units = s.len[0] < OMPK_SHARD_HEADER
+				? 0
+				: (s.len[0] - OMPK_SHARD_HEADER) / (sumsq ? 8 : 1);
 		break;
 	default:
 		units = announced(s.f[0], s.len[0]);
@@ -321,7 +327,8 @@ int fuzz_shards(const uint8_t *data, size_t size)
 		abort();
 	if (err) {
 		size_t dl = strlen(shards_dir);
-		bool names = strncmp(msg, "--", 2) == 0 || (strncmp(msg, shards_dir, dl) == 0 && msg[dl] == '/');
+		bool names = strncmp(msg, "--", 2) == 0 ||
+			     (strncmp(msg, shards_dir, dl) == 0 && msg[dl] == '/');
 
 		if (err > 0 || msg[0] == '\0' || strchr(msg, '\n') || !names)
 			abort();
@@ -330,7 +337,10 @@ int fuzz_shards(const uint8_t *data, size_t size)
 	} else {
 		bool streams = false;
 
-		/* The oracle refuses streams (used up by the run): the same bytes again, as regular files. */
+		/*
+		 * The oracle refuses streams (used up by the run): the same bytes again, as regular
+		 * files.
+		 */
 		for (uint64_t i = 0; i < s.n; i++) {
 			streams = streams || s.kind[i] == SHARD_STREAM;
 			s.kind[i] = SHARD_FILE;
@@ -338,8 +348,9 @@ int fuzz_shards(const uint8_t *data, size_t size)
 		if (streams && ompk_loader_expect(&c, &want, &method, msg, sizeof(msg)) != -ESPIPE)
 			abort(); /* (still the streams: a refusal, not a hang or a wrong answer) */
 		ompk_result_free(&want);
-		if (make_shards(&s) == 0 && (ompk_loader_expect(&c, &want, &method, msg, sizeof(msg)) != 0 ||
-					     !ompk_result_equal(&st.result, &want)))
+		if (make_shards(&s) == 0 &&
+		    (ompk_loader_expect(&c, &want, &method, msg, sizeof(msg)) != 0 ||
+		     !ompk_result_equal(&st.result, &want)))
 			abort();
 	}
 	ompk_result_free(&want);
