@@ -74,6 +74,12 @@ struct ompk_job {
 	size_t data_len;		      /* its length in bytes */
 	bool data_mapped;		      /* data is an mmap of the file, not malloc'd */
 	uint64_t first; /* a part (see subjob): its first unit; 0 for a whole job */
+	/*
+	 * The algorithm run used, set by run when a variant chooses between
+	 * several (the fast primes: sieve or combinatorial count); NULL
+	 * otherwise. Reports print it as `method`.
+	 */
+	const char *method;
 };
 
 struct ompk_kernel {
