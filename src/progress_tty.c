@@ -1,10 +1,19 @@
 /*
  * progress_tty.c - the terminal progress line (see progress_tty.h).
+ *
+ * Two writers share the line: the kernel's callback (OpenMP thread 0,
+ * every few ms of work) and the ticker thread (every 250 ms). Both render
+ * under one mutex; the callback only tries it, so a kernel never waits for
+ * the terminal.
  */
 #include "ompkit/progress_tty.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <time.h>
+
+#define REDRAW_S 0.25 /* at most four redraws a second */
+#define QUIET_S 1.0   /* runs shorter than this never draw: no flicker */
 
 static double now(void)
 {
@@ -14,37 +23,90 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void draw(void *ctx, uint64_t done, uint64_t total)
+/* Draws the line if it is due. Called with t->lock held. */
+static void render(struct ompk_progress_tty *t)
 {
-	struct ompk_progress_tty *t = ctx;
-	double tnow = now(), frac, elapsed;
+	double tnow = now(), elapsed = tnow - t->start, frac;
 
-	if (!t->enabled || tnow - t->last < 0.25 || total == 0)
-		return;
-	/* Runs shorter than a second never draw: no flicker on quick runs. */
-	if (tnow - t->start < 1.0)
+	if (tnow - t->last < REDRAW_S || elapsed < QUIET_S)
 		return;
 	t->last = tnow;
-	frac = (double)done / (double)total;
-	elapsed = tnow - t->start;
-	fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ", t->label,
-		100.0 * frac, elapsed, frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
+	if (t->have_fraction && t->total > 0) {
+		frac = (double)t->done / (double)t->total;
+		fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ", t->label,
+			100.0 * frac, elapsed, frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
+	} else {
+		fprintf(stderr, "\r%s: running, %.0f s elapsed   ", t->label, elapsed);
+	}
 	fflush(stderr);
 	t->drawn = true;
 }
 
+static void on_report(void *ctx, uint64_t done, uint64_t total)
+{
+	struct ompk_progress_tty *t = ctx;
+
+	if (!t->enabled || pthread_mutex_trylock(&t->lock) != 0)
+		return;
+	t->have_fraction = true;
+	t->done = done;
+	t->total = total;
+	render(t);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void *tick(void *arg)
+{
+	struct ompk_progress_tty *t = arg;
+	struct timespec due;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &due);
+		due.tv_nsec += (long)(REDRAW_S * 1e9);
+		if (due.tv_nsec >= 1000000000L) {
+			due.tv_sec++;
+			due.tv_nsec -= 1000000000L;
+		}
+		if (pthread_cond_timedwait(&t->wake, &t->lock, &due) == ETIMEDOUT && !t->stop)
+			render(t);
+	}
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
 void ompk_progress_tty_init(struct ompk_progress_tty *t, const char *label, bool enabled)
 {
-	t->progress.fn = draw;
+	pthread_condattr_t ca;
+
+	t->progress.fn = on_report;
 	t->progress.ctx = t;
 	t->label = label;
 	t->enabled = enabled;
-	t->drawn = false;
+	t->drawn = t->have_fraction = t->ticking = t->stop = false;
+	t->done = t->total = 0;
 	t->start = t->last = now();
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	/* Without a ticker the line still shows for kernels that report. */
+	if (enabled)
+		t->ticking = pthread_create(&t->ticker, NULL, tick, t) == 0;
 }
 
 void ompk_progress_tty_done(struct ompk_progress_tty *t)
 {
+	if (t->ticking) {
+		pthread_mutex_lock(&t->lock);
+		t->stop = true;
+		pthread_cond_signal(&t->wake);
+		pthread_mutex_unlock(&t->lock);
+		pthread_join(t->ticker, NULL);
+	}
 	if (t->drawn)
 		fprintf(stderr, "\r\033[K");
+	pthread_cond_destroy(&t->wake);
+	pthread_mutex_destroy(&t->lock);
 }
