@@ -14,20 +14,29 @@
 # ms instead; their "result" is the verdict (late by at least half the job,
 # or on time), since a lateness is a measurement, not a value to match.
 #
-# Usage: bench/peers.sh [--quick] [--runs N]
+# Usage: bench/peers.sh [--quick] [--runs N] [--only REGEX]
 #   --quick   small sizes, one run: the check tests/test_peers.sh makes
-# Environment: OMPK_GCC_BIN, OMPK_CLANG_BIN: binary directories to use
-#   (default: found under build/ by what `lcg --version` says built them).
+#   --only    only the rows whose name matches (lcg_seq, lcg_par, primes_seq,
+#             primes_thr, primes_par, collatz_*, sumsq_*, fold_*, fetch,
+#             waits, image, hb_inline, hb_offload)
+# Environment: OMPK_GCC_BIN, OMPK_CLANG_BIN: binary directories to use, or
+#   none (default: found under build/ by what `lcg --version` says built
+#   them); OMPK_PEER: the peer program (default: bench/peers, built here).
 # The peer is built offline with Debian's cargo and rustc and the crates
 # Debian ships (bench/peers/.cargo/config.toml); without them the Rust
 # column is skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-quick=0 runs=5
+quick=0 runs=5 only=.
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 runs=1 ;;
+	--only)
+		[ -n "${2:-}" ] || { echo "ompk: --only: needs a pattern; accepted: an extended regex of row names (lcg, waits, ...)" >&2; echo "Try 'bench/peers.sh --help'" >&2; exit 2; }
+		only=$2
+		shift
+		;;
 	--runs)
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || { echo "ompk: --runs: '${2:-}' is not a count; accepted: 1, 2, ..." >&2; echo "Try 'bench/peers.sh --help'" >&2; exit 2; }
 		runs=$2
@@ -57,6 +66,8 @@ find_bin() {
 }
 gcc_bin=${OMPK_GCC_BIN:-$(find_bin gcc)}
 clang_bin=${OMPK_CLANG_BIN:-$(find_bin clang)}
+[ "$gcc_bin" != none ] || gcc_bin=""
+[ "$clang_bin" != none ] || clang_bin=""
 impls=() names=()
 [ -n "$gcc_bin" ] && impls+=("$gcc_bin") && names+=("ours gcc")
 [ -n "$clang_bin" ] && impls+=("$clang_bin") && names+=("ours clang")
@@ -64,7 +75,10 @@ impls=() names=()
 [ -n "$clang_bin" ] || echo "note: no clang build under build/ (make CC=clang): its column is skipped"
 
 peer=""
-if [ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] &&
+if [ -n "${OMPK_PEER:-}" ]; then
+	peer=$OMPK_PEER
+	impls+=(rust) names+=("Rust")
+elif [ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] &&
 	compgen -G "/usr/share/cargo/registry/rayon-[0-9]*" >/dev/null &&
 	compgen -G "/usr/share/cargo/registry/tokio-[0-9]*" >/dev/null &&
 	compgen -G "/usr/share/cargo/registry/futures-[0-9]*" >/dev/null; then
@@ -148,6 +162,7 @@ fmt_row() {
 row() {
 	local key=$1 label=$2 kind=$3 i r unit=ms
 	shift 3
+	[[ $key =~ $only ]] || return 0
 	local -a times results rss
 	for ((r = 0; r < runs; r++)); do
 		for i in "${!impls[@]}"; do
@@ -235,14 +250,14 @@ row image "image: pipeline | JoinSet" pipeline --kernel checksum "${image[@]}" -
 row hb_inline "heartbeat inline" heartbeat "${hb[@]}" --mode inline -- heartbeat "${hb[@]}" --variant inline
 row hb_offload "heartbeat offload | spawn_blocking" heartbeat "${hb[@]}" --mode offload -- heartbeat "${hb[@]}" --variant offload
 
-if [ $has_time = 1 ]; then
+if [ $has_time = 1 ] && [ -n "${RSS[waits,0]:-}" ]; then
 	printf '%-34s' "waits: max RSS"
 	for i in "${!impls[@]}"; do printf ' %11s' "$(awk -v k="${RSS[waits,$i]}" 'BEGIN { printf "%.0f MB", k / 1024 }')"; done
 	printf '\n'
 fi
 
 # The floors (issue 15), for the full sizes.
-if [ "${impls[$last]}" = rust ] && [ $quick = 0 ]; then
+if [ "${impls[$last]}" = rust ] && [ $quick = 0 ] && [ "$only" = . ]; then
 	verdict() { awk -v v="$1" -v f="$2" -v op="$3" 'BEGIN { ok = op == "<=" ? v <= f : v >= f; print ok ? "ok" : "MISSED" }'; }
 	echo "floors:"
 	if [ -n "$clang_bin" ]; then
