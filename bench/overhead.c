@@ -145,7 +145,10 @@ int main(int argc, char **argv)
 		sta[s] = sample_loop(0);
 	}
 #if defined(__clang__)
-	const char *cc = "clang " __clang_version__;
+#define STR_(x) #x
+#define STR(x) STR_(x)
+	const char *cc = "clang " STR(__clang_major__) "." STR(__clang_minor__) "." STR(
+		__clang_patchlevel__);
 #else
 	const char *cc = "gcc " __VERSION__;
 #endif
