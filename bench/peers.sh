@@ -176,7 +176,6 @@ row() {
 			fi
 		done
 	done
-	[ "$kind" = heartbeat ] && unit="ms late"
 	local cells=() equal=yes
 	for i in "${!impls[@]}"; do
 		MED[$key,$i]=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | median)
@@ -247,8 +246,8 @@ row fold_par "checksum omp | rayon" kernel checksum "${checksum[@]}" --variant o
 row fetch "fetch: pipeline | join_all" pipeline "${fetch[@]}" --inflight "${fetch[1]}" -- fetch "${fetch[@]}"
 row waits "waits: pipeline | tokio::spawn" pipeline "${waits[@]}" --inflight "${waits[1]}" -- waits "${waits[@]}"
 row image "image: pipeline | JoinSet" pipeline --kernel checksum "${image[@]}" -- image "${image[@]}"
-row hb_inline "heartbeat inline" heartbeat "${hb[@]}" --mode inline -- heartbeat "${hb[@]}" --variant inline
-row hb_offload "heartbeat offload | spawn_blocking" heartbeat "${hb[@]}" --mode offload -- heartbeat "${hb[@]}" --variant offload
+row hb_inline "heartbeat inline, ms late" heartbeat "${hb[@]}" --mode inline -- heartbeat "${hb[@]}" --variant inline
+row hb_offload "  offload | spawn_blocking, ms late" heartbeat "${hb[@]}" --mode offload -- heartbeat "${hb[@]}" --variant offload
 
 if [ $has_time = 1 ] && [ -n "${RSS[waits,0]:-}" ]; then
 	printf '%-34s' "waits: max RSS"

@@ -72,7 +72,7 @@ chmod +x "$tmp/wrong-peer"
 rc=0
 OMPK_PEER=$tmp/wrong-peer bench/peers.sh --quick --only 'lcg_seq|hb_inline|sumsq_seq' >"$tmp/wrong" 2>&1 || rc=$?
 if [ $rc -eq 1 ] && grep -qE '^lcg seq .* DIFFER$' "$tmp/wrong" &&
-	grep -qE '^heartbeat inline .* DIFFER$' "$tmp/wrong" && grep -qE '^sumsq seq .* yes$' "$tmp/wrong" &&
+	grep -qE '^heartbeat inline.* DIFFER$' "$tmp/wrong" && grep -qE '^sumsq seq .* yes$' "$tmp/wrong" &&
 	grep -q 'FAILED: results differ' "$tmp/wrong"; then
 	ok "a wrong peer fails the benchmark (LCG value, heartbeat verdict), a right row stays equal"
 else
