@@ -63,11 +63,17 @@ fn collatz_wide(mut x: u128, mut s: u64) -> Option<u64> {
 /// The better of two (steps, n): more steps, then the smaller n. None (overflow) wins.
 fn better(a: Option<(u64, u64)>, b: Option<(u64, u64)>) -> Option<(u64, u64)> {
     let (a, b) = (a?, b?);
-    Some(if a.0 > b.0 || (a.0 == b.0 && a.1 < b.1) { a } else { b })
+    Some(if a.0 > b.0 || (a.0 == b.0 && a.1 < b.1) {
+        a
+    } else {
+        b
+    })
 }
 
 fn fold(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0u64, |acc, &b| acc.wrapping_mul(FOLD_P).wrapping_add(b as u64))
+    bytes.iter().fold(0u64, |acc, &b| {
+        acc.wrapping_mul(FOLD_P).wrapping_add(b as u64)
+    })
 }
 
 pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
@@ -86,7 +92,10 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
         "lcg" => {
             let (seeds, iters) = (p[0], p[1]);
             let finals: Vec<u64> = if rayon {
-                (0..seeds).into_par_iter().map(|s| chain(s, iters)).collect()
+                (0..seeds)
+                    .into_par_iter()
+                    .map(|s| chain(s, iters))
+                    .collect()
             } else {
                 (0..seeds).map(|s| chain(s, iters)).collect()
             };
@@ -104,7 +113,10 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
                 "rayon" => {
                     let n = to - from;
                     let total = jobs.checked_mul(n).ok_or("--jobs * range overflows")?;
-                    (0..total).into_par_iter().filter(|&i| is_prime(from + i % n)).count() as u64
+                    (0..total)
+                        .into_par_iter()
+                        .filter(|&i| is_prime(from + i % n))
+                        .count() as u64
                 }
                 _ => (0..jobs).map(|_| count_primes(from, to)).sum(),
             };
@@ -121,7 +133,9 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
                     .map(|n| collatz_steps(n).map(|s| (s, n)))
                     .reduce(|| Some((0, u64::MAX)), better)
             } else {
-                (from..to).map(|n| collatz_steps(n).map(|s| (s, n))).fold(Some((0, u64::MAX)), better)
+                (from..to)
+                    .map(|n| collatz_steps(n).map(|s| (s, n)))
+                    .fold(Some((0, u64::MAX)), better)
             };
             let (steps, n) = best.ok_or("a trajectory outgrew 128 bits")?;
             format!("{} {}\n", n, steps)
@@ -129,7 +143,10 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
         "sumsq" => {
             let (from, to) = (p[0], p[1].max(p[0]));
             let sum = if rayon {
-                (from..to).into_par_iter().map(|x| x.wrapping_mul(x)).reduce(|| 0, u64::wrapping_add)
+                (from..to)
+                    .into_par_iter()
+                    .map(|x| x.wrapping_mul(x))
+                    .reduce(|| 0, u64::wrapping_add)
             } else {
                 (from..to).fold(0u64, |s, x| s.wrapping_add(x.wrapping_mul(x)))
             };
@@ -148,5 +165,8 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
         }
         _ => unreachable!(),
     };
-    Ok(Output { text, secs: start.elapsed().as_secs_f64() })
+    Ok(Output {
+        text,
+        secs: start.elapsed().as_secs_f64(),
+    })
 }

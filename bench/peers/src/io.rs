@@ -24,8 +24,14 @@ use tokio::time::sleep;
 const FOLD_P: u64 = 1099511628211;
 
 fn runtime(multi: bool) -> Result<Runtime, String> {
-    let mut b = if multi { Builder::new_multi_thread() } else { Builder::new_current_thread() };
-    b.enable_time().build().map_err(|e| format!("cannot start the Tokio runtime: {}", e))
+    let mut b = if multi {
+        Builder::new_multi_thread()
+    } else {
+        Builder::new_current_thread()
+    };
+    b.enable_time()
+        .build()
+        .map_err(|e| format!("cannot start the Tokio runtime: {}", e))
 }
 
 fn sumsq(values: impl Iterator<Item = u64>) -> u64 {
@@ -43,7 +49,9 @@ async fn download(id: u64, len: usize, latency: Duration) -> Vec<u8> {
 }
 
 fn fold(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0u64, |acc, &b| acc.wrapping_mul(FOLD_P).wrapping_add(b as u64))
+    bytes.iter().fold(0u64, |acc, &b| {
+        acc.wrapping_mul(FOLD_P).wrapping_add(b as u64)
+    })
 }
 
 pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
@@ -56,7 +64,8 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
     let start = Instant::now();
     let text = match name {
         "fetch" => rt.block_on(async {
-            let all = futures::future::join_all((0..shards).map(|i| fetch_shard(i, len, latency))).await;
+            let all =
+                futures::future::join_all((0..shards).map(|i| fetch_shard(i, len, latency))).await;
             let sum = tokio::task::spawn_blocking(move || {
                 all.par_iter()
                     .map(|v| sumsq(v.iter().copied()))
@@ -116,7 +125,9 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
                 if variant == "inline" {
                     job();
                 } else {
-                    tokio::task::spawn_blocking(job).await.map_err(|e| e.to_string())?;
+                    tokio::task::spawn_blocking(job)
+                        .await
+                        .map_err(|e| e.to_string())?;
                 }
                 let late = beat.await.map_err(|e| e.to_string())?;
                 Ok::<_, String>(format!("{:.1}\n", late * 1e3))
@@ -124,5 +135,8 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
         }
         _ => unreachable!(),
     };
-    Ok(Output { text, secs: start.elapsed().as_secs_f64() })
+    Ok(Output {
+        text,
+        secs: start.elapsed().as_secs_f64(),
+    })
 }

@@ -86,9 +86,18 @@ fn usage() -> ! {
     println!("The tutorial's Rust side of an ompkit example; prints what the ompkit");
     println!("binary prints with -q, and time_s = SECONDS on standard error.\n");
     for e in EXAMPLES {
-        let ps: Vec<String> = e.params.iter().map(|(k, v)| format!("--{} {}", k, v)).collect();
+        let ps: Vec<String> = e
+            .params
+            .iter()
+            .map(|(k, v)| format!("--{} {}", k, v))
+            .collect();
         println!("  {:<10} {}", e.name, e.about);
-        println!("  {:<10}   variants {}; {}", "", e.variants.join(", "), ps.join(" "));
+        println!(
+            "  {:<10}   variants {}; {}",
+            "",
+            e.variants.join(", "),
+            ps.join(" ")
+        );
     }
     exit(0)
 }
@@ -135,29 +144,47 @@ fn main() {
     if args.is_empty() || args[0] == "-h" || args[0] == "--help" {
         usage();
     }
-    let ex = EXAMPLES.iter().find(|e| e.name == args[0]).unwrap_or_else(|| {
-        let names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
-        fail_usage(&args[0], &format!("unknown example; accepted: {}", names.join(", ")))
-    });
+    let ex = EXAMPLES
+        .iter()
+        .find(|e| e.name == args[0])
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = EXAMPLES.iter().map(|e| e.name).collect();
+            fail_usage(
+                &args[0],
+                &format!("unknown example; accepted: {}", names.join(", ")),
+            )
+        });
     let mut variant = ex.variants[0].to_string();
     let mut p: Vec<u64> = ex.params.iter().map(|&(_, v)| v).collect();
     let mut i = 1;
     while i < args.len() {
         let flag = &args[i];
-        let value = args.get(i + 1).unwrap_or_else(|| fail_usage(flag, "needs a value"));
+        let value = args
+            .get(i + 1)
+            .unwrap_or_else(|| fail_usage(flag, "needs a value"));
         if flag == "--variant" {
             if !ex.variants.contains(&value.as_str()) {
                 let msg = format!("unknown variant; accepted: {}", ex.variants.join(", "));
                 fail_usage(flag, &msg);
             }
             variant = value.clone();
-        } else if let Some(k) = ex.params.iter().position(|&(n, _)| flag == &format!("--{}", n)) {
+        } else if let Some(k) = ex
+            .params
+            .iter()
+            .position(|&(n, _)| flag == &format!("--{}", n))
+        {
             p[k] = parse_number(value).unwrap_or_else(|| {
-                fail_usage(flag, &format!("'{}' is not a whole number; accepted: 0 .. 2^64-1", value))
+                fail_usage(
+                    flag,
+                    &format!("'{}' is not a whole number; accepted: 0 .. 2^64-1", value),
+                )
             });
         } else {
             let ps: Vec<String> = ex.params.iter().map(|(k, _)| format!("--{}", k)).collect();
-            fail_usage(flag, &format!("unknown option; accepted: --variant {}", ps.join(" ")));
+            fail_usage(
+                flag,
+                &format!("unknown option; accepted: --variant {}", ps.join(" ")),
+            );
         }
         i += 2;
     }
