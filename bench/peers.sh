@@ -100,7 +100,7 @@ has_time=0
 words() { tr ',\n' '  ' | tr -s ' ' | sed 's/^ //; s/ $//'; }
 
 run() {
-	local impl=$1 kind=$2 ours=() rust=() a out
+	local impl=$1 kind=$2 ours=() rust=() out
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do ours+=("$1"); shift; done
 	shift
