@@ -231,6 +231,7 @@ done
 echo "sizes: lcg ${lcg[*]}; primes ${primes[*]}; collatz ${collatz[*]}; sumsq ${sumsq[*]};"
 echo "  checksum ${checksum[*]}; fetch ${fetch[*]}; waits ${waits[*]} (pipeline: --inflight = --shards);"
 echo "  image: --kernel checksum ${image[*]}; heartbeat ${hb[*]} (lateness in ms)"
+awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { if (l > n) printf "note: load average %s on %d cores: other work shares them, so read the ratios, not the times\n", l, n }'
 fmt_row example "${header[@]}"
 row lcg_seq "lcg seq" kernel lcg "${lcg[@]}" --variant seq -- lcg "${lcg[@]}" --variant seq
 row lcg_par "lcg omp | rayon" kernel lcg "${lcg[@]}" --variant omp -- lcg "${lcg[@]}" --variant rayon
