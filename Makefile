@@ -115,7 +115,8 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	$(Q)TEST_WRAPPER="$(VALGRIND)" scripts/run-tests.sh $^
 
-BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold $(BUILD)/bench/bench_sieve
+BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold $(BUILD)/bench/bench_sieve \
+	$(BUILD)/bench/overhead
 
 bench: all $(BENCHES)
 	$(Q)$(BUILD)/bench/bench_kernels
@@ -123,6 +124,8 @@ bench: all $(BENCHES)
 	$(Q)OMPK_BENCH_SIEVE=$(BUILD)/bench/bench_sieve bench/primes_vs_primesieve.sh
 	$(Q)BUILD_DIR=$(BUILD)/bench bench/fold.sh
 	$(Q)bench/pipeline.sh $(BINDIR)
+	$(Q)$(BUILD)/bench/overhead
+	$(Q)bench/peers.sh
 
 ifeq ($(MPI),1)
 test-mpi: all
