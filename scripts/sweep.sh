@@ -33,7 +33,9 @@ speedup, efficiency and the Karp-Flatt serial fraction.
   --threads LIST     thread counts, e.g. 1,2,4 (default: 1, 2, 4, ... up to
                      the CPUs, then 2x the CPUs, oversubscribed); 1 is always
                      run: it is the baseline
-  --variants LIST    seq, omp, fast (default: seq,omp)
+  --variants LIST    seq, omp, fast (default: seq,omp); seq runs once, at 1
+                     thread, and so does a variant that reports 1 thread
+                     when given more
   --schedules LIST   static, dynamic, guided, auto, each optionally with a
                      chunk: static,dynamic,64 means static and dynamic,64
                      (default: static,dynamic)

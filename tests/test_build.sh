@@ -110,6 +110,17 @@ else
 	check "other configurations' .d files are not read" mk -n CFLAGS="$scratch_flags" "$scratch/src/parse.o"
 fi
 
+# --- what git ignores ---------------------------------------------------------
+
+ignored() { # ignored PATH...: every PATH is ignored
+	local f
+	for f in "$@"; do git -C "$root" check-ignore -q --no-index "$f" || { echo "$f: not ignored"; return 1; }; done
+}
+check "git ignores the build, the link directories and the scripts' output folders" \
+	ignored build/x.o bin/primes bin-clang/primes sweep-primes/results.csv profile-primes/perf.data report-x/y
+check "and no source" bash -c "! git -C '$root' check-ignore --no-index scripts/sweep.sh bench/lib.sh Makefile"
+check "no link directory is tracked" test -z "$(git -C "$root" ls-files bin bin-clang)"
+
 # --- scripts/run-tests.sh ------------------------------------------------------
 
 cat >"$tmp/skips.c" <<'EOF'
