@@ -9,6 +9,12 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# median_of X...: the median of the arguments.
+median_of() { printf '%s\n' "$@" | median; }
+
+# ratio A B [DECIMALS]: A / B with DECIMALS places (default 2).
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+
 # json_num NAME...: the first of the named numeric fields found in the JSON
 # on stdin (several names: a field that some versions spell differently).
 json_num() {

@@ -28,10 +28,10 @@ for c in "primes|--to 120000" "collatz|--to 3000000"; do
 		multi+=("$(json_num median_s <<<"$out")")
 		imb+=("$(json_num imbalance <<<"$out")")
 	done
-	s=$(printf '%s\n' "${single[@]}" | median)
-	m=$(printf '%s\n' "${multi[@]}" | median)
-	b=$(printf '%s\n' "${imb[@]}" | median)
-	r=$(awk -v m="$m" -v s="$s" 'BEGIN {printf "%.3f", m / s}')
+	s=$(median_of "${single[@]}")
+	m=$(median_of "${multi[@]}")
+	b=$(median_of "${imb[@]}")
+	r=$(ratio "$m" "$s" 3)
 	printf '%-8s %-28s %12.4f %12.4f %8s %10.3f\n' "$k" "$args" "$s" "$m" "$r" "$b"
 	awk -v r="$r" 'BEGIN {exit !(r > 1.10)}' && { echo "bench-mpi: $k: MPI run is more than 10% slower" >&2; status=1; }
 done

@@ -43,9 +43,9 @@ for _ in 1 2 3 4 5; do
 	ov+=("$(field wall_s)")
 	se+=("$(field wall_s --mode serial)")
 done
-o=$(printf '%s\n' "${ov[@]}" | median)
-s=$(printf '%s\n' "${se[@]}" | median)
-r=$(awk -v o="$o" -v s="$s" 'BEGIN { printf "%.3f", o / s }')
+o=$(median_of "${ov[@]}")
+s=$(median_of "${se[@]}")
+r=$(ratio "$o" "$s" 3)
 printf '  overlap %s ms, serial %s ms, ratio %s (floor <= 0.30, ideal 0.25): %s\n' \
 	"$(ms "$o")" "$(ms "$s")" "$r" "$(verdict "$r" 0.30 "<=")"
 
@@ -97,9 +97,9 @@ printf '  %-6s %12s %12s %9s\n' cache "loader GB/s" "fio GB/s" loader/fio
 for row in "warm ow fw" "cold oc fc"; do
 	read -r name o f <<<"$row"
 	declare -n oa=$o fa=$f
-	a=$(printf '%s\n' "${oa[@]}" | median)
-	b=$(printf '%s\n' "${fa[@]}" | median)
-	rel=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
+	a=$(median_of "${oa[@]}")
+	b=$(median_of "${fa[@]}")
+	rel=$(ratio "$a" "$b")
 	printf '  %-6s %12s %12s %9s' "$name" "$(gbs "$a")" "$(gbs "$b")" "$rel"
 	if [ "$name" = warm ]; then echo " (floor >= 0.90): $(verdict "$rel" 0.90 ">=")"; else echo; fi
 	unset -n oa fa

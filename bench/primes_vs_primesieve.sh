@@ -42,10 +42,9 @@ for to in 1e9 1e10; do
 			[[ -z $peer_c || $c == "$peer_c" ]] || { echo "primesieve: counts differ: $c $peer_c" >&2; fail=1; }
 			peer_c=$c
 		done
-		mo=$(printf '%s\n' "${ours_t[@]}" | median)
-		mp=$(printf '%s\n' "${peer_t[@]}" | median)
-		ratio=$(awk -v a="$mo" -v b="$mp" 'BEGIN { printf "%.2f", a / b }')
-		printf '%-6s %7s %12.4f %12.4f %9s %13s %13s\n' "$to" "$t" "$mo" "$mp" "$ratio" "$ours_c" "$peer_c"
+		mo=$(median_of "${ours_t[@]}")
+		mp=$(median_of "${peer_t[@]}")
+		printf '%-6s %7s %12.4f %12.4f %9s %13s %13s\n' "$to" "$t" "$mo" "$mp" "$(ratio "$mo" "$mp")" "$ours_c" "$peer_c"
 		if [[ $ours_c != "$peer_c" ]]; then
 			echo "count mismatch at $to: ours $ours_c, primesieve $peer_c" >&2
 			fail=1

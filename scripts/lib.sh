@@ -34,6 +34,28 @@ take() {
 	fi
 }
 
+# common_arg "$@": an argument both scripts take alike: -h/--help (the
+# script's own usage), '--' (the rest go to the kernel: kargs), an unknown
+# option, or the one KERNEL. Sets shift_by (for '--': all that is left).
+common_arg() {
+	case $1 in
+	-h | --help)
+		usage
+		exit 0
+		;;
+	--)
+		kargs=("${@:2}")
+		shift_by=$#
+		;;
+	-*) die_usage "$1: unknown option (kernel options go after '--')" ;;
+	*)
+		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
+		kernel=$1
+		shift_by=1
+		;;
+	esac
+}
+
 # A whole number of at most 9 digits (so shell arithmetic cannot overflow).
 is_uint() { [[ $1 =~ ^[0-9]+$ ]] && [ "${#1}" -le 9 ]; }
 

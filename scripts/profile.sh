@@ -55,10 +55,6 @@ flame=1
 kargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help)
-		usage
-		exit 0
-		;;
 	--threads | --threads=* | --out | --out=* | --freq | --freq=* | --call-graph | --call-graph=*)
 		take "$@"
 		case $flag in
@@ -67,24 +63,14 @@ while [ $# -gt 0 ]; do
 		--freq) freq=$val ;;
 		--call-graph) cg=$val ;;
 		esac
-		shift "$shift_by"
 		;;
 	--no-flamegraph)
 		flame=0
-		shift
+		shift_by=1
 		;;
-	--)
-		shift
-		kargs=("$@")
-		break
-		;;
-	-*) die_usage "$1: unknown option (kernel options go after '--')" ;;
-	*)
-		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
-		kernel=$1
-		shift
-		;;
+	*) common_arg "$@" ;;
 	esac
+	shift "$shift_by"
 done
 
 find_kernel "$kernel"

@@ -71,10 +71,6 @@ out=""
 kargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help)
-		usage
-		exit 0
-		;;
 	--threads | --threads=* | --variants | --variants=* | --schedules | --schedules=* | \
 		--repeat | --repeat=* | --bind | --bind=* | --places | --places=* | --out | --out=*)
 		take "$@"
@@ -87,32 +83,20 @@ while [ $# -gt 0 ]; do
 		--places) places=$val ;;
 		--out) out=$val ;;
 		esac
-		shift "$shift_by"
 		;;
 	--weak)
 		weak=1
-		shift
+		shift_by=1
 		;;
 	--weak=*)
 		weak=1
 		weak_param=${1#*=}
 		[ -n "$weak_param" ] || die_usage "--weak=: empty parameter name; accepted: --weak or --weak=PARAM"
-		shift
+		shift_by=1
 		;;
-	--)
-		shift
-		kargs=("$@")
-		break
-		;;
-	-*)
-		die_usage "$1: unknown option (kernel options go after '--')"
-		;;
-	*)
-		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
-		kernel=$1
-		shift
-		;;
+	*) common_arg "$@" ;;
 	esac
+	shift "$shift_by"
 done
 
 # --- validation ---------------------------------------------------------
