@@ -99,7 +99,8 @@ LDLIBS += $(URING_LIBS) -lpthread -lm
 
 # -MMD -MP writes each object's .d with an empty rule per header, so a deleted
 # header never stops make; src_dep adds one for the source itself, so a .d
-# naming a source that has since moved or gone only rebuilds its object.
+# naming a source that has since moved or gone does not stop make either (the
+# object's own rule names its real source).
 src_dep = echo '$<:' >>$(@:.o=.d)
 
 ifeq ($(V),1)
@@ -193,8 +194,11 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@ && $(src_dep)
 
-# Build information shown by every binary (--version, reports).
-$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
+# Build information shown by every binary (--version, reports): the flags, and
+# the OpenMP runtime -fopenmp links (clang: LLVM's libomp, gcc: libgomp).
+OMP_RUNTIME := $(if $(filter clang,$(CC_FAMILY)),libomp,libgomp)
+$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"' \
+	-DOMPK_OMP_RUNTIME='"$(OMP_RUNTIME)"'
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
