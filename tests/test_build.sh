@@ -38,6 +38,12 @@ mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CC -u CFLAGS -u CPPFLAGS -u LDFLAGS -u LDLIBS \
 		-u SAN -u MPI make -s --no-print-directory -C "$root" "$@"
 }
+# plans PATTERN MAKE_ARGS...: make would run a command matching PATTERN.
+plans() {
+	local pat=$1
+	shift
+	mk -n -B V=1 "$@" | grep -q -e "$pat"
+}
 
 # --- the build directory --------------------------------------------------
 
@@ -59,14 +65,14 @@ if command -v clang >/dev/null 2>&1; then
 	check "make after make CC=clang is gcc's directory again" test "$(mk print-BUILD)" = "$gcc_dir"
 	check "CC=clang fills bin-clang/" test "$(mk print-LINKDIR CC=clang)" = bin-clang
 	check "CC=clang plans clang's compile lines" \
-		bash -c "cd '$root' && env -u MAKEFLAGS -u MAKELEVEL make -n -B V=1 CC=clang '$clang_dir/src/parse.o' | grep -q '^clang .* -c src/parse.c -o $clang_dir/src/parse.o'"
+		plans "^clang .* -c src/parse.c -o $clang_dir/src/parse.o" CC=clang "$clang_dir/src/parse.o"
 else
 	bad "clang is not installed (scripts/debian-packages.txt lists it)"
 fi
 check "the default build fills bin/" test "$(mk print-LINKDIR)" = bin
 check "a sanitizer build fills no directory of links" test -z "$(mk print-LINKDIR SAN=address)"
 check "--version's flags are the build's CFLAGS" \
-	bash -c "cd '$root' && env -u MAKEFLAGS -u MAKELEVEL make -n -B V=1 CFLAGS='-O1 -g' '$o1_dir/src/report.o' | grep -q -- \"-DOMPK_CFLAGS='\\\"-O1 -g -fopenmp\""
+	plans "-DOMPK_CFLAGS=.\"-O1 -g -fopenmp" CFLAGS="-O1 -g" "$o1_dir/src/report.o"
 
 # --- bin/: links of every build with the default compiler -------------------
 
@@ -103,7 +109,8 @@ else
 	check "a .d naming a deleted source does not stop make" mk -n CFLAGS="$scratch_flags" "$scratch/src/parse.o"
 	touch "$root/$scratch/src/parse.o"
 	check "and the object's recipe still compiles its real source" \
-		bash -c "cd '$root' && env -u MAKEFLAGS -u MAKELEVEL make -n -B V=1 CFLAGS='$scratch_flags' '$scratch/src/parse.o' | grep -q -- '-c src/parse.c'"
+		plans "-c src/parse.c -o $scratch/src/parse.o" CFLAGS="$scratch_flags" "$scratch/src/parse.o"
+
 	mkdir -p "$root/$scratch-other"
 	trap 'rm -rf "$tmp" "${root:?}/$scratch" "${root:?}/$scratch-other"' EXIT
 	echo 'this is not a makefile' >"$root/$scratch-other/junk.d"
