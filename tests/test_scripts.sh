@@ -3,12 +3,17 @@
 # sizes and checks what they write: results.csv's columns, and its derived
 # values recomputed here from the CSV's own medians (speedup against the
 # 1-thread row of the same variant and schedule, efficiency = speedup /
-# threads, Karp-Flatt e = (1/S - 1/p)/(1 - 1/p)); the plots when gnuplot is
-# there; the environment each run gets; that a failing run stops the sweep;
-# that bad arguments fail with a message and exit 2; that --bind/--places
-# take effect (the JSON report shows the binding from inside the region);
-# and the profile's counters, outlined-function symbols and flame graph.
-# Prints "N passed, N failed" last; exits non-zero when any check failed.
+# threads, Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), speedup over seq); the
+# plots when gnuplot is there; the environment each run gets; that seq and
+# variants reporting one thread run once; that a failing run stops the
+# sweep; that bad arguments, and binaries that are not kernels, fail with a
+# message and exit 2; that --bind/--places take effect (the JSON report
+# shows the binding from inside the region); and the profile's counters,
+# outlined-function symbols (gcc's or clang's) and flame graph. The CSV
+# parser here is written apart from the sweep's on purpose: the test does
+# not read results with the code under test.
+# Runs the binaries in OMPK_BIN_DIR (make test sets it to its build's), else bin/.
+# Prints "N passed, N failed, K skipped" last; exits non-zero when any check failed.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
