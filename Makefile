@@ -1,22 +1,32 @@
 # ompkit - build, test and benchmark.
 #
-#   make                      build bin/<kernel> (optimised, perf-friendly)
+#   make                      build every binary; links in bin/ (see "Where binaries go")
 #   make deps                 install missing Debian packages (scripts/deps.sh)
 #   make demo                 build and run the tutorial's examples, seq vs omp, and the pipeline
-#   make test                 build and run every cmocka suite
+#   make test                 build and run every cmocka suite and script test
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
 #   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
 #   make check-san            the whole suite under ASan + UBSan
 #   make check-valgrind       the I/O-facing suites under valgrind
+#   make CC=clang ...         clang with LLVM's libomp (gcc uses libgomp); own build dir
 #   make SAN=address,undefined ...   the same with sanitizers (own build dir)
 #   make MPI=1                also bin/<kernel>-mpi, with mpicc (own build dir)
 #   make test-mpi             every kernel under mpirun -np 2 and 3 vs one process
 #   make bench-mpi            -np 2 x 1 thread vs one process x 2 threads
+#   make print-VAR            print a variable (e.g. print-BUILD, print-BINDIR)
 #   make V=1 ...              show the commands
 #   make clean
 #
-# Objects go to build/<config>/ so switching SAN or CFLAGS never mixes
-# objects; bin/ is a link to the binaries of the last configuration built.
+# Build directories: objects go to build/<compiler>-<major>[-san-...][-mpi]-<hash>/, the hash
+# taken over everything that changes the objects (CC and its version, CFLAGS, CPPFLAGS,
+# LDFLAGS, LDLIBS, SAN, MPI, MPICC), so switching any of them never mixes or reuses objects:
+# e.g. build/gcc-12-1a2b3c4d/, build/clang-14-5e6f7a8b/.
+#
+# Where binaries go: every build leaves its binaries in $(BUILD)/bin/. bin/ is a real directory
+# of links to the last build made with the default compiler (the one `cc` is), sanitizers off;
+# an MPI=1 build links its -mpi binaries there too, and a later plain build leaves those links
+# alone. Another compiler gets its own directory of links: `make CC=clang` fills bin-clang/.
+# Sanitizer builds are linked nowhere (make check-san runs them from their build directory).
 
 CC ?= cc
 CFLAGS ?= -O3 -g
@@ -25,23 +35,54 @@ PKG_CONFIG ?= pkg-config
 # The kernels, read from the one list (include/ompkit/kernels.def).
 KERNELS := $(shell sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 
-comma := ,
-CONFIG := release
-ifneq ($(SAN),)
-CONFIG := san-$(subst $(comma),-,$(SAN))
-override CFLAGS += -fsanitize=$(SAN) -fno-sanitize-recover=all
-override LDFLAGS += -fsanitize=$(SAN)
-endif
-
 # MPI=1: the same objects plus bin/<kernel>-mpi, linked by mpicc. Only
 # src/mpi/driver.c and the -mpi entry points see mpi.h; nothing else does.
+# mpicc compiles with the compiler of the build (Open MPI's OMPI_CC, MPICH's
+# MPICH_CC), so one OpenMP runtime is linked, never libgomp and libomp at once.
 MPICC ?= mpicc
+ifeq ($(MPI),1)
+export OMPI_CC := $(CC)
+export MPICH_CC := $(CC)
+endif
+
+# The compiler's family and major version from its own predefined macros, and
+# its full version string (for the hash): "gcc 12 12.2.0" or "clang 14 Debian Clang 14.0.6".
+cc_id = $(shell $(1) -E -dM -x c /dev/null 2>/dev/null | awk ' \
+	$$2 == "__clang_major__" { c = $$3 } $$2 == "__GNUC__" { g = $$3 } \
+	$$2 == "__VERSION__" { v = $$0; sub(/^[^"]*"/, "", v); sub(/"$$/, "", v) } \
+	END { if (c != "") print "clang", c, v; else if (g != "") print "gcc", g, v; else print "cc", "x", "unknown" }')
+CC_ID := $(call cc_id,$(CC))
+CC_FAMILY := $(word 1,$(CC_ID))
+DEFAULT_CC_FAMILY := $(word 1,$(call cc_id,cc))
+
+comma := ,
+sq = '$(subst ','\'',$(1))'
+CONFIG := $(CC_FAMILY)-$(word 2,$(CC_ID))
+ifneq ($(SAN),)
+CONFIG := $(CONFIG)-san-$(subst $(comma),-,$(SAN))
+endif
 ifeq ($(MPI),1)
 CONFIG := $(CONFIG)-mpi
 endif
-
-BUILD := build/$(CONFIG)
+BUILD_KEY := CC=$(CC) [$(CC_ID)] CFLAGS=$(CFLAGS) CPPFLAGS=$(CPPFLAGS) LDFLAGS=$(LDFLAGS) \
+	LDLIBS=$(LDLIBS) SAN=$(SAN) MPI=$(MPI) MPICC=$(if $(filter 1,$(MPI)),$(MPICC))
+BUILD_HASH := $(shell printf '%s' $(call sq,$(BUILD_KEY)) | md5sum | cut -c1-8)
+BUILD := build/$(CONFIG)-$(BUILD_HASH)
 BINDIR := $(BUILD)/bin
+
+# The directory of links this build fills (empty: none).
+ifneq ($(SAN),)
+LINKDIR :=
+else ifeq ($(CC_FAMILY),$(DEFAULT_CC_FAMILY))
+LINKDIR := bin
+else
+LINKDIR := bin-$(CC_FAMILY)
+endif
+
+ifneq ($(SAN),)
+override CFLAGS += -fsanitize=$(SAN) -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SAN)
+endif
 
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -55,6 +96,12 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -fopenmp -fno-omit-frame-pointer -Wall
 override LDFLAGS += -fopenmp
 override CFLAGS += $(URING_CFLAGS)
 LDLIBS += $(URING_LIBS) -lpthread -lm
+
+# -MMD -MP writes each object's .d with an empty rule per header, so a deleted
+# header never stops make; src_dep adds one for the source itself, so a .d
+# naming a source that has since moved or gone does not stop make either (the
+# object's own rule names its real source).
+src_dep = echo '$<:' >>$(@:.o=.d)
 
 ifeq ($(V),1)
 Q :=
@@ -80,26 +127,32 @@ SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 .PHONY: all bin deps demo test check-san check-valgrind bench fuzz clean test-mpi bench-mpi
 all: $(BINS) bin
 
+# Links this build's binaries into $(LINKDIR)/ (see "Where binaries go" above);
+# links of other builds there (an MPI build's -mpi binaries) stay. A bin that
+# is a link to a directory (how older versions did it) becomes a directory.
 bin: $(BINS)
-	$(Q)ln -sfn $(BINDIR) bin
+ifneq ($(LINKDIR),)
+	$(Q)if [ -L $(LINKDIR) ]; then rm -f $(LINKDIR); fi; mkdir -p $(LINKDIR)
+	$(Q)for b in $(notdir $(BINS)); do ln -sfn ../$(BINDIR)/$$b $(LINKDIR)/$$b || exit 1; done
+endif
 
 deps:
 	$(Q)scripts/deps.sh
 
 demo: all
-	$(Q)./bin/demo
-	$(Q)./bin/pipeline
-	$(Q)./bin/pipeline --mode serial
-	$(Q)./bin/heartbeat --mode inline
-	$(Q)./bin/heartbeat --mode offload
+	$(Q)$(BINDIR)/demo
+	$(Q)$(BINDIR)/pipeline
+	$(Q)$(BINDIR)/pipeline --mode serial
+	$(Q)$(BINDIR)/heartbeat --mode inline
+	$(Q)$(BINDIR)/heartbeat --mode offload
 
+# The script tests run this build's binaries (OMPK_BIN_DIR), not bin/.
 test: all $(TESTS)
-	$(Q)scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
+	$(Q)OMPK_BIN_DIR=$(CURDIR)/$(BINDIR) scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
 
 # The whole suite under AddressSanitizer and UBSan (own build directory).
 check-san:
 	$(Q)$(MAKE) --no-print-directory SAN=address,undefined test
-	$(Q)ln -sfn $(BINDIR) bin
 
 # The I/O-facing suites under valgrind (small sizes); libgomp's known
 # thread-pool noise is suppressed by tests/valgrind.supp, nothing else.
@@ -115,14 +168,14 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	$(Q)TEST_WRAPPER="$(VALGRIND)" scripts/run-tests.sh $^
 
-BENCHES := $(BUILD)/bench/bench_kernels $(BUILD)/bench/bench_fold $(BUILD)/bench/bench_sieve \
-	$(BUILD)/bench/overhead
+# Every bench/*.c is a program built here; the scripts run the binaries given.
+BENCHES := $(patsubst %.c,$(BUILD)/%,$(wildcard bench/*.c))
 
 bench: all $(BENCHES)
 	$(Q)$(BUILD)/bench/bench_kernels
 	$(Q)bench/fast.sh $(BINDIR)
-	$(Q)OMPK_BENCH_SIEVE=$(BUILD)/bench/bench_sieve bench/primes_vs_primesieve.sh
-	$(Q)BUILD_DIR=$(BUILD)/bench bench/fold.sh
+	$(Q)bench/primes_vs_primesieve.sh $(BUILD)/bench/bench_sieve
+	$(Q)bench/fold.sh $(BUILD)/bench/bench_fold
 	$(Q)bench/pipeline.sh $(BINDIR)
 	$(Q)$(BUILD)/bench/overhead
 	$(Q)bench/peers.sh
@@ -141,10 +194,13 @@ endif
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@ && $(src_dep)
 
-# Build information shown by every binary (--version, reports).
-$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
+# Build information shown by every binary (--version, reports): the flags, and
+# the OpenMP runtime -fopenmp links (clang: LLVM's libomp, gcc: libgomp).
+OMP_RUNTIME := $(if $(filter clang,$(CC_FAMILY)),libomp,libgomp)
+$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"' \
+	-DOMPK_OMP_RUNTIME='"$(OMP_RUNTIME)"'
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
@@ -153,17 +209,17 @@ $(LIB): $(LIB_OBJS)
 $(KERNELS:%=$(BUILD)/main-%.o): $(BUILD)/main-%.o: src/main/kernel.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $< ($*)")
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@ && $(src_dep)
 
 $(BUILD)/src/mpi/driver.o: src/mpi/driver.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MPICC   $<")
-	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@ && $(src_dep)
 
 $(KERNELS:%=$(BUILD)/main-mpi-%.o): $(BUILD)/main-mpi-%.o: src/main/kernel.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  MPICC   $< ($*)")
-	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -DOMPK_MPI -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@
+	$(Q)$(MPICC) $(CFLAGS) $(CPPFLAGS) -DOMPK_MPI -DOMPK_KERNEL=ompk_kernel_$* -c $< -o $@ && $(src_dep)
 
 $(BINDIR)/%-mpi: $(BUILD)/main-mpi-%.o $(BUILD)/src/mpi/driver.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -180,7 +236,7 @@ $(BINDIR)/%: $(BUILD)/main-%.o $(LIB)
 $(BUILD)/main-%.o: src/main/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@ && $(src_dep)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
@@ -192,7 +248,7 @@ $(BUILD)/tests/test_fuzz_corpus.o: override CPPFLAGS += -Itests -DOMPK_SOURCE_DI
 $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@ && $(src_dep)
 
 $(BUILD)/tests/test_loader.o $(BUILD)/tests/test_loader_faults.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
 # The loader's tests make io_uring_setup fail in a child with a seccomp filter.
@@ -230,9 +286,13 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 	done
 
 clean:
-	rm -rf build bin
+	rm -rf build bin bin-*
 
--include $(shell find build -name '*.d' 2>/dev/null)
-# Dependency files are only read, never made (no built-in rule may try).
+# Only this configuration's dependency files; they are only read, never
+# made (no built-in rule may try).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 %.d: ;
 .SECONDARY:
+
+print-%:
+	@echo '$(subst ','\'',$($*))'

@@ -2,28 +2,24 @@
 # fold.sh - run bench_fold, and beside it xxhsum's own benchmark of XXH64
 # and XXH3, so our checksum rates can be read against well-known fast hashes.
 #
-# Uses ${BUILD_DIR:-build}/bench_fold if it exists (e.g. built by make);
-# otherwise builds it there with ${CC:-gcc} and ${BENCH_CFLAGS:--O3 -march=native}.
-# Installs the xxhash package with apt-get if xxhsum is missing (skipped,
-# with a note, when that is not possible). Arguments go to bench_fold
-# ([fold_MiB [sumsq_MiB]]). Exit status is bench_fold's.
+# Usage: bench/fold.sh BENCH_FOLD [fold_MiB [sumsq_MiB]]: BENCH_FOLD is the
+# bench_fold binary make builds (`make bench` passes its own; by hand:
+# bench/fold.sh "$(make -s print-BUILD)/bench/bench_fold"); the other
+# arguments go to it. Installs the xxhash package with apt-get if xxhsum is
+# missing (skipped, with a note, when that is not possible). Exit status is
+# bench_fold's.
 #
 # xxhsum -b hashes a 100 KB sample (in cache) on one thread and reports
 # MB/s with MB = 2^20; it is shown here in GB/s (1e9 B/s), next to
 # bench_fold's "64 KiB in cache, 1 thread" rows, which are the comparable ones.
 set -euo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build=${BUILD_DIR:-build}
-bin=$build/bench_fold
-
-if [[ ! -x $bin ]]; then
-	mkdir -p "$build"
-	# shellcheck disable=SC2086 # BENCH_CFLAGS is a list of flags
-	"${CC:-gcc}" -std=c11 ${BENCH_CFLAGS:--O3 -march=native} -fopenmp -I"$root/include" \
-		"$root/bench/bench_fold.c" "$root/src/fold_fast.c" "$root/src/sumsq_fast.c" \
-		"$root/src/membw.c" -o "$bin"
-fi
+bin=${1:-}
+[[ -n $bin && -x $bin ]] || {
+	echo "fold: '${bin}': not a bench_fold binary; accepted: the one make builds (make bench runs this)" >&2
+	exit 2
+}
+shift
 
 status=0
 "$bin" "$@" || status=$?

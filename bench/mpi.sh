@@ -10,8 +10,7 @@ runs=${RUNS:-5}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 unset OMP_NUM_THREADS
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-field() { grep -o "\"$1\":[0-9.e+-]*" | head -1 | cut -d: -f2; }
+. "$(dirname "$0")/lib.sh"
 
 printf '%-8s %-28s %12s %12s %8s %10s\n' kernel args "1x2 thr (s)" "2x1 rank (s)" ratio imbalance
 status=0
@@ -23,16 +22,16 @@ for c in "primes|--to 120000" "collatz|--to 3000000"; do
 	imb=()
 	for ((i = 0; i < runs; i++)); do
 		# shellcheck disable=SC2086
-		single+=("$("$bin/$k" --threads 2 $args --format json | field median_s)")
+		single+=("$("$bin/$k" --threads 2 $args --format json | json_num median_s)")
 		# shellcheck disable=SC2086
 		out=$(mpirun -np 2 --bind-to core "$bin/$k-mpi" --threads 1 $args --format json)
-		multi+=("$(field median_s <<<"$out")")
-		imb+=("$(field imbalance <<<"$out")")
+		multi+=("$(json_num median_s <<<"$out")")
+		imb+=("$(json_num imbalance <<<"$out")")
 	done
-	s=$(printf '%s\n' "${single[@]}" | median)
-	m=$(printf '%s\n' "${multi[@]}" | median)
-	b=$(printf '%s\n' "${imb[@]}" | median)
-	r=$(awk -v m="$m" -v s="$s" 'BEGIN {printf "%.3f", m / s}')
+	s=$(median_of "${single[@]}")
+	m=$(median_of "${multi[@]}")
+	b=$(median_of "${imb[@]}")
+	r=$(ratio "$m" "$s" 3)
 	printf '%-8s %-28s %12.4f %12.4f %8s %10.3f\n' "$k" "$args" "$s" "$m" "$r" "$b"
 	awk -v r="$r" 'BEGIN {exit !(r > 1.10)}' && { echo "bench-mpi: $k: MPI run is more than 10% slower" >&2; status=1; }
 done

@@ -3,27 +3,38 @@
 # repeated runs through the binary users run, every run verified:
 #   1. the tutorial's pipeline, overlap vs serial wall (floor: ratio <= 0.30)
 #   2. 10,000 synthetic shards of 100 ms, --inflight 10000 (floor: <= 125 ms)
-#   3. reading 1 GiB of shard files (page cache warm) against fio
-#      --ioengine=io_uring on the same files, same block size and depth
-#      (floor: within 10% of fio's throughput). fio is installed if missing.
+#   3. reading 1 GiB of shard files against fio --ioengine=io_uring on the
+#      same files, same block size and depth, like with like (floor: within
+#      10% of fio's throughput, warm). fio drops the files' pages before it
+#      reads unless told --invalidate=0, so each side runs twice:
+#        warm: the files read once beforehand, fio --invalidate=0;
+#        cold: before each run the files' pages are dropped with
+#              posix_fadvise(DONTNEED) (dd iflag=nocache), which is what
+#              fio's default --invalidate=1 does for its own runs.
+#      The loader has no O_DIRECT mode, so neither side bypasses the page
+#      cache: "cold" is a dropped cache, read through it, on both sides.
+#      fio is installed if missing.
 #
 # Usage: bench/pipeline.sh [BINDIR]   (default bin)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bindir=${1:-bin}
 p=$bindir/pipeline
-work=${TMPDIR:-/tmp}/ompk-bench-pipeline
+work=$(mktemp -d "${TMPDIR:-/tmp}/ompk-bench-pipeline.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+. bench/lib.sh
 
-# value of a numeric JSON field of one run: field ARGS...
+# a numeric field of one verified run: field NAME ARGS... (the wall time is
+# median_s in the one schema, wall_s before it)
 field() {
-	local f=$1 out
+	local f=$1
 	shift
-	out=$("$p" "$@" --format json)
-	grep -q '"verified":true' <<<"$out" || { echo "bench: pipeline $*: NOT VERIFIED" >&2; exit 1; }
-	sed -E "s/.*\"$f\":([-0-9.e+]+).*/\1/" <<<"$out"
+	if [ "$f" = wall_s ]; then
+		verified_json "$p" "$@" | json_num median_s wall_s
+	else
+		verified_json "$p" "$@" | json_num "$f"
+	fi
 }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 verdict() { awk -v v="$1" -v f="$2" -v op="$3" 'BEGIN { ok = op == "<=" ? v <= f : v >= f; print ok ? "ok" : "MISSED" }'; }
 
 echo "== pipeline: the tutorial's 4 shards x 250,000 values, 50 ms (medians of 5, interleaved)"
@@ -32,41 +43,66 @@ for _ in 1 2 3 4 5; do
 	ov+=("$(field wall_s)")
 	se+=("$(field wall_s --mode serial)")
 done
-o=$(printf '%s\n' "${ov[@]}" | median)
-s=$(printf '%s\n' "${se[@]}" | median)
-r=$(awk -v o="$o" -v s="$s" 'BEGIN { printf "%.3f", o / s }')
-printf '  overlap %.1f ms, serial %.1f ms, ratio %s (floor <= 0.30, ideal 0.25): %s\n' \
-	"$(awk -v x="$o" 'BEGIN { print x * 1e3 }')" "$(awk -v x="$s" 'BEGIN { print x * 1e3 }')" "$r" "$(verdict "$r" 0.30 "<=")"
+o=$(median_of "${ov[@]}")
+s=$(median_of "${se[@]}")
+r=$(ratio "$o" "$s" 3)
+printf '  overlap %s ms, serial %s ms, ratio %s (floor <= 0.30, ideal 0.25): %s\n' \
+	"$(ms "$o")" "$(ms "$s")" "$r" "$(verdict "$r" 0.30 "<=")"
 
 echo "== pipeline: 10,000 synthetic shards of 100 values, 100 ms each, --inflight 10000 (median of 5)"
 w=$(for _ in 1 2 3 4 5; do field wall_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
-ms=$(awk -v x="$w" 'BEGIN { printf "%.1f", x * 1e3 }')
-echo "  wall $ms ms (floor <= 125 ms): $(verdict "$ms" 125 "<=")"
+echo "  wall $(ms "$w") ms (floor <= 125 ms): $(verdict "$(ms "$w")" 125 "<=")"
 
-echo "== pipeline: 1 GiB of shard files (256 x 4 MiB, page cache warm) vs fio --ioengine=io_uring"
+echo "== pipeline: 1 GiB of shard files (256 x 4 MiB) vs fio --ioengine=io_uring, warm and cold (medians of 5, interleaved)"
 if ! command -v fio >/dev/null; then
 	echo "  installing fio (Debian package)"
 	apt-get install -y -qq fio >/dev/null 2>&1 || { echo "  fio unavailable: skipped"; exit 0; }
 fi
 shards=256 len=$((512 << 10)) bs=$((1 << 20)) depth=16 # 256 x 4 MiB of u64 values
 "$p" --make-shards "$work" --shards $shards --shard-len $len -q
-cat "$work"/shard-*.bin >/dev/null
+sync "$work"/shard-*.bin # dirty pages cannot be dropped
+bytes=$((shards * (len * 8 + 16)))
+warm() { cat "$work"/shard-*.bin >/dev/null; }
+# posix_fadvise(POSIX_FADV_DONTNEED) on every file, as fio --invalidate=1 does
+cold() { for f in "$work"/shard-*.bin; do dd if="$f" iflag=nocache count=0 status=none; done; }
 # The loader's read throughput: bytes over the time the last fetch landed
 # (sumsq fast on one thread keeps up with reading and leaves it a core).
-ours=() theirs=()
-for _ in 1 2 3 4 5; do
-	out=$("$p" --source "$work" --shards $shards --shard-len $len --latency-ms 0 \
-		--inflight $depth --read-block $bs --variant fast -t 1 --format json)
-	grep -q '"verified":true' <<<"$out" || { echo "bench: shard files: NOT VERIFIED" >&2; exit 1; }
+ours() {
+	local out last
+	out=$(verified_json "$p" --source "$work" --shards $shards --shard-len $len --latency-ms 0 \
+		--inflight $depth --read-block $bs --variant fast -t 1)
 	last=$(grep -o '"fetch_done_ms":[0-9.]*' <<<"$out" | cut -d: -f2 | sort -g | tail -n 1)
-	ours+=("$(awk -v ms="$last" -v b=$((shards * (len * 8 + 16))) 'BEGIN { printf "%.0f", b / (ms / 1e3) }')")
+	awk -v ms="$last" -v b=$bytes 'BEGIN { printf "%.0f", b / (ms / 1e3) }'
+}
+# fio's read bandwidth in B/s (terse v3: field 7 is KiB/s); fio ARGS...
+fio_bw() {
+	local fout
 	fout=$(fio --name=shards --ioengine=io_uring --rw=read --bs=$bs --iodepth=$depth --opendir="$work" \
-		--file_service_type=roundrobin --numjobs=1 --thread --output-format=terse --terse-version=3 2>/dev/null) || { echo "  fio failed: skipped"; exit 0; }
-	# terse v3: field 7 is the read bandwidth in KiB/s
-	theirs+=("$(awk -F';' '{ printf "%.0f", $7 * 1024 }' <<<"$fout")")
+		--file_service_type=roundrobin --numjobs=1 --thread --output-format=terse --terse-version=3 "$@" \
+		2>/dev/null) || return 1
+	awk -F';' '{ printf "%.0f", $7 * 1024 }' <<<"$fout"
+}
+ow=() fw=() oc=() fc=()
+for _ in 1 2 3 4 5; do
+	warm
+	ow+=("$(ours)")
+	warm
+	fw+=("$(fio_bw --invalidate=0)") || { echo "  fio failed: skipped"; exit 0; }
+	cold
+	oc+=("$(ours)")
+	fc+=("$(fio_bw --invalidate=1)") || { echo "  fio failed: skipped"; exit 0; }
 done
-a=$(printf '%s\n' "${ours[@]}" | median)
-b=$(printf '%s\n' "${theirs[@]}" | median)
-rel=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')
-printf '  loader %.2f GB/s, fio %.2f GB/s (bs 1 MiB, depth %d), loader/fio %s (floor >= 0.90): %s\n' \
-	"$(awk -v x="$a" 'BEGIN { print x / 1e9 }')" "$(awk -v x="$b" 'BEGIN { print x / 1e9 }')" $depth "$rel" "$(verdict "$rel" 0.90 ">=")"
+gbs() { awk -v x="$1" 'BEGIN { printf "%.2f", x / 1e9 }'; }
+printf '  %-6s %12s %12s %9s\n' cache "loader GB/s" "fio GB/s" loader/fio
+for row in "warm ow fw" "cold oc fc"; do
+	read -r name o f <<<"$row"
+	declare -n oa=$o fa=$f
+	a=$(median_of "${oa[@]}")
+	b=$(median_of "${fa[@]}")
+	rel=$(ratio "$a" "$b")
+	printf '  %-6s %12s %12s %9s' "$name" "$(gbs "$a")" "$(gbs "$b")" "$rel"
+	if [ "$name" = warm ]; then echo " (floor >= 0.90): $(verdict "$rel" 0.90 ">=")"; else echo; fi
+	unset -n oa fa
+done
+echo "  bs 1 MiB, depth $depth; warm: read beforehand, fio --invalidate=0; cold: pages dropped before each run"
+echo "  (posix_fadvise DONTNEED, fio --invalidate=1); no O_DIRECT on either side: the loader has no such mode"

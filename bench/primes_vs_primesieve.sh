@@ -7,26 +7,23 @@
 # medians of both tools' own timings (each times its sieve only, not process
 # start), both counts and ours/primesieve. Exits 1 if any count differs.
 #
-# The binary comes from $OMPK_BENCH_SIEVE, else it is built into
-# ${BUILD_DIR:-build}/bench_sieve from the repo root. Missing primesieve is
-# installed with apt-get.
+# Usage: bench/primes_vs_primesieve.sh BENCH_SIEVE: the bench_sieve binary
+# make builds (`make bench` passes its own). Missing primesieve is installed
+# with apt-get.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 repeats=${REPEATS:-5}
-bin=${OMPK_BENCH_SIEVE:-}
-if [[ -z $bin ]]; then
-	bin=${BUILD_DIR:-build}/bench_sieve
-	mkdir -p "$(dirname "$bin")"
-	# shellcheck disable=SC2046
-	gcc -std=c11 -O2 -fopenmp -Iinclude bench/bench_sieve.c src/sieve.c src/parse.c -o "$bin"
-fi
+bin=${1:-}
+[[ -n $bin && -x $bin ]] || {
+	echo "primes_vs_primesieve: '${bin}': not a bench_sieve binary; accepted: the one make builds (make bench runs this)" >&2
+	exit 2
+}
+. bench/lib.sh
 command -v primesieve >/dev/null || apt-get install -y primesieve
 echo "peer: $(primesieve --version | head -n 1)"
 echo "ours: $bin"
 echo "repeats = $repeats (interleaved, medians)"
-
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 fail=0
 printf '%-6s %7s %12s %12s %9s %13s %13s\n' to threads ours_s peer_s ratio ours_count peer_count
@@ -45,10 +42,9 @@ for to in 1e9 1e10; do
 			[[ -z $peer_c || $c == "$peer_c" ]] || { echo "primesieve: counts differ: $c $peer_c" >&2; fail=1; }
 			peer_c=$c
 		done
-		mo=$(printf '%s\n' "${ours_t[@]}" | median)
-		mp=$(printf '%s\n' "${peer_t[@]}" | median)
-		ratio=$(awk -v a="$mo" -v b="$mp" 'BEGIN { printf "%.2f", a / b }')
-		printf '%-6s %7s %12.4f %12.4f %9s %13s %13s\n' "$to" "$t" "$mo" "$mp" "$ratio" "$ours_c" "$peer_c"
+		mo=$(median_of "${ours_t[@]}")
+		mp=$(median_of "${peer_t[@]}")
+		printf '%-6s %7s %12.4f %12.4f %9s %13s %13s\n' "$to" "$t" "$mo" "$mp" "$(ratio "$mo" "$mp")" "$ours_c" "$peer_c"
 		if [[ $ours_c != "$peer_c" ]]; then
 			echo "count mismatch at $to: ours $ours_c, primesieve $peer_c" >&2
 			fail=1

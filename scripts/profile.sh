@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # profile.sh - profiles one kernel run with perf: counters (perf stat),
 # then sampled call graphs (perf record) with the top symbols, the hottest
-# OpenMP outlined function (gcc's `<fn>._omp_fn.N`) annotated with its
-# source, and a flame graph as one self-contained HTML file.
+# OpenMP outlined function (gcc's `<fn>._omp_fn.N`, clang's
+# `.omp_outlined.`) annotated with its source, and a flame graph as one
+# self-contained HTML file.
 #
 # Call graphs use DWARF unwinding: libgomp is built without frame pointers,
 # so frame-pointer chains stop inside it, while `--call-graph dwarf` copies
@@ -41,30 +42,9 @@ Example: $prog primes --threads 2 -- --to 100000
 EOF
 }
 
-die_usage() {
-	echo "profile: $*" >&2
-	echo "Try '$prog --help'" >&2
-	exit 2
-}
-
-die() {
-	echo "profile: $*" >&2
-	exit 1
-}
-
-take() {
-	local flag=$1
-	shift
-	if [[ $1 == *=* ]]; then
-		val=${1#*=}
-		shift_by=1
-	elif [ $# -ge 2 ]; then
-		val=$2
-		shift_by=2
-	else
-		die_usage "$flag: missing value"
-	fi
-}
+name=profile
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 kernel=""
 threads=""
@@ -75,60 +55,25 @@ flame=1
 kargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help)
-		usage
-		exit 0
-		;;
-	--threads | --threads=*)
-		take --threads "$@"
-		threads=$val
-		shift "$shift_by"
-		;;
-	--out | --out=*)
-		take --out "$@"
-		out=$val
-		shift "$shift_by"
-		;;
-	--freq | --freq=*)
-		take --freq "$@"
-		freq=$val
-		shift "$shift_by"
-		;;
-	--call-graph | --call-graph=*)
-		take --call-graph "$@"
-		cg=$val
-		shift "$shift_by"
+	--threads | --threads=* | --out | --out=* | --freq | --freq=* | --call-graph | --call-graph=*)
+		take "$@"
+		case $flag in
+		--threads) threads=$val ;;
+		--out) out=$val ;;
+		--freq) freq=$val ;;
+		--call-graph) cg=$val ;;
+		esac
 		;;
 	--no-flamegraph)
 		flame=0
-		shift
+		shift_by=1
 		;;
-	--)
-		shift
-		kargs=("$@")
-		break
-		;;
-	-*) die_usage "$1: unknown option (kernel options go after '--')" ;;
-	*)
-		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
-		kernel=$1
-		shift
-		;;
+	*) common_arg "$@" ;;
 	esac
+	shift "$shift_by"
 done
 
-available() {
-	local k list=""
-	for k in "$bindir"/*; do
-		[ -x "$k" ] && [ "$(basename "$k")" != demo ] && list+="${list:+, }$(basename "$k")"
-	done
-	echo "${list:-none built (run 'make')}"
-}
-
-[ -n "$kernel" ] || die_usage "missing KERNEL; accepted: $(available)"
-[[ $kernel =~ ^[a-z0-9_]+$ ]] && [ -x "$bindir/$kernel" ] ||
-	die_usage "$kernel: no such kernel binary in $bindir; accepted: $(available)"
-bin=$bindir/$kernel
+find_kernel "$kernel"
 [ -n "$threads" ] || threads=$(nproc)
 [[ $threads =~ ^[0-9]{1,5}$ ]] && [ "$threads" -ge 1 ] && [ "$threads" -le 65536 ] ||
 	die_usage "--threads: '$threads' is not a thread count; accepted: a whole number from 1 to 65536"
@@ -213,13 +158,14 @@ echo "Hottest source lines ($out/srcline.txt):"
 grep -v -e '^#' -e '^$' "$out/srcline.txt" | head -n 8
 echo
 
-hot=$(grep -o '[A-Za-z0-9_.]*_omp_fn\.[0-9]*' "$out/top.txt" | head -n 1 || true)
+# gcc names the body of a parallel region <fn>._omp_fn.N, clang .omp_outlined.[.N]
+hot=$(grep -o -E '[A-Za-z0-9_.]*_omp_fn\.[0-9]+|\.omp_outlined\.[.0-9]*' "$out/top.txt" | head -n 1 || true)
 if [ -n "$hot" ]; then
 	perf annotate -i "$out/perf.data" --stdio -s "$hot" 2>/dev/null >"$out/annotate.txt" || true
 	echo "The OpenMP outlined function $hot, annotated with its source: $out/annotate.txt"
 	grep -E '^ +[0-9]+\.[0-9]+ ' "$out/annotate.txt" | sort -rn | head -n 5 || true
 else
-	echo "No OpenMP outlined function (*_omp_fn.N) among the top symbols (a seq variant?)"
+	echo "No OpenMP outlined function (*._omp_fn.N, .omp_outlined.) among the top symbols (a seq variant?)"
 fi
 
 # --- flame graph ----------------------------------------------------------

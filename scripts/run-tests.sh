@@ -1,39 +1,51 @@
 #!/usr/bin/env bash
 # run-tests.sh - runs each test program given (cmocka runners and shell test
 # scripts), adds up the checks they report, and ends with one line
-# "tests: N passed, M failed". Exits non-zero when any program failed or
-# could not run (a crash counts as a failure even if it reported none).
+# "tests: N passed, M failed, K skipped". Exits non-zero when any program
+# failed or could not run (a crash counts as a failure even if it reported
+# none). A skipped check (cmocka's skip(), a shell suite's "skip") is neither
+# passed nor failed: it is counted apart so that a suite which skips its
+# real work cannot pass for a green one.
 # TEST_WRAPPER, when set, is put before each program (e.g. valgrind and
 # its options).
 set -u
 read -r -a wrapper <<<"${TEST_WRAPPER:-}"
 passed=0
 failed=0
+skipped=0
 bad_programs=()
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+
+# The counts a program reported, as "passed failed skipped" (empty fields: 0).
+#   cmocka: "[  PASSED  ] 5 test(s)." "[  FAILED  ] 1 test(s), listed below:"
+#           "[  SKIPPED ] 2 test(s), listed below:" (passed excludes skipped)
+#   shell suites: a last line "[<name>: ]N passed, M failed[, K skipped]"
+counts() {
+	awk '
+	/^\[  PASSED  \] [0-9]+ test/ { p += $4; cm = 1 }
+	/^\[  FAILED  \] [0-9]+ test\(s\)/ { f += $4; cm = 1 }
+	/^\[  SKIPPED \] [0-9]+ test\(s\)/ { s += $4; cm = 1 }
+	/^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed/ {
+		line = $0; sub(/^[A-Za-z_-]+: /, "", line); n = split(line, w, /[ ,]+/)
+		sp = w[1]; sf = w[3]; ss = (n >= 6 && w[6] ~ /^skipped/) ? w[5] : 0
+	}
+	END { if (cm) print p + 0, f + 0, s + 0; else print sp + 0, sf + 0, ss + 0 }' "$1"
+}
+
 for t in "$@"; do
 	echo "== $(basename "$t")"
 	"${wrapper[@]}" "$t" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
-	# cmocka: "[  PASSED  ] 5 test(s)." / "[  FAILED  ] 1 test(s), listed below:"
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
-	# shell suites: "<name>: N passed, M failed[, K skipped]"
-	if [ -z "$p$f" ]; then
-		line=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-		p=$(sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
-		f=$(sed -E 's/^([A-Za-z_-]+: )?[0-9]+ passed, ([0-9]+) failed.*/\2/' <<<"$line")
-	fi
-	p=${p:-0}
-	f=${f:-0}
+	read -r p f s < <(counts "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1 # it died or failed without saying which check
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
 	[ "$rc" -ne 0 ] && bad_programs+=("$(basename "$t") (exit $rc)")
 done
 [ ${#bad_programs[@]} -gt 0 ] && echo "failing programs: ${bad_programs[*]}"
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 [ ${#bad_programs[@]} -eq 0 ] && [ "$failed" -eq 0 ]

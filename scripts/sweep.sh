@@ -5,8 +5,14 @@
 # runtimes' default schedules differ), reads each run's `--format csv`
 # output by its header, and writes DIR/results.csv (speedup against the
 # 1-thread run of the same variant and schedule, parallel efficiency and
-# the Karp-Flatt serial fraction), an aligned table on stdout, and
-# DIR/speedup.png and DIR/efficiency.png drawn by gnuplot.
+# the Karp-Flatt serial fraction, all with the thread count the binary
+# reports it used; and the speedup over seq), an aligned table on stdout,
+# and DIR/speedup.png and DIR/efficiency.png drawn by gnuplot.
+#
+# Only what has a thread axis is swept: seq runs once, at 1 thread, as the
+# baseline; a variant that reports 1 thread at OMP_NUM_THREADS > 1 (lcg's
+# jump-ahead fast) is kept at its 1-thread run, with a notice. Binaries
+# without variants or schedules (pipeline, heartbeat, demo) are refused.
 #
 # Only bash, awk (POSIX: mawk is enough) and coreutils are needed; gnuplot
 # is optional (the plots are skipped with a notice without it).
@@ -27,7 +33,9 @@ speedup, efficiency and the Karp-Flatt serial fraction.
   --threads LIST     thread counts, e.g. 1,2,4 (default: 1, 2, 4, ... up to
                      the CPUs, then 2x the CPUs, oversubscribed); 1 is always
                      run: it is the baseline
-  --variants LIST    seq, omp, fast (default: seq,omp)
+  --variants LIST    seq, omp, fast (default: seq,omp); seq runs once, at 1
+                     thread, and so does a variant that reports 1 thread
+                     when given more
   --schedules LIST   static, dynamic, guided, auto, each optionally with a
                      chunk: static,dynamic,64 means static and dynamic,64
                      (default: static,dynamic)
@@ -46,31 +54,9 @@ Example: $prog primes --schedules static,dynamic -- --to 100000
 EOF
 }
 
-die_usage() {
-	echo "sweep: $*" >&2
-	echo "Try '$prog --help'" >&2
-	exit 2
-}
-
-die() {
-	echo "sweep: $*" >&2
-	exit 1
-}
-
-# The value of "--flag V" or "--flag=V"; sets `val` and `shift_by`.
-take() {
-	local flag=$1
-	shift
-	if [[ $1 == *=* ]]; then
-		val=${1#*=}
-		shift_by=1
-	elif [ $# -ge 2 ]; then
-		val=$2
-		shift_by=2
-	else
-		die_usage "$flag: missing value"
-	fi
-}
+name=sweep
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 kernel=""
 threads_list=""
@@ -85,87 +71,37 @@ out=""
 kargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help)
-		usage
-		exit 0
-		;;
-	--threads | --threads=*)
-		take --threads "$@"
-		threads_list=$val
-		shift "$shift_by"
-		;;
-	--variants | --variants=*)
-		take --variants "$@"
-		variants=$val
-		shift "$shift_by"
-		;;
-	--schedules | --schedules=*)
-		take --schedules "$@"
-		schedules=$val
-		shift "$shift_by"
-		;;
-	--repeat | --repeat=*)
-		take --repeat "$@"
-		repeat=$val
-		shift "$shift_by"
+	--threads | --threads=* | --variants | --variants=* | --schedules | --schedules=* | \
+		--repeat | --repeat=* | --bind | --bind=* | --places | --places=* | --out | --out=*)
+		take "$@"
+		case $flag in
+		--threads) threads_list=$val ;;
+		--variants) variants=$val ;;
+		--schedules) schedules=$val ;;
+		--repeat) repeat=$val ;;
+		--bind) bind=$val ;;
+		--places) places=$val ;;
+		--out) out=$val ;;
+		esac
 		;;
 	--weak)
 		weak=1
-		shift
+		shift_by=1
 		;;
 	--weak=*)
 		weak=1
 		weak_param=${1#*=}
 		[ -n "$weak_param" ] || die_usage "--weak=: empty parameter name; accepted: --weak or --weak=PARAM"
-		shift
+		shift_by=1
 		;;
-	--bind | --bind=*)
-		take --bind "$@"
-		bind=$val
-		shift "$shift_by"
-		;;
-	--places | --places=*)
-		take --places "$@"
-		places=$val
-		shift "$shift_by"
-		;;
-	--out | --out=*)
-		take --out "$@"
-		out=$val
-		shift "$shift_by"
-		;;
-	--)
-		shift
-		kargs=("$@")
-		break
-		;;
-	-*)
-		die_usage "$1: unknown option (kernel options go after '--')"
-		;;
-	*)
-		[ -z "$kernel" ] || die_usage "$1: unexpected argument (one KERNEL only; kernel options go after '--')"
-		kernel=$1
-		shift
-		;;
+	*) common_arg "$@" ;;
 	esac
+	shift "$shift_by"
 done
 
 # --- validation ---------------------------------------------------------
 
-available() {
-	local k list=""
-	for k in "$bindir"/*; do
-		[ -x "$k" ] && [ "$(basename "$k")" != demo ] && list+="${list:+, }$(basename "$k")"
-	done
-	echo "${list:-none built (run 'make')}"
-}
-
-[ -n "$kernel" ] || die_usage "missing KERNEL; accepted: $(available)"
-[[ $kernel =~ ^[a-z0-9_]+$ ]] && [ -x "$bindir/$kernel" ] ||
-	die_usage "$kernel: no such kernel binary in $bindir; accepted: $(available)"
-bin=$bindir/$kernel
-
-is_uint() { [[ $1 =~ ^[0-9]+$ ]] && [ "${#1}" -le 9 ]; }
+find_kernel "$kernel"
 
 is_uint "$repeat" && [ "$repeat" -ge 1 ] && [ "$repeat" -le 100000 ] ||
 	die_usage "--repeat: '$repeat' is not a whole number from 1 to 100000"
@@ -289,7 +225,6 @@ parse_run() {
 	done
 }
 
-nseries=0
 series=()
 for v in "${vlist[@]}"; do
 	if [ "$v" = seq ]; then
@@ -298,7 +233,12 @@ for v in "${vlist[@]}"; do
 		for s in "${slist[@]}"; do series+=("$v $s"); done
 	fi
 done
-total=$((${#series[@]} * ${#threads[@]}))
+# Runs planned: seq once, every other series at every thread count (less
+# when a series turns out not to use threads).
+total=0
+for sv in "${series[@]}"; do
+	if [ "${sv%% *}" = seq ]; then total=$((total + 1)); else total=$((total + ${#threads[@]})); fi
+done
 progress=0
 [ -t 2 ] && progress=1
 
@@ -307,11 +247,16 @@ raw=$tmp/raw.csv
 weak_base=""
 i=0
 param_names=""
+declare -A single # series that ran on 1 thread at OMP_NUM_THREADS > 1
 # p outermost: every series sees the machine in the same state at each p.
 for p in "${threads[@]}"; do
 	for sv in "${series[@]}"; do
 		v=${sv%% *}
 		s=${sv#* }
+		# No thread axis: seq, and what ran on one thread when given more.
+		if [ "$p" -gt 1 ] && { [ "$v" = seq ] || [ -n "${single[$sv]:-}" ]; }; then
+			continue
+		fi
 		i=$((i + 1))
 		# seq ignores the schedule, but OMP_SCHEDULE is still set explicitly.
 		env_sched=$s
@@ -339,8 +284,19 @@ for p in "${threads[@]}"; do
 		fi
 		parse_run "$tmp/out"
 		[ "$progress" -eq 0 ] || printf ' %s s\n' "${rec[median_s]}" >&2
-		if [ "$v" = omp ] && [ "${rec[threads]}" != "$p" ]; then
-			die "run $i/$total ($label): the runtime gave ${rec[threads]} threads for OMP_NUM_THREADS=$p (OMP_DYNAMIC or OMP_THREAD_LIMIT set?); sweep stopped"
+		used=${rec[threads]}
+		is_uint "$used" && [ "$used" -ge 1 ] ||
+			die "run $i/$total ($label): '$used' in the threads column is not a thread count"
+		if [ "$p" -gt 1 ] && [ "$used" -eq 1 ] && [ "$v" != omp ]; then
+			single[$sv]=1
+			left=0
+			for q in "${threads[@]}"; do [ "$q" -le "$p" ] || left=$((left + 1)); done
+			total=$((total - left))
+			echo "sweep: $kernel $v ran on 1 thread at OMP_NUM_THREADS=$p: it has no thread axis; its 1-thread run is kept" >&2
+			continue
+		fi
+		if [ "$v" = omp ] && [ "$used" != "$p" ]; then
+			die "run $i/$total ($label): the runtime gave $used threads for OMP_NUM_THREADS=$p (OMP_DYNAMIC or OMP_THREAD_LIMIT set?); sweep stopped"
 		fi
 		if [ -z "$param_names" ]; then
 			param_names=${rec[@params]}
@@ -350,7 +306,7 @@ for p in "${threads[@]}"; do
 				weak_base=${rec[$weak_param]}
 			fi
 		fi
-		row="${rec[kernel]},$v,\"$s\",$p,${rec[threads]},${bind:-default},${places:-default}"
+		row="${rec[kernel]},$v,\"$s\",$p,$used,${bind:-default},${places:-default}"
 		for n in $param_names; do row+=",${rec[$n]}"; done
 		row+=",${rec[repeats]},${rec[median_s]},${rec[min_s]},${rec[max_s]},${rec[rate]},${rec[rate_unit]},${rec[verified]}"
 		echo "$row" >>"$raw"
@@ -361,13 +317,17 @@ done
 
 header="kernel,variant,schedule,threads,threads_used,bind,places"
 for n in $param_names; do header+=",$n"; done
-header+=",repeats,median_s,min_s,max_s,rate,rate_unit,speedup,efficiency,karp_flatt,verified"
+header+=",repeats,median_s,min_s,max_s,rate,rate_unit,speedup,efficiency,karp_flatt,speedup_vs_seq,verified"
 nparams=$(wc -w <<<"$param_names")
 mkdir -p "$out/plot"
 rm -f "$out"/plot/*.dat
-# Speedup S = T(1)/T(p) with the medians (weak scaling: S = p T(1)/T(p), so
-# efficiency S/p = T(1)/T(p)); Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), p > 1.
-# Rows come out grouped by series (variant and schedule), threads ascending.
+# With p the threads the run used: speedup S = T(1)/T(p) with the medians
+# (weak scaling: S = p T(1)/T(p), so efficiency S/p = T(1)/T(p));
+# Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), p > 1; speedup_vs_seq = T(seq)/T(p)
+# (weak: p T(seq)/T(p)), empty without a seq run. Rows come out grouped by
+# series (variant and schedule), threads ascending; plot/N.dat holds the
+# threaded series only (a lone point has no line to draw), plot/ideal.dat
+# the thread counts used.
 awk -v np="$nparams" -v weak="$weak" -v header="$header" -v plotdir="$out/plot" "
 $(sed -n '/^function csvsplit/,/^}$/p' <<<"$read_csv_awk")"'
 function q(s) { return s ~ /[",]/ ? "\"" s "\"" : s }
@@ -378,34 +338,52 @@ function q(s) { return s ~ /[",]/ ? "\"" s "\"" : s }
 	p = f[4] + 0
 	if (!(p in pseen)) { pseen[p] = 1; plist[++npl] = p }
 	row[key, p] = $0
+	used[key, p] = f[5] + 0
 	med[key, p] = f[9 + np]
 	mn[key, p] = f[10 + np]
 	mx[key, p] = f[11 + np]
+	cnt[key]++
+	if (f[2] == "seq") tseq = f[9 + np]
 }
 END {
 	print header
+	nplot = 0
 	for (s = 1; s <= ns; s++) {
 		key = sname[s]
 		t1 = med[key, 1]
-		dat = plotdir "/" s ".dat"
-		print "# " key > dat
+		if (cnt[key] > 1) { dat = plotdir "/" ++nplot ".dat"; print "# " key > dat } else dat = ""
 		for (j = 1; j <= npl; j++) {
 			p = plist[j]
 			if (!((key, p) in row)) continue
+			u = used[key, p]
 			n = csvsplit(row[key, p], f)
-			scale = weak ? p : 1
+			scale = weak ? u : 1
 			S = scale * t1 / med[key, p]
-			E = S / p
-			kf = p > 1 ? sprintf("%.6f", (1 / S - 1 / p) / (1 - 1 / p)) : ""
+			E = S / u
+			kf = u > 1 ? sprintf("%.6f", (1 / S - 1 / u) / (1 - 1 / u)) : ""
+			vs = tseq != "" ? sprintf("%.6f", scale * tseq / med[key, p]) : ""
 			line = ""
 			for (i = 1; i < n; i++) line = line (i > 1 ? "," : "") q(f[i])
-			printf "%s,%.6f,%.6f,%s,%s\n", line, S, E, kf, f[n]
+			printf "%s,%.6f,%.6f,%s,%s,%s\n", line, S, E, kf, vs, f[n]
+			if (dat == "") continue
+			uu[u] = 1
 			slo = scale * t1 / mx[key, p]; shi = scale * t1 / mn[key, p]
-			printf "%d %.6f %.6f %.6f %.6f %.6f %.6f\n", p, S, slo, shi, E, slo / p, shi / p > dat
+			printf "%d %.6f %.6f %.6f %.6f %.6f %.6f\n", u, S, slo, shi, E, slo / u, shi / u > dat
 		}
-		close(dat)
+		if (dat != "") close(dat)
 	}
+	for (u in uu) print u, u, 1 > plotdir "/ideal.unsorted"
 }' "$raw" >"$out/results.csv"
+if [ -e "$out/plot/ideal.unsorted" ]; then
+	sort -n "$out/plot/ideal.unsorted" >"$out/plot/ideal.dat"
+	rm -f "$out/plot/ideal.unsorted"
+fi
+# The series drawn, in the order of their plot/N.dat files.
+plotted=()
+for ((k = 1; ; k++)); do
+	[ -e "$out/plot/$k.dat" ] || break
+	plotted+=("$(head -n 1 "$out/plot/$k.dat" | cut -c3-)")
+done
 
 # The aligned table: numbers right-aligned, text left-aligned.
 awk "$(sed -n '/^function csvsplit/,/^}$/p' <<<"$read_csv_awk")"'
@@ -429,7 +407,11 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 	exit 0
 fi
 
-maxp=${threads[-1]}
+if [ "${#plotted[@]}" -eq 0 ]; then
+	echo "sweep: no series with a thread axis (seq, or variants that ran on 1 thread): no plots" >&2
+	exit 0
+fi
+maxp=$(tail -n 1 "$out/plot/ideal.dat" | cut -d' ' -f1)
 if [ "$weak" -eq 1 ]; then
 	mode="weak scaling ($weak_param x threads)"
 	sylabel="scaled speedup p T(1)/T(p)"
@@ -439,38 +421,42 @@ else
 	sylabel="speedup T(1)/T(p)"
 	eylabel="efficiency T(1)/(p T(p))"
 fi
+# Both axes of the speedup plot are log2, so the ideal S = p is a straight
+# diagonal; it is drawn through the thread counts used, not past them. The
+# legend sits outside the plot, where no series can run under it.
 {
 	cat <<EOF
 # Written by scripts/sweep.sh; run 'gnuplot plot.gp' in this directory to redraw.
-set terminal pngcairo size 900,600 noenhanced font ',11'
+set terminal pngcairo size 1000,600 noenhanced font ',11'
 set datafile commentschars '#'
 set logscale x 2
 set xrange [0.8:$maxp * 1.25]
-set xtics ($(IFS=,; echo "${threads[*]}"))
-set xlabel 'threads (OMP_NUM_THREADS); dotted line: $ncpu CPUs'
+set xtics ($(cut -d' ' -f1 "$out/plot/ideal.dat" | paste -sd,))
+set xlabel 'threads used; dotted line: $ncpu CPUs'
 set grid
-set key top left box opaque
+set key outside right top box Left reverse width 1
 set arrow 1 from $ncpu, graph 0 to $ncpu, graph 1 nohead dt 3 lc 'gray40'
 EOF
-	plot_cmd() { # plot_cmd COLUMNS IDEAL
-		local cmd="plot $2 with lines dt 2 lc 'black' title 'ideal'" s
-		for ((s = 1; s <= ${#series[@]}; s++)); do
-			cmd+=", 'plot/$s.dat' using 1:$1 with yerrorlines lw 2 pt 7 title '${series[s - 1]% none}'"
+	plot_cmd() { # plot_cmd COLUMNS IDEAL_COLUMN
+		local cmd="plot 'plot/ideal.dat' using 1:$2 with lines dt 2 lc 'black' title 'ideal'" k
+		for ((k = 1; k <= ${#plotted[@]}; k++)); do
+			cmd+=", 'plot/$k.dat' using 1:$1 with yerrorlines lw 2 pt 7 title '${plotted[k - 1]}'"
 		done
 		echo "$cmd"
 	}
 	cat <<EOF
 set output 'speedup.png'
 set title '$kernel: speedup, $mode; median of $repeat runs, bars min..max'
-set ylabel '$sylabel'
-set yrange [0:*]
-$(plot_cmd 2:3:4 x)
+set ylabel '$sylabel (log scale)'
+set logscale y 2
+set autoscale y
+$(plot_cmd 2:3:4 2)
 set output 'efficiency.png'
 set title '$kernel: parallel efficiency, $mode; median of $repeat runs, bars min..max'
 set ylabel '$eylabel'
+unset logscale y
 set yrange [0:1.3]
-set key top right
-$(plot_cmd 5:6:7 1)
+$(plot_cmd 5:6:7 3)
 EOF
 } >"$out/plot.gp"
 if ! (cd "$out" && gnuplot plot.gp) 2>"$tmp/gp"; then

@@ -9,6 +9,8 @@
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
+# The binaries under test: make test passes its build's; bin/ by hand.
+bindir=${OMPK_BIN_DIR:-$root/bin}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-limits.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -39,26 +41,26 @@ run() {
 cores=$(nproc)
 many=$((cores * 4 + 1))
 run "primes --threads $many: runs, one warning" 0 1 "^ompk: --threads: $many threads on $cores cores oversubscribes" \
-	bin/primes --threads "$many" --to 20000 --repeat 1 --warmup 0
-run "primes --threads $((cores * 4)): no warning" 0 0 "" bin/primes --threads $((cores * 4)) --to 20000 --repeat 1 --warmup 0
+	"$bindir"/primes --threads "$many" --to 20000 --repeat 1 --warmup 0
+run "primes --threads $((cores * 4)): no warning" 0 0 "" "$bindir"/primes --threads $((cores * 4)) --to 20000 --repeat 1 --warmup 0
 run "pipeline --threads $many: runs, one warning" 0 1 "oversubscribes" \
-	bin/pipeline --threads "$many" --shards 3 --shard-len 1000 --latency-ms 1
+	"$bindir"/pipeline --threads "$many" --shards 3 --shard-len 1000 --latency-ms 1
 run "pipeline --threads $many --repeat 3: still one warning" 0 1 "oversubscribes" \
-	bin/pipeline --threads "$many" --shards 3 --shard-len 1000 --latency-ms 1 --repeat 3
+	"$bindir"/pipeline --threads "$many" --shards 3 --shard-len 1000 --latency-ms 1 --repeat 3
 
 mem=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024))
 # 4 shards in flight of MemTotal/2 bytes each (sumsq: 8 bytes a value): twice the memory.
 len=$((mem / 16 + 1))
 run "pipeline: shards that cannot fit are refused up front" 2 2 \
 	"^ompk: --shard-len: 4 shards of [0-9]+ bytes at once \(--inflight 4\) need [0-9]+ bytes, more than the $mem bytes of memory here" \
-	bin/pipeline --shards 4 --shard-len "$len"
+	"$bindir"/pipeline --shards 4 --shard-len "$len"
 run "pipeline --make-shards: refused the same way" 2 2 "bytes of memory here" \
-	bin/pipeline --shards 4 --shard-len "$len" --make-shards "$tmp/never"
+	"$bindir"/pipeline --shards 4 --shard-len "$len" --make-shards "$tmp/never"
 result "pipeline --make-shards: nothing written" "$([ ! -e "$tmp/never" ] && echo 1)" "$tmp/never exists"
 run "pipeline --mode serial: one shard of twice the memory is refused" 2 2 "^ompk: --shard-len: 1 shards of" \
-	bin/pipeline --shards 4 --shard-len $((mem / 4)) --mode serial
+	"$bindir"/pipeline --shards 4 --shard-len $((mem / 4)) --mode serial
 run "checksum: buffers that cannot fit are refused up front" 2 1 "bytes of memory here" \
-	bin/checksum --buffers 4 --size $((mem / 2 + 1))
+	"$bindir"/checksum --buffers 4 --size $((mem / 2 + 1))
 
 echo "limits: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,15 +3,22 @@
 # sizes and checks what they write: results.csv's columns, and its derived
 # values recomputed here from the CSV's own medians (speedup against the
 # 1-thread row of the same variant and schedule, efficiency = speedup /
-# threads, Karp-Flatt e = (1/S - 1/p)/(1 - 1/p)); the plots when gnuplot is
-# there; the environment each run gets; that a failing run stops the sweep;
-# that bad arguments fail with a message and exit 2; that --bind/--places
-# take effect (the JSON report shows the binding from inside the region);
-# and the profile's counters, outlined-function symbols and flame graph.
-# Prints "N passed, N failed" last; exits non-zero when any check failed.
+# threads, Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), speedup over seq); the
+# plots when gnuplot is there; the environment each run gets; that seq and
+# variants reporting one thread run once; that a failing run stops the
+# sweep; that bad arguments, and binaries that are not kernels, fail with a
+# message and exit 2; that --bind/--places take effect (the JSON report
+# shows the binding from inside the region); and the profile's counters,
+# outlined-function symbols (gcc's or clang's) and flame graph. The CSV
+# parser here is written apart from the sweep's on purpose: the test does
+# not read results with the code under test.
+# Runs the binaries in OMPK_BIN_DIR (make test sets it to its build's), else bin/.
+# Prints "N passed, N failed, K skipped" last; exits non-zero when any check failed.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
+# The binaries under test: make test passes its build's; bin/ by hand.
+bindir=${OMPK_BIN_DIR:-$root/bin}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-scripts.XXXXXX")
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
@@ -77,6 +84,7 @@ NR == 1 { nh = csvsplit($0, h); for (i = 1; i <= nh; i++) col[h[i]] = i; next }
 	p = f[col["threads"]] + 0
 	rows[key, p] = $0; ps[key] = ps[key] " " p
 	if (p == 1) t1[key] = f[col["median_s"]]
+	if (f[col["variant"]] == "seq") tseq = f[col["median_s"]]
 	if (f[col["verified"]] != "true") print "row " NR ": not verified"
 }
 END {
@@ -92,6 +100,10 @@ END {
 			if (p == 1 && s != "1.000000") print k " p=1: speedup " s ", want 1.000000"
 			if (!near(e, s / p)) print k " p=" p ": efficiency " e " != speedup/threads " s / p
 			if (p == 1 && kf != "") print k " p=1: karp_flatt " kf ", want empty"
+			vs = f[col["speedup_vs_seq"]]
+			if (tseq == "" && vs != "") print k " p=" p ": speedup_vs_seq " vs " without a seq run"
+			if (tseq != "" && !near(vs, (weak ? p : 1) * tseq / f[col["median_s"]]))
+				print k " p=" p ": speedup_vs_seq " vs ", want " (weak ? p : 1) * tseq / f[col["median_s"]]
 			if (p > 1 && !near(kf, (1 / S - 1 / p) / (1 - 1 / p)))
 				print k " p=" p ": karp_flatt " kf ", want " (1 / S - 1 / p) / (1 - 1 / p)
 			if (f[col["min_s"]] > f[col["median_s"]] || f[col["median_s"]] > f[col["max_s"]])
@@ -109,14 +121,15 @@ rc=0
 scripts/sweep.sh primes --threads 2,1 --variants seq,omp --schedules static,dynamic,4 --repeat 3 \
 	--out "$s" -- --to 3000 >"$tmp/sweep.out" 2>"$tmp/sweep.err" || rc=$?
 if [ "$rc" -eq 0 ]; then ok "sweep runs"; else bad "sweep runs (exit $rc)" "$(cat "$tmp/sweep.err")"; fi
-want_header="kernel,variant,schedule,threads,threads_used,bind,places,from,to,jobs,repeats,median_s,min_s,max_s,rate,rate_unit,speedup,efficiency,karp_flatt,verified"
+want_header="kernel,variant,schedule,threads,threads_used,bind,places,from,to,jobs,repeats,median_s,min_s,max_s,rate,rate_unit,speedup,efficiency,karp_flatt,speedup_vs_seq,verified"
 check "results.csv header" test "$(head -n 1 "$s/results.csv" 2>/dev/null)" = "$want_header"
-check "results.csv has 3 series x 2 thread counts" test "$(tail -n +2 "$s/results.csv" 2>/dev/null | wc -l)" -eq 6
+check "results.csv has seq once and 2 series x 2 thread counts" test "$(tail -n +2 "$s/results.csv" 2>/dev/null | wc -l)" -eq 5
+check "seq ran once, at 1 thread" test "$(grep -c '^primes,seq,' "$s/results.csv")" -eq 1
 check "results.csv keeps the chunk of dynamic,4 (quoted)" grep -q '^primes,omp,"dynamic,4",2,2,' "$s/results.csv"
 check "results.csv carries the kernel's size parameters" grep -q '^primes,seq,none,1,1,default,default,0,3000,1,3,' "$s/results.csv"
-problems=$(awk -v weak=0 -v want=6 "$check_results_awk" "$s/results.csv" 2>&1)
+problems=$(awk -v weak=0 -v want=5 "$check_results_awk" "$s/results.csv" 2>&1)
 if [ -z "$problems" ]; then ok "speedup, efficiency and Karp-Flatt recomputed from the medians"; else bad "derived values" "$problems"; fi
-check "the table on stdout has the header and 6 rows" test "$(grep -c -E '^primes +(seq|omp) ' "$tmp/sweep.out")" -eq 6
+check "the table on stdout has the header and 5 rows" test "$(grep -c -E '^primes +(seq|omp) ' "$tmp/sweep.out")" -eq 5
 check "the table is aligned (rate_unit column)" \
 	test "$(awk 'NR == 1 { print index($0, "rate_unit") } NR > 1 { print index($0, "numbers/s") }' "$tmp/sweep.out" | sort -u | wc -l)" -eq 1
 check "no progress lines when stderr is not a terminal" bash -c "! grep -q '^\[1/' '$tmp/sweep.err'"
@@ -150,8 +163,12 @@ cat >"$fake/fake" <<EOF
 #!/usr/bin/env bash
 echo "\$OMP_NUM_THREADS \${OMP_SCHEDULE-unset} \$*" >>"$tmp/fake.log"
 if [ "\${FAKE_FAIL_AT:-0}" = "\$OMP_NUM_THREADS" ]; then echo "ompk: fake: boom" >&2; exit 1; fi
+# Like the real binaries: seq runs on 1 thread, and so does this fake's fast
+# (as lcg's jump-ahead does); omp on OMP_NUM_THREADS.
+v=\$2 used=\$OMP_NUM_THREADS
+case \$v in seq | fast) used=1 ;; esac
 echo 'kernel,variant,threads,schedule,n,file,x,verified,repeats,median_s,min_s,max_s,rate,rate_unit'
-echo "fake,omp,\$OMP_NUM_THREADS,\"\$OMP_SCHEDULE\",5,,7,true,1,0.5,0.4,0.6,10,things/s"
+echo "fake,\$v,\$used,\"\$OMP_SCHEDULE\",5,,7,true,1,0.5,0.4,0.6,10,things/s"
 EOF
 chmod +x "$fake/fake"
 rc=0
@@ -171,10 +188,41 @@ check "and which run it was" grep -q 'run 2/3 (fake omp static threads=3' "$tmp/
 check "no run after the failing one" test "$(wc -l <"$tmp/fake.log")" -eq 2
 check "no results.csv from a stopped sweep" test ! -e "$tmp/g/results.csv"
 
+# Only what has a thread axis is swept: seq once at 1 thread, a variant
+# that reports 1 thread at OMP_NUM_THREADS=2 kept at its 1-thread run.
+rm -f "$tmp/fake.log"
+rc=0
+OMPK_BIN_DIR=$fake scripts/sweep.sh fake --threads 1,2,4 --variants seq,omp,fast --schedules static \
+	--repeat 1 --out "$tmp/n" >/dev/null 2>"$tmp/n.err" || rc=$?
+check "sweep of seq, omp and a single-thread fast" test "$rc" -eq 0
+check "seq runs once, at OMP_NUM_THREADS=1" test "$(grep -c -- '--variant seq' "$tmp/fake.log")" = 1
+check "seq's one run is at 1 thread" grep -q -- '^1 static --variant seq' "$tmp/fake.log"
+check "omp runs at every thread count" test "$(grep -c -- '--variant omp' "$tmp/fake.log")" = 3
+check "fast stops after reporting 1 thread at 2" \
+	test "$(grep -- '--variant fast' "$tmp/fake.log" | cut -d' ' -f1 | tr '\n' ' ')" = "1 2 "
+check "and the sweep says so" grep -q 'fake fast ran on 1 thread at OMP_NUM_THREADS=2: it has no thread axis' "$tmp/n.err"
+check "results.csv: seq, omp x 3, fast once" \
+	test "$(tail -n +2 "$tmp/n/results.csv" | cut -d, -f2,4,5 | tr '\n' ' ')" = "seq,1,1 omp,1,1 omp,2,2 omp,4,4 fast,1,1 "
+if command -v gnuplot >/dev/null 2>&1; then
+	check "the plots draw omp only (seq and fast have one point)" \
+		bash -c "grep -c \"title 'omp static'\" '$tmp/n/plot.gp' | grep -qx 2 && ! grep -q \"title 'seq\\|title 'fast\" '$tmp/n/plot.gp'"
+	check "the ideal line is drawn through the thread counts used, not past them" \
+		test "$(cut -d' ' -f1,2 "$tmp/n/plot/ideal.dat" | tr '\n' '|')" = "1 1|2 2|4 4|"
+	check "the speedup plot is log-log (the ideal line straight)" \
+		bash -c "grep -q '^set logscale x 2' '$tmp/n/plot.gp' && grep -q '^set logscale y 2' '$tmp/n/plot.gp'"
+	check "the legend is outside the plot area" grep -q '^set key outside' "$tmp/n/plot.gp"
+fi
+
 # --- bad arguments --------------------------------------------------------
 
 usage_error "sweep without a kernel" "missing KERNEL" scripts/sweep.sh
 usage_error "sweep of an unknown kernel" "nosuch: no such kernel binary" scripts/sweep.sh nosuch
+for b in pipeline heartbeat demo; do
+	usage_error "sweep $b: refused, kernels accepted" "$b: not a kernel binary (no variants or schedules to run); accepted: " \
+		scripts/sweep.sh $b
+done
+check "the accepted list names kernels only" \
+	bash -c "scripts/sweep.sh nosuch 2>&1 | grep 'accepted:' | grep -q 'primes' && ! scripts/sweep.sh nosuch 2>&1 | grep -q 'pipeline\\|heartbeat\\|demo'"
 usage_error "sweep --threads 0" "--threads: '0' is not a thread count" scripts/sweep.sh primes --threads 0
 usage_error "sweep --threads 1,x" "--threads: 'x'" scripts/sweep.sh primes --threads 1,x
 usage_error "sweep --variants bogus" "--variants: 'bogus' is not a variant" scripts/sweep.sh primes --variants omp,bogus
@@ -191,23 +239,30 @@ usage_error "sweep: a kernel option the kernel rejects" "--to: 'x'" \
 usage_error "profile without a kernel" "missing KERNEL" scripts/profile.sh
 usage_error "profile --threads x" "--threads: 'x'" scripts/profile.sh primes --threads x
 usage_error "profile --call-graph magic" "--call-graph: 'magic'" scripts/profile.sh primes --call-graph magic
-usage_error "binary --bind bogus" "--bind: 'bogus' is not a binding" bin/primes --bind bogus
-usage_error "binary --places bogus" "--places: 'bogus' is not a place list" bin/primes --places bogus
+usage_error "binary --bind bogus" "--bind: 'bogus' is not a binding" "$bindir"/primes --bind bogus
+usage_error "binary --places bogus" "--places: 'bogus' is not a place list" "$bindir"/primes --places bogus
 
 # --- --bind / --places take effect ----------------------------------------
 
-json=$(env -u OMP_PROC_BIND -u OMP_PLACES bin/primes --to 2000 -t 2 --bind spread --places cores --format json 2>&1)
+json=$(env -u OMP_PROC_BIND -u OMP_PLACES "$bindir"/primes --to 2000 -t 2 --bind spread --places cores --format json 2>&1)
 check "--bind spread: the runtime reports spread" grep -q '"binding":{"proc_bind":"spread","num_places":[1-9]' <<<"$json"
 check "--bind spread: every thread is on a place" grep -q '"thread_place":\[[0-9]*,[0-9]*\]' <<<"$json"
 check "--bind spread: OMP_PROC_BIND/OMP_PLACES are in the environment" \
 	grep -q '"OMP_PROC_BIND":"spread","OMP_PLACES":"cores"' <<<"$json"
-json=$(env -u OMP_PROC_BIND -u OMP_PLACES bin/primes --to 2000 -t 2 --format json 2>&1)
-check "without --bind: no place list, threads unbound" \
-	grep -q '"num_places":0,"thread_place":\[-1,-1\]' <<<"$json"
-json=$(env -u OMP_PROC_BIND -u OMP_PLACES bin/primes --to 2000 -t 2 --bind false --places threads --format json 2>&1)
+json=$(env -u OMP_PROC_BIND -u OMP_PLACES "$bindir"/primes --to 2000 -t 2 --format json 2>&1)
+# Unbound as each runtime says it: libgomp has no place list, LLVM's libomp
+# one place holding the whole machine.
+if "$bindir"/primes --version | grep -q 'clang'; then
+	check "without --bind: one place, the whole machine (libomp)" \
+		grep -q '"proc_bind":"false","num_places":1,"thread_place":\[0,0\]' <<<"$json"
+else
+	check "without --bind: no place list, threads unbound (libgomp)" \
+		grep -q '"proc_bind":"false","num_places":0,"thread_place":\[-1,-1\]' <<<"$json"
+fi
+json=$(env -u OMP_PROC_BIND -u OMP_PLACES "$bindir"/primes --to 2000 -t 2 --bind false --places threads --format json 2>&1)
 check "--bind false: the runtime reports false" grep -q '"proc_bind":"false"' <<<"$json"
 rc=0
-OMPK_REEXEC=1 bin/primes --to 10 --bind close -q >/dev/null 2>"$tmp/loop.err" || rc=$?
+OMPK_REEXEC=1 "$bindir"/primes --to 10 --bind close -q >/dev/null 2>"$tmp/loop.err" || rc=$?
 check "a second start that still lacks the binding is an error, not a loop" \
 	bash -c "[ $rc -eq 1 ] && grep -q 'still differ after re-executing' '$tmp/loop.err'"
 rc=0
@@ -222,6 +277,17 @@ if ! command -v perf >/dev/null 2>&1 || ! perf stat -e task-clock true >/dev/nul
 	skip "profile (perf missing or refused here)"
 else
 	p=$tmp/prof
+	# What the compiler names the parallel region's body and how the runtime
+	# reaches it: gcc + libgomp, or clang + LLVM's libomp.
+	if "$bindir"/primes --version | grep -q 'clang'; then
+		fn=.omp_outlined. fn_re='\.omp_outlined\.' rt=libomp fork=__kmpc_fork_call
+		worker_re='(^|;)start_thread;(\[libomp[^;]*\];)+__kmp_invoke_microtask;\.omp_outlined\.'
+		main_re=';run;__kmpc_fork_call;(.*;)?__kmp_invoke_microtask;\.omp_outlined\.'
+	else
+		fn=run._omp_fn.0 fn_re='run\._omp_fn\.0' rt=libgomp fork=GOMP_parallel
+		worker_re='(^|;)start_thread;\[libgomp[^;]*\];run\._omp_fn\.0'
+		main_re=';run;GOMP_parallel;run\._omp_fn\.0'
+	fi
 	rc=0
 	scripts/profile.sh primes --threads 2 --out "$p" -- --to 20000 >"$tmp/prof.out" 2>"$tmp/prof.err" || rc=$?
 	if [ "$rc" -eq 0 ]; then ok "profile runs"; else bad "profile runs (exit $rc)" "$(cat "$tmp/prof.err")"; fi
@@ -230,16 +296,15 @@ else
 		check "no hardware counters: one notice, no <not supported> wall" \
 			bash -c "[ \$(grep -c 'software events only' '$tmp/prof.err') -eq 1 ] && ! grep -q 'not supported' '$p/stat.txt'"
 	fi
-	check "the outlined function run._omp_fn.0 is a top symbol" grep -q 'run._omp_fn.0' "$p/top.txt"
-	check "with its source lines" grep -q 'run._omp_fn.0 *primes.c:[0-9]' "$p/srcline.txt"
+	check "the outlined function $fn is a top symbol" grep -q -F -- "$fn" "$p/top.txt"
+	check "with its source lines" grep -q -E -- "$fn_re *primes.c:[0-9]" "$p/srcline.txt"
 	check "and annotated" grep -q 'Percent' "$p/annotate.txt"
 	# The thread's own root is start_thread; whether perf also unwinds one
 	# frame further into glibc's clone3 stub varies from run to run.
-	check "whole stacks of worker threads through libgomp" \
-		grep -qE '(^|;)start_thread;\[libgomp[^;]*\];run._omp_fn.0' "$p/stacks.folded"
-	check "and of the main thread through GOMP_parallel" grep -q 'run;GOMP_parallel;run._omp_fn.0' "$p/stacks.folded"
+	check "whole stacks of worker threads through $rt" grep -qE -- "$worker_re" "$p/stacks.folded"
+	check "and of the main thread through $fork" grep -qE -- "$main_re" "$p/stacks.folded"
 	if [ -e "$p/flamegraph.html" ]; then
-		check "flame graph HTML holds the stacks" grep -q '"name":"run._omp_fn.0"' "$p/flamegraph.html"
+		check "flame graph HTML holds the stacks" grep -q -F -- "\"name\":\"$fn\"" "$p/flamegraph.html"
 		check "flame graph HTML is self-contained" bash -c "! grep -q '<script src\|<link ' '$p/flamegraph.html'"
 	elif command -v npm >/dev/null 2>&1; then
 		bad "flame graph not written although npm is there" "$(cat "$tmp/prof.err")"
@@ -249,13 +314,13 @@ else
 
 	# An unprivileged user: works at perf_event_paranoid <= 2, explained above it.
 	if [ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null 2>&1 &&
-		runuser -u nobody -- test -x "$root/bin/primes"; then
+		runuser -u nobody -- test -x "$bindir/primes"; then
 		mkdir -p "$tmp/nobody" && chown nobody "$tmp/nobody"
 		rc=0
 		runuser -u nobody -- env HOME="$tmp/nobody" "$root/scripts/profile.sh" primes --threads 2 --no-flamegraph \
 			--out "$tmp/nobody/p" -- --to 20000 >"$tmp/nb.out" 2>"$tmp/nb.err" || rc=$?
 		if [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 2 ]; then
-			check "profile as user nobody" bash -c "[ $rc -eq 0 ] && grep -q 'run._omp_fn.0' '$tmp/nobody/p/top.txt'"
+			check "profile as user nobody" bash -c "[ $rc -eq 0 ] && grep -q -F -- '$fn' '$tmp/nobody/p/top.txt'"
 		else
 			check "profile as user nobody explains perf_event_paranoid" \
 				bash -c "[ $rc -eq 1 ] && grep -q 'kernel.perf_event_paranoid' '$tmp/nb.err'"
