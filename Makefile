@@ -229,6 +229,9 @@ fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 clean:
 	rm -rf build bin
 
+# make install, uninstall, deb; the shared library and man pages (issue 16).
+include scripts/install.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)
 # Dependency files are only read, never made (no built-in rule may try).
 %.d: ;
