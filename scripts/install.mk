@@ -72,18 +72,20 @@ $(SHLIB): $(LIB_OBJS) scripts/libompkit.map
 		-Wl,-z,defs $(LDFLAGS) $(LIB_OBJS) $(LDLIBS) -o $@
 	$(Q)ln -sfn $(notdir $@) $(BUILD)/$(SONAME) && ln -sfn $(SONAME) $(BUILD)/libompkit.so
 
-# Each page from the binary run under its installed name, so NAME and the
-# title say ompk-<name>; the usage line printed by --help is renamed too.
-# The description is the line after the usage line (kernels: their summary).
+# Each page from the binary run under its installed name, so NAME, the title
+# and the synopsis say ompk-<name>. The version is OMPK_VERSION (what
+# --version prints first; help2man cannot tell the program's name from that
+# line). The one-line description is the line after the usage line (kernels:
+# their summary) without a closing parenthesis, unless MAN_NAME_<name> says.
+MAN_NAME_heartbeat := probe event-loop starvation: ticks while a job blocks, inline or offloaded
 $(BUILD)/man/ompk-%.1: $(BINDIR)/%
 	@mkdir -p $(BUILD)/man/names
 	@$(if $(Q),echo "  MAN     $@")
 	$(Q)ln -sfn ../../bin/$* $(BUILD)/man/names/ompk-$*
-	$(Q)desc=$$($< --help | sed -n '2{s/\.$$//;s/ *(.*//;p;}'); \
+	$(Q)desc=$$($< --help | sed -n '2{s/\.$$//;s/ *([^()]*)$$//;p;}'); \
 	$(HELP2MAN) --no-info --section=1 --source=ompkit --manual='ompkit manual' \
-		--version-string='$(VERSION)' --name="$$desc" --include=scripts/man/see-also.h2m \
-		$(BUILD)/man/names/ompk-$* >$@.tmp && \
-	sed -i -e 's/^\(\.B\|Usage:\|\\fB\)\( \?\)$*\b/\1\2ompk-$*/' $@.tmp && mv $@.tmp $@
+		--version-string='$(VERSION)' --name="$(or $(MAN_NAME_$*),$$desc)" \
+		--include=scripts/man/see-also.h2m $(BUILD)/man/names/ompk-$* >$@.tmp && mv $@.tmp $@
 
 $(BUILD)/man/ompkit.7: scripts/man/ompkit.7
 	@mkdir -p $(dir $@)
@@ -121,7 +123,7 @@ install: all $(SHLIB) $(MANS) $(PC) $(EXAMPLE)
 	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(PREFIX)")
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PKGLIBDIR)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/ompkit $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(DATADIR)/ompkit $(DESTDIR)$(DATADIR)/doc/ompkit/examples
+		$(DESTDIR)$(DATADIR)/doc/ompkit/examples $(if $(SCHEMA),$(DESTDIR)$(DATADIR)/ompkit)
 	$(Q)for p in $(INST_PROGS); do \
 		install -m 755 $(BINDIR)/$$p $(DESTDIR)$(PREFIX)/bin/ompk-$$p && \
 		ln -sfn ../../../bin/ompk-$$p $(DESTDIR)$(PKGLIBDIR)/bin/$$p || exit 1; done
