@@ -41,8 +41,11 @@ SONAME := libompkit.so.$(SOMAJOR)
 SHLIB := $(BUILD)/libompkit.so.$(VERSION)
 
 override CFLAGS += -fPIC -fno-semantic-interposition
-# Objects made before this file existed (or changed) may not be PIC.
-$(LIB_OBJS): scripts/install.mk
+# Objects made before this file was included are not PIC: the stamp, made once
+# per build directory, is newer than they are, so they are rebuilt once.
+$(LIB_OBJS): $(BUILD)/.pic-stamp
+$(BUILD)/.pic-stamp:
+	@mkdir -p $(dir $@) && touch $@
 
 # What is installed, by the names users type.
 INST_PROGS := $(KERNELS) pipeline heartbeat demo
@@ -54,7 +57,6 @@ SCHEMA := $(wildcard src/schema/ompkit.schema.json)
 # A binary gets a man page when it answers --help (the demo may not yet).
 MAN_PROGS := $(KERNELS) pipeline heartbeat $(if $(shell grep -l -e '"--help"' src/main/demo.c),demo)
 MANS := $(MAN_PROGS:%=$(BUILD)/man/ompk-%.1) $(BUILD)/man/ompkit.7
-PC := $(BUILD)/ompkit.pc
 EXAMPLE := $(BUILD)/embed.c
 
 HELP2MAN ?= help2man
@@ -91,10 +93,6 @@ $(BUILD)/man/ompkit.7: scripts/man/ompkit.7
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
-$(PC): scripts/ompkit.pc.in include/ompkit/driver.h scripts/install.mk
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
-
 # The README's "Embedding ompkit" program, installed as an example.
 $(EXAMPLE): README.md
 	$(Q)awk '/^## Embedding ompkit/ { s = 1 } s && /^```c$$/ { c = 1; next } \
@@ -119,7 +117,7 @@ define install_script
 
 endef
 
-install: all $(SHLIB) $(MANS) $(PC) $(EXAMPLE)
+install: all $(SHLIB) $(MANS) $(EXAMPLE)
 	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(PREFIX)")
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PKGLIBDIR)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/ompkit $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
@@ -131,7 +129,9 @@ install: all $(SHLIB) $(MANS) $(PC) $(EXAMPLE)
 	$(Q)install -m 644 $(SHLIB) $(LIB) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sfn $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	$(Q)ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libompkit.so
-	$(Q)install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		scripts/ompkit.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ompkit.pc
 	$(Q)install -m 644 $(INST_HEADERS:%=include/ompkit/%) $(DESTDIR)$(INCLUDEDIR)/ompkit/
 	$(Q)install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
 	$(Q)install -m 644 $(filter %.7,$(MANS)) $(DESTDIR)$(MANDIR)/man7/
@@ -158,7 +158,12 @@ uninstall:
 		$(DATADIR)/doc/ompkit/examples $(DATADIR)/doc/ompkit; do \
 		if [ -d $(DESTDIR)$$d ]; then rmdir $(DESTDIR)$$d || exit 1; fi; done
 
-# The Debian package, staged by `make install` into a scratch root and built
-# by dpkg's own tools (scripts/deb.sh).
-deb: all $(SHLIB) $(MANS) $(PC) $(EXAMPLE)
-	$(Q)MAKE="$(MAKE)" scripts/deb.sh $(BUILD) $(VERSION)
+# The Debian package: `make install` into a scratch root under /usr (the
+# libraries in /usr/lib/<multiarch>), packed by dpkg's own tools (scripts/deb.sh).
+DEB_STAGE := $(BUILD)/deb/root
+deb: all $(SHLIB) $(MANS) $(EXAMPLE)
+	$(Q)rm -rf $(DEB_STAGE)
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_STAGE)) PREFIX=/usr \
+		LIBDIR=/usr/lib/$$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+	@$(if $(Q),echo "  DEB     $(BUILD)/ompkit_$(VERSION)_$$(dpkg --print-architecture).deb")
+	$(Q)scripts/deb.sh $(abspath $(DEB_STAGE)) $(VERSION) $(BUILD) >/dev/null
