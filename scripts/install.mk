@@ -34,6 +34,7 @@ MANDIR ?= $(DATADIR)/man
 # Private to ompkit: links by the build-tree names to the installed binaries,
 # where the installed scripts look for them.
 PKGLIBDIR ?= $(PREFIX)/lib/ompkit
+IPREFIX = $(DESTDIR)$(PREFIX)
 
 VERSION := $(shell sed -n 's/^\#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
 SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
@@ -87,7 +88,8 @@ $(BUILD)/man/ompk-%.1: $(BINDIR)/%
 	$(Q)desc=$$($< --help | sed -n '2{s/\.$$//;s/ *([^()]*)$$//;p;}'); \
 	$(HELP2MAN) --no-info --section=1 --source=ompkit --manual='ompkit manual' \
 		--version-string='$(VERSION)' --name="$(or $(MAN_NAME_$*),$$desc)" \
-		--include=scripts/man/see-also.h2m $(BUILD)/man/names/ompk-$* >$@.tmp && mv $@.tmp $@
+		--include=scripts/man/see-also.h2m $(BUILD)/man/names/ompk-$* >$@.tmp && \
+		mv $@.tmp $@
 
 $(BUILD)/man/ompkit.7: scripts/man/ompkit.7
 	@mkdir -p $(dir $@)
@@ -97,33 +99,35 @@ $(BUILD)/man/ompkit.7: scripts/man/ompkit.7
 $(EXAMPLE): README.md
 	$(Q)awk '/^## Embedding ompkit/ { s = 1 } s && /^```c$$/ { c = 1; next } \
 		c && /^```$$/ { exit } c { print }' $< >$@
-	$(Q)test -s $@ || { echo "README.md: no C program under '## Embedding ompkit'" >&2; exit 1; }
+	$(Q)test -s $@ || { echo "README.md: no C program under '## Embedding ompkit'" >&2; \
+		exit 1; }
 
 # The scripts find the binaries in $root/bin ($root: the directory above
 # theirs); installed in $(PREFIX)/bin they look in $(PKGLIBDIR)/bin instead
 # (links to ompk-<name> under the short names they take), name themselves
 # ompk-<script>, and keep profile's npm cache in the user's cache directory.
 # Each substitution must hit, so a changed script is noticed here.
+BIN_FROM := ^bindir=$${OMPK_BIN_DIR:-$$root/bin}$$
+BIN_TO := bindir=$${OMPK_BIN_DIR:-$$root/$(PKGLIBDIR:$(PREFIX)/%=%)/bin}
+NPM_FROM := ^npmdir=$${OMPK_NPM_DIR:-$$root/build/npm}$$
+NPM_TO := npmdir=$${OMPK_NPM_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/ompkit/npm}
 define install_script
-	$(Q)sed -e 's|^prog=scripts/$(1).sh$$|prog=ompk-$(1)|' \
-		-e 's|^bindir=$${OMPK_BIN_DIR:-$$root/bin}$$|bindir=$${OMPK_BIN_DIR:-$$root/$(PKGLIBDIR:$(PREFIX)/%=%)/bin}|' \
-		-e 's|^npmdir=$${OMPK_NPM_DIR:-$$root/build/npm}$$|npmdir=$${OMPK_NPM_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/ompkit/npm}|' \
-		scripts/$(1).sh >$(DESTDIR)$(PREFIX)/bin/ompk-$(1)
-	$(Q)grep -q '^prog=ompk-$(1)$$' $(DESTDIR)$(PREFIX)/bin/ompk-$(1) && \
-		grep -q '^bindir=.*/ompkit/bin}$$' $(DESTDIR)$(PREFIX)/bin/ompk-$(1) || \
-		{ echo "scripts/$(1).sh: its prog= or bindir= line changed; update scripts/install.mk" >&2; \
-		exit 1; }
-	$(Q)chmod 755 $(DESTDIR)$(PREFIX)/bin/ompk-$(1)
+	$(Q)sed -e 's|^prog=scripts/$(1).sh$$|prog=ompk-$(1)|' -e 's|$(BIN_FROM)|$(BIN_TO)|' \
+		-e 's|$(NPM_FROM)|$(NPM_TO)|' scripts/$(1).sh >$(IPREFIX)/bin/ompk-$(1)
+	$(Q)grep -q '^prog=ompk-$(1)$$' $(IPREFIX)/bin/ompk-$(1) && grep -q -x -F '$(BIN_TO)' \
+		$(IPREFIX)/bin/ompk-$(1) || { echo "scripts/$(1).sh: its prog= or bindir= line" \
+		"changed; update scripts/install.mk" >&2; exit 1; }
+	$(Q)chmod 755 $(IPREFIX)/bin/ompk-$(1)
 
 endef
 
 install: all $(SHLIB) $(MANS) $(EXAMPLE)
 	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(PREFIX)")
-	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PKGLIBDIR)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
+	$(Q)install -d $(IPREFIX)/bin $(DESTDIR)$(PKGLIBDIR)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/ompkit $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
 		$(DESTDIR)$(DATADIR)/doc/ompkit/examples $(if $(SCHEMA),$(DESTDIR)$(DATADIR)/ompkit)
 	$(Q)for p in $(INST_PROGS); do \
-		install -m 755 $(BINDIR)/$$p $(DESTDIR)$(PREFIX)/bin/ompk-$$p && \
+		install -m 755 $(BINDIR)/$$p $(IPREFIX)/bin/ompk-$$p && \
 		ln -sfn ../../../bin/ompk-$$p $(DESTDIR)$(PKGLIBDIR)/bin/$$p || exit 1; done
 	$(foreach s,$(INST_SCRIPTS),$(call install_script,$(s)))
 	$(Q)install -m 644 $(SHLIB) $(LIB) $(DESTDIR)$(LIBDIR)/
@@ -143,14 +147,15 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE)
 # they are empty; shared directories (bin, lib, share/man/man1) stay.
 uninstall:
 	@$(if $(Q),echo "  UNINST  $(DESTDIR)$(PREFIX)")
-	$(Q)rm -f $(INST_PROGS:%=$(DESTDIR)$(PREFIX)/bin/ompk-%) \
+	$(Q)rm -f $(INST_PROGS:%=$(IPREFIX)/bin/ompk-%) \
 		$(INST_PROGS:%=$(DESTDIR)$(PKGLIBDIR)/bin/%) \
-		$(INST_SCRIPTS:%=$(DESTDIR)$(PREFIX)/bin/ompk-%) \
+		$(INST_SCRIPTS:%=$(IPREFIX)/bin/ompk-%) \
 		$(DESTDIR)$(LIBDIR)/libompkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libompkit.so $(DESTDIR)$(LIBDIR)/libompkit.a \
 		$(DESTDIR)$(LIBDIR)/pkgconfig/ompkit.pc \
 		$(INST_HEADERS:%=$(DESTDIR)$(INCLUDEDIR)/ompkit/%) \
-		$(INST_PROGS:%=$(DESTDIR)$(MANDIR)/man1/ompk-%.1) $(DESTDIR)$(MANDIR)/man7/ompkit.7 \
+		$(INST_PROGS:%=$(DESTDIR)$(MANDIR)/man1/ompk-%.1) \
+		$(DESTDIR)$(MANDIR)/man7/ompkit.7 \
 		$(DESTDIR)$(DATADIR)/doc/ompkit/README.md \
 		$(DESTDIR)$(DATADIR)/doc/ompkit/examples/embed.c \
 		$(DESTDIR)$(DATADIR)/ompkit/ompkit.schema.json

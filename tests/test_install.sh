@@ -45,7 +45,11 @@ skip() {
 check() {
 	local name=$1
 	shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else bad "$name" "$(cat "$tmp/check.out")"; fi
+	if "$@" >"$tmp/check.out" 2>&1; then
+		ok "$name"
+	else
+		bad "$name" "$(cat "$tmp/check.out")"
+	fi
 }
 # contains NAME TEXT WORD...: passes when TEXT holds each WORD as a whole word.
 contains() {
@@ -125,7 +129,8 @@ mkdir -p "$away"
 run() { (cd "$away" && env PATH="$opt/bin:/usr/bin:/bin" OMP_NUM_THREADS=2 "$@" 2>&1); }
 
 out=$(run ompk-primes --to 1e5 -q)
-[ "$out" = "$("$bindir/primes" --to 1e5 -q 2>&1)" ] && contains "ompk-primes: pi(1e5) = 9592" "$out" 9592 ||
+[ "$out" = "$("$bindir/primes" --to 1e5 -q 2>&1)" ] &&
+	contains "ompk-primes: pi(1e5) = 9592" "$out" 9592 ||
 	bad "ompk-primes differs from bin/primes" "$out"
 out=$(run ompk-collatz --variant fast --to 1e6 -q)
 [ "$out" = "$("$bindir/collatz" --variant fast --to 1e6 -q 2>&1)" ] &&
@@ -161,7 +166,8 @@ done
 [ -z "$wrong" ] && ok "every ompk-<name> --version says $version" ||
 	bad "--version does not say $version:$wrong"
 
-accepted="accepted: $(tr ' ' '\n' <<<"$kernels heartbeat pipeline" | sort | paste -sd, | sed 's/,/, /g')"
+accepted=$(tr ' ' '\n' <<<"$kernels heartbeat pipeline" | sort | paste -sd, | sed 's/,/, /g')
+accepted="accepted: $accepted"
 for s in sweep profile; do
 	out=$(run "ompk-$s" no_such_kernel)
 	rc=$?
@@ -186,7 +192,8 @@ for page in "$opt"/share/man/man*/ompk*; do
 	w=$(groff -ww -z -man "$page" 2>&1)
 	[ -z "$w" ] || warn+="$(basename "$page"): $w"$'\n'
 done
-[ -z "$warn" ] && ok "groff -ww -z -man: no warnings on $(ls "$opt"/share/man/man*/ompk* | wc -l) pages" ||
+npages=$(ls "$opt"/share/man/man*/ompk* | wc -l)
+[ -z "$warn" ] && ok "groff -ww -z -man: no warnings on $npages pages" ||
 	bad "groff warnings" "$warn"
 drift=""
 for p in $kernels pipeline heartbeat; do
@@ -203,7 +210,7 @@ lib=$opt/lib/libompkit.so.$version
 exported=$(nm -D --defined-only "$lib" | awk '$3 != "OMPKIT_0" { sub(/@.*/, "", $3); print $3 }' |
 	LC_ALL=C sort)
 mapped=$(sed -n 's/^\t\(ompk_[a-z0-9_]*\);$/\1/p' scripts/libompkit.map | LC_ALL=C sort)
-[ "$exported" = "$mapped" ] && ok "nm -D: exactly the $(wc -l <<<"$mapped") names of libompkit.map" ||
+[ "$exported" = "$mapped" ] && ok "nm -D: exactly the $(wc -l <<<"$mapped") names of the map" ||
 	bad "nm -D differs from the map" "$(diff <(echo "$mapped") <(echo "$exported"))"
 internal=""
 for s in ompk_driver_main ompk_cli_parse ompk_options_parse_one ompk_report_print \
@@ -236,9 +243,11 @@ check_example() {
 		"verified: yes" "= $sumsq4000"
 }
 flags=$(pkg-config --cflags --libs ompkit 2>&1)
-if (cd "$away" && cc -std=c11 -Wall -Wextra -Werror "$example" $flags -o embed) >"$tmp/cc.log" 2>&1; then
+if (cd "$away" && cc -std=c11 -Wall -Wextra -Werror "$example" $flags -o embed) \
+	>"$tmp/cc.log" 2>&1; then
 	ok "example builds with pkg-config --cflags --libs ompkit ($flags)"
-	LD_LIBRARY_PATH=$opt/lib ldd "$away/embed" | grep -q "libompkit.so.0 => $opt/lib/libompkit.so.0" &&
+	LD_LIBRARY_PATH=$opt/lib ldd "$away/embed" |
+		grep -q "libompkit.so.0 => $opt/lib/libompkit.so.0" &&
 		ok "example linked to the installed libompkit.so.0" || bad "example's libompkit"
 	check_example "example (shared) prints the known values" \
 		"$(cd "$away" && LD_LIBRARY_PATH=$opt/lib OMP_NUM_THREADS=2 ./embed 2>&1)"
@@ -272,7 +281,8 @@ else
 fi
 
 # --- uninstall ------------------------------------------------------------
-mk uninstall PREFIX="$opt" >"$tmp/uninstall.log" 2>&1 || bad "make uninstall" "$(cat "$tmp/uninstall.log")"
+mk uninstall PREFIX="$opt" >"$tmp/uninstall.log" 2>&1 ||
+	bad "make uninstall" "$(cat "$tmp/uninstall.log")"
 after=$(list "$opt")
 [ "$after" = "$before" ] && ok "uninstall: the prefix holds just what it held before" ||
 	bad "uninstall left or removed files" "$(diff <(echo "$before") <(echo "$after"))"
@@ -280,69 +290,79 @@ left=$(cd "$opt" && find . -name '*ompk*')
 [ -z "$left" ] && ok "uninstall: no ompkit directory left" || bad "left behind" "$left"
 
 # --- the Debian package ---------------------------------------------------
+# The package unpacked into a scratch root: its binaries, a script and the
+# example built against it.
+deb_unpacked() {
+	local deb=$1 dr=$tmp/debroot ma out page w flags
+	dpkg -x "$deb" "$dr"
+	ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
+	out=$(cd "$away" && PATH="$dr/usr/bin:/usr/bin:/bin" ompk-primes --to 1e5 -q 2>&1)
+	contains "dpkg -x: ompk-primes runs" "$out" 9592
+	out=$(cd "$away" && PATH="$dr/usr/bin:/usr/bin:/bin" ompk-sweep no_such_kernel 2>&1)
+	grep -q -F "$accepted" <<<"$out" && ok "dpkg -x: ompk-sweep finds the packaged binaries" ||
+		bad "dpkg -x: ompk-sweep" "$out"
+	for page in "$dr"/usr/share/man/man*/*.gz; do
+		w=$(zcat "$page" | groff -ww -z -man 2>&1)
+		[ -z "$w" ] || bad "$(basename "$page"): groff warnings" "$w"
+	done
+	flags=$(PKG_CONFIG_SYSROOT_DIR=$dr PKG_CONFIG_PATH=$dr/usr/lib/$ma/pkgconfig \
+		pkg-config --cflags --libs ompkit)
+	if ! (cd "$away" && cc -std=c11 "$dr/usr/share/doc/ompkit/examples/embed.c" $flags \
+		-o embed-deb) >"$tmp/cc.log" 2>&1; then
+		bad "dpkg -x: the example does not build" "$(cat "$tmp/cc.log")"
+		return
+	fi
+	out=$(cd "$away" && LD_LIBRARY_PATH=$dr/usr/lib/$ma OMP_NUM_THREADS=2 ./embed-deb 2>&1)
+	check_example "dpkg -x: the example builds against the package and runs" "$out"
+}
+
+# dpkg -i, the installed tools and the example with the system's pkg-config,
+# then dpkg -r: every file the package listed is gone.
+deb_installed() {
+	local deb=$1 files left f
+	if ! dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1; then
+		bad "dpkg -i" "$(cat "$tmp/dpkg.log")"
+		return
+	fi
+	files=$(dpkg -L ompkit | while read -r f; do [ -f "$f" ] || [ -L "$f" ] && echo "$f"; done)
+	contains "dpkg -i: /usr/bin/ompk-primes runs" \
+		"$(cd "$away" && /usr/bin/ompk-primes --to 1e5 -q 2>&1)" 9592
+	if (cd "$away" && cc /usr/share/doc/ompkit/examples/embed.c \
+		$(env -u PKG_CONFIG_PATH pkg-config --cflags --libs ompkit) -o embed-sys \
+		>"$tmp/cc.log" 2>&1); then
+		check_example "dpkg -i: example with the system's pkg-config" \
+			"$(cd "$away" && OMP_NUM_THREADS=2 ./embed-sys 2>&1)"
+	else
+		bad "dpkg -i: example does not build" "$(cat "$tmp/cc.log")"
+	fi
+	dpkg -r ompkit >"$tmp/dpkg.log" 2>&1 || bad "dpkg -r" "$(cat "$tmp/dpkg.log")"
+	left=$(while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done <<<"$files")
+	[ -z "$left" ] && ok "dpkg -r: all $(wc -l <<<"$files") files gone" ||
+		bad "dpkg -r left files" "$left"
+}
+
 arch=$(dpkg --print-architecture 2>/dev/null)
+deb=""
 if ! command -v dpkg-deb >/dev/null || ! command -v dpkg-shlibdeps >/dev/null; then
 	skip "make deb (dpkg-dev not installed)"
 else
 	touch "$tmp/stamp"
-	if mk deb >"$tmp/deb.log" 2>&1; then
-		deb=$(find build -name "ompkit_${version}_$arch.deb" -newer "$tmp/stamp" | head -n 1)
+	mk deb >"$tmp/deb.log" 2>&1 &&
+		deb=$(find build -name "ompkit_${version}_$arch.deb" -newer "$tmp/stamp" |
+			head -n 1)
+	[ -n "$deb" ] && ok "make deb: $deb" || bad "make deb" "$(cat "$tmp/deb.log")"
+fi
+if [ -n "$deb" ]; then
+	contains "package metadata and dependencies" \
+		"$(dpkg-deb -f "$deb" Package Version Architecture Depends)" "Package: ompkit" \
+		"Version: $version" "Architecture: $arch" libgomp1 liburing2 libc6
+	outside=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -v -E '^\./(usr/.*)?$')
+	[ -z "$outside" ] && ok "package files all under /usr" || bad "outside /usr" "$outside"
+	deb_unpacked "$deb"
+	if [ "$(id -u)" = 0 ] && [ "${CI:-}" = true ]; then
+		deb_installed "$deb"
 	else
-		deb=""
-	fi
-	if [ -z "$deb" ]; then
-		bad "make deb" "$(cat "$tmp/deb.log")"
-	else
-		ok "make deb: $deb"
-		info=$(dpkg-deb -f "$deb" Package Version Architecture Depends)
-		contains "package metadata and dependencies" "$info" "Package: ompkit" \
-			"Version: $version" "Architecture: $arch" libgomp1 liburing2 libc6
-		outside=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -v -E '^\./(usr/.*)?$')
-		[ -z "$outside" ] && ok "package files all under /usr" || bad "outside /usr" "$outside"
-		dr=$tmp/debroot
-		dpkg -x "$deb" "$dr"
-		ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
-		contains "dpkg -x: ompk-primes runs" \
-			"$(cd "$away" && PATH="$dr/usr/bin:/usr/bin:/bin" ompk-primes --to 1e5 -q 2>&1)" 9592
-		out=$(cd "$away" && PATH="$dr/usr/bin:/usr/bin:/bin" ompk-sweep no_such_kernel 2>&1)
-		grep -q -F "$accepted" <<<"$out" && ok "dpkg -x: ompk-sweep finds the packaged binaries" ||
-			bad "dpkg -x: ompk-sweep" "$out"
-		for page in "$dr"/usr/share/man/man*/*.gz; do
-			w=$(zcat "$page" | groff -ww -z -man 2>&1)
-			[ -z "$w" ] || bad "$(basename "$page"): groff warnings" "$w"
-		done
-		flags=$(PKG_CONFIG_SYSROOT_DIR=$dr PKG_CONFIG_PATH=$dr/usr/lib/$ma/pkgconfig \
-			pkg-config --cflags --libs ompkit)
-		if (cd "$away" && cc -std=c11 "$dr/usr/share/doc/ompkit/examples/embed.c" $flags \
-			-o embed-deb) >"$tmp/cc.log" 2>&1; then
-			check_example "dpkg -x: the example builds against the package and runs" \
-				"$(cd "$away" && LD_LIBRARY_PATH=$dr/usr/lib/$ma OMP_NUM_THREADS=2 ./embed-deb 2>&1)"
-		else
-			bad "dpkg -x: the example does not build" "$(cat "$tmp/cc.log")"
-		fi
-		if [ "$(id -u)" = 0 ] && [ "${CI:-}" = true ]; then
-			if dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1; then
-				files=$(dpkg -L ompkit | while read -r f; do [ -f "$f" ] || [ -L "$f" ] && echo "$f"; done)
-				contains "dpkg -i: /usr/bin/ompk-primes runs" \
-					"$(cd "$away" && /usr/bin/ompk-primes --to 1e5 -q 2>&1)" 9592
-				if (cd "$away" && cc /usr/share/doc/ompkit/examples/embed.c \
-					$(env -u PKG_CONFIG_PATH pkg-config --cflags --libs ompkit) -o embed-sys \
-					>"$tmp/cc.log" 2>&1); then
-					check_example "dpkg -i: example with the system's pkg-config" \
-						"$(cd "$away" && OMP_NUM_THREADS=2 ./embed-sys 2>&1)"
-				else
-					bad "dpkg -i: example does not build" "$(cat "$tmp/cc.log")"
-				fi
-				dpkg -r ompkit >"$tmp/dpkg.log" 2>&1 || bad "dpkg -r" "$(cat "$tmp/dpkg.log")"
-				left=$(while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done <<<"$files")
-				[ -z "$left" ] && ok "dpkg -r: all $(wc -l <<<"$files") files gone" ||
-					bad "dpkg -r left files" "$left"
-			else
-				bad "dpkg -i" "$(cat "$tmp/dpkg.log")"
-			fi
-		else
-			skip "dpkg -i / dpkg -r (only as root with CI=true)"
-		fi
+		skip "dpkg -i / dpkg -r (only as root with CI=true)"
 	fi
 fi
 
