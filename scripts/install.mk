@@ -8,6 +8,9 @@
 #   make man                                      build/<config>/man/*.1 and ompkit.7
 #   make deb                                      build/<config>/ompkit_<version>_<arch>.deb
 #
+# Bash completion (share/bash-completion/completions/ompkit, a link per
+# command) is generated from the same --help texts by scripts/completion.sh.
+#
 # Installed names carry an `ompk-` prefix so they cannot clash with other
 # packages (a `primes` exists elsewhere): ompk-<kernel>, ompk-pipeline,
 # ompk-heartbeat, ompk-demo, and the scripts ompk-sweep and ompk-profile. In
@@ -34,6 +37,7 @@ MANDIR ?= $(DATADIR)/man
 # Private to ompkit: links by the build-tree names to the installed binaries,
 # where the installed scripts look for them.
 PKGLIBDIR ?= $(PREFIX)/lib/ompkit
+COMPDIR ?= $(DATADIR)/bash-completion/completions
 IPREFIX = $(DESTDIR)$(PREFIX)
 
 VERSION := $(shell sed -n 's/^\#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
@@ -59,6 +63,8 @@ SCHEMA := $(wildcard src/schema/ompkit.schema.json)
 MAN_PROGS := $(KERNELS) pipeline heartbeat $(if $(shell grep -l -e '"--help"' src/main/demo.c),demo)
 MANS := $(MAN_PROGS:%=$(BUILD)/man/ompk-%.1) $(BUILD)/man/ompkit.7
 EXAMPLE := $(BUILD)/embed.c
+COMPLETION := $(BUILD)/completion/ompkit
+COMP_NAMES := $(MAN_PROGS) $(INST_SCRIPTS)
 
 HELP2MAN ?= help2man
 
@@ -95,6 +101,13 @@ $(BUILD)/man/ompkit.7: scripts/man/ompkit.7
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
+# Bash completion, from the same --help texts (scripts/completion.sh).
+$(COMPLETION): scripts/completion.sh $(MAN_PROGS:%=$(BINDIR)/%) $(INST_SCRIPTS:%=scripts/%.sh)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  COMPL   $@")
+	$(Q)scripts/completion.sh $(BINDIR) "$(KERNELS)" $(MAN_PROGS) -- $(INST_SCRIPTS) \
+		>$@.tmp && mv $@.tmp $@
+
 # The README's "Embedding ompkit" program, installed as an example.
 $(EXAMPLE): README.md
 	$(Q)awk '/^## Embedding ompkit/ { s = 1 } s && /^```c$$/ { c = 1; next } \
@@ -121,11 +134,12 @@ define install_script
 
 endef
 
-install: all $(SHLIB) $(MANS) $(EXAMPLE)
+install: all $(SHLIB) $(MANS) $(EXAMPLE) $(COMPLETION)
 	@$(if $(Q),echo "  INSTALL $(DESTDIR)$(PREFIX)")
 	$(Q)install -d $(IPREFIX)/bin $(DESTDIR)$(PKGLIBDIR)/bin $(DESTDIR)$(LIBDIR)/pkgconfig \
 		$(DESTDIR)$(INCLUDEDIR)/ompkit $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(DATADIR)/doc/ompkit/examples $(if $(SCHEMA),$(DESTDIR)$(DATADIR)/ompkit)
+		$(DESTDIR)$(DATADIR)/doc/ompkit/examples $(DESTDIR)$(COMPDIR) \
+		$(if $(SCHEMA),$(DESTDIR)$(DATADIR)/ompkit)
 	$(Q)for p in $(INST_PROGS); do \
 		install -m 755 $(BINDIR)/$$p $(IPREFIX)/bin/ompk-$$p && \
 		ln -sfn ../../../bin/ompk-$$p $(DESTDIR)$(PKGLIBDIR)/bin/$$p || exit 1; done
@@ -142,6 +156,8 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE)
 	$(Q)install -m 644 README.md $(DESTDIR)$(DATADIR)/doc/ompkit/
 	$(Q)install -m 644 $(EXAMPLE) $(DESTDIR)$(DATADIR)/doc/ompkit/examples/
 	$(Q)$(if $(SCHEMA),install -m 644 $(SCHEMA) $(DESTDIR)$(DATADIR)/ompkit/,:)
+	$(Q)install -m 644 $(COMPLETION) $(DESTDIR)$(COMPDIR)/ompkit
+	$(Q)for n in $(COMP_NAMES); do ln -sfn ompkit $(DESTDIR)$(COMPDIR)/ompk-$$n || exit 1; done
 
 # Removes each file install puts down, then ompkit's own directories when
 # they are empty; shared directories (bin, lib, share/man/man1) stay.
@@ -158,7 +174,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man7/ompkit.7 \
 		$(DESTDIR)$(DATADIR)/doc/ompkit/README.md \
 		$(DESTDIR)$(DATADIR)/doc/ompkit/examples/embed.c \
-		$(DESTDIR)$(DATADIR)/ompkit/ompkit.schema.json
+		$(DESTDIR)$(DATADIR)/ompkit/ompkit.schema.json \
+		$(DESTDIR)$(COMPDIR)/ompkit $(COMP_NAMES:%=$(DESTDIR)$(COMPDIR)/ompk-%)
 	$(Q)for d in $(PKGLIBDIR)/bin $(PKGLIBDIR) $(INCLUDEDIR)/ompkit $(DATADIR)/ompkit \
 		$(DATADIR)/doc/ompkit/examples $(DATADIR)/doc/ompkit; do \
 		if [ -d $(DESTDIR)$$d ]; then rmdir $(DESTDIR)$$d || exit 1; fi; done

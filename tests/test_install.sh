@@ -205,6 +205,41 @@ done
 [ -z "$drift" ] && ok "each man page lists every flag of its binary's --help" ||
 	bad "man pages miss flags:$drift"
 
+# --- bash completion ------------------------------------------------------
+# complete WORDS...: what the installed completion offers for the last word.
+complete_words() {
+	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		f=$(complete -p "$1" | awk "{ print \$3 }"); "$f" 2>/dev/null
+		printf "%s\n" "${COMPREPLY[@]}" | sort | paste -sd" "' _ \
+		"$opt/share/bash-completion/completions/ompkit" "$@"
+}
+comp=$opt/share/bash-completion/completions
+[ -L "$comp/ompk-primes" ] && [ -L "$comp/ompk-sweep" ] && [ -f "$comp/ompkit" ] &&
+	ok "bash completion installed, a link per command" || bad "bash completion files"
+want_comp() {
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	[ "$got" = "$want" ] && ok "complete '$*' -> $want" ||
+		bad "complete '$*': got '$got', want '$want'"
+}
+want_comp "fast omp seq" ompk-primes --variant ""
+want_comp "csv json text" ompk-sumsq --format=""
+want_comp "auto threads uring" ompk-pipeline --backend ""
+want_comp "epoll" ompk-heartbeat --loop e
+want_comp "$(tr ' ' '\n' <<<"$kernels" | sort | paste -sd' ')" ompk-sweep ""
+want_comp "--variant --variants" ompk-sweep primes --variant
+drift=""
+for p in $kernels pipeline heartbeat; do
+	offered=" $(complete_words "ompk-$p" --) "
+	for f in $("$bindir/$p" --help | grep -o -E -- '^ +(-[a-z], )?--[a-z][a-z0-9-]*' |
+		grep -o -E -- '--[a-z0-9-]+'); do
+		[[ $offered == *" $f "* ]] || drift+=" ompk-$p:$f"
+	done
+done
+[ -z "$drift" ] && ok "completion offers every flag of each binary's --help" ||
+	bad "completion misses flags:$drift"
+
 # --- the library: exports, headers, the example ---------------------------
 lib=$opt/lib/libompkit.so.$version
 exported=$(nm -D --defined-only "$lib" | awk '$3 != "OMPKIT_0" { sub(/@.*/, "", $3); print $3 }' |
