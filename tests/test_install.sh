@@ -12,10 +12,13 @@
 # `nm -D` shows exactly the API of scripts/libompkit.map, all of it declared
 # in the installed headers, none of the driver's internals; DESTDIR stages
 # without leaking into the files; `make uninstall` leaves the prefix as it
-# was (a file of another package there survives). Then `make deb`: the
+# was (a file of another package there survives). Bash completion offers
+# every flag of each --help and the values it lists. Then `make deb`: the
 # package's metadata and dependencies, its tree unpacked with dpkg -x into a
-# scratch root (binaries, scripts and the example run from there), and,
-# as root with CI=true, dpkg -i then dpkg -r leave nothing behind.
+# scratch root (binaries, scripts and the example run from there), dpkg -i
+# and dpkg -r on a scratch dpkg database, and, as root with CI=true, dpkg -i
+# on the system, the example built with the system's pkg-config, then dpkg -r
+# leave nothing behind.
 #
 # The install is of the release configuration (SAN= MPI=), also under
 # make check-san. Prints "install: N passed, M failed, K skipped" last.
@@ -228,7 +231,7 @@ want_comp "csv json text" ompk-sumsq --format=""
 want_comp "auto threads uring" ompk-pipeline --backend ""
 want_comp "epoll" ompk-heartbeat --loop e
 want_comp "$(tr ' ' '\n' <<<"$kernels" | sort | paste -sd' ')" ompk-sweep ""
-want_comp "--variant --variants" ompk-sweep primes --variant
+want_comp "--variants" ompk-sweep primes --var
 drift=""
 for p in $kernels pipeline heartbeat; do
 	offered=" $(complete_words "ompk-$p" --) "
@@ -351,6 +354,27 @@ deb_unpacked() {
 	check_example "dpkg -x: the example builds against the package and runs" "$out"
 }
 
+# dpkg -i then dpkg -r into a scratch dpkg database and root (its
+# dependencies are this machine's, so they are not checked there): the
+# package's maintainer side works without touching the system.
+deb_scratch() {
+	local deb=$1 r=$tmp/dpkgroot left
+	local -a dpkg=(dpkg --root="$r" --log=/dev/null --force-depends --force-script-chrootless
+		--force-not-root)
+	mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" "$r/var/lib/dpkg/triggers"
+	touch "$r/var/lib/dpkg/status" "$r/var/lib/dpkg/available"
+	if ! "${dpkg[@]}" -i "$deb" >"$tmp/dpkg.log" 2>&1; then
+		bad "dpkg -i into a scratch root" "$(cat "$tmp/dpkg.log")"
+		return
+	fi
+	[ -x "$r/usr/bin/ompk-primes" ] && [ -f "$r/var/lib/dpkg/info/ompkit.md5sums" ] &&
+		ok "dpkg -i into a scratch root" || bad "dpkg -i into a scratch root: files missing"
+	"${dpkg[@]}" -r ompkit >"$tmp/dpkg.log" 2>&1 || bad "dpkg -r" "$(cat "$tmp/dpkg.log")"
+	left=$(cd "$r" && find . \( -type f -o -type l \) -not -path './var/lib/dpkg/*')
+	[ -z "$left" ] && ok "dpkg -r from the scratch root: nothing left" ||
+		bad "dpkg -r left files" "$left"
+}
+
 # dpkg -i, the installed tools and the example with the system's pkg-config,
 # then dpkg -r: every file the package listed is gone.
 deb_installed() {
@@ -394,6 +418,7 @@ if [ -n "$deb" ]; then
 	outside=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -v -E '^\./(usr/.*)?$')
 	[ -z "$outside" ] && ok "package files all under /usr" || bad "outside /usr" "$outside"
 	deb_unpacked "$deb"
+	deb_scratch "$deb"
 	if [ "$(id -u)" = 0 ] && [ "${CI:-}" = true ]; then
 		deb_installed "$deb"
 	else
