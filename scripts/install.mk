@@ -149,6 +149,8 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE) $(COMPLETION)
 	$(Q)ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libompkit.so
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e "s|@OMPLIB@|$$($(CC) -dM -E -x c /dev/null | grep -q __clang__ && \
+			echo -lomp || echo -lgomp)|" \
 		scripts/ompkit.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ompkit.pc
 	$(Q)install -m 644 $(INST_HEADERS:%=include/ompkit/%) $(DESTDIR)$(INCLUDEDIR)/ompkit/
 	$(Q)install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/
