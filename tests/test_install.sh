@@ -77,6 +77,9 @@ mk() { ${MAKE:-make} --no-print-directory SAN= MPI= "$@"; }
 version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
 kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 progs="$kernels pipeline heartbeat demo"
+# The binaries of the configuration installed (not OMPK_BIN_DIR's, which may
+# be a sanitizer build's); the installed scripts must find theirs alone.
+unset OMPK_BIN_DIR
 bindir=$(mk -s -f Makefile -f - print-bindir <<<'print-bindir: ; @echo $(BINDIR)' 2>/dev/null |
 	tail -n 1)
 [ -x "$bindir/primes" ] || mk -s all >/dev/null || {
