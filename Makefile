@@ -291,6 +291,9 @@ clean:
 # Only this configuration's dependency files; they are only read, never
 # made (no built-in rule may try).
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# make install, uninstall, deb; the shared library and man pages (issue 16).
+include scripts/install.mk
+
 %.d: ;
 .SECONDARY:
 

@@ -4,6 +4,11 @@
  * ompk_driver_main() is all a bin/<kernel> entry point calls. The pieces
  * below it are public so that other front ends (the demo, the benchmarks,
  * the pipeline) measure and report exactly as the binaries do.
+ *
+ * libompkit.so exports only ompk_options_default, ompk_job_init,
+ * ompk_measure and ompk_report_free of this header (a measured, verified
+ * run of one variant, for programs that embed a kernel); the rest is the
+ * binaries' command line and report code, linked from libompkit.a.
  */
 #ifndef OMPKIT_DRIVER_H
 #define OMPKIT_DRIVER_H
@@ -64,6 +69,7 @@ struct ompk_report {
 	double imbalance;   /* max / mean of rank_times */
 };
 
+/* The binaries' defaults: variant omp, 1 repeat, no warm-up, text, verify. */
 void ompk_options_default(struct ompk_options *o);
 
 /*
@@ -110,6 +116,7 @@ void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k);
  */
 int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
 		 char *msg, size_t len);
+/* Frees what ompk_measure put in *rep (also after it failed). */
 void ompk_report_free(struct ompk_report *rep);
 
 /*

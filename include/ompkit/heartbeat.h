@@ -5,7 +5,7 @@
  * available) runs a periodic tick and one blocking job. Run inline, the
  * job holds the loop thread and every tick comes late; offloaded to a
  * worker thread that wakes the loop when it is done (an eventfd read
- * through the ring), the ticks stay on time. ompk_heartbeat_run() returns
+ * through the ring), the ticks stay on time. ompk_hb_run() returns
  * the time of every tick so the caller can show the lateness.
  */
 #ifndef OMPKIT_HEARTBEAT_H
@@ -42,6 +42,7 @@ struct ompk_hb_result {
 	uint64_t lcg_state;
 };
 
+/* bin/heartbeat's defaults: 3 ticks of 50 ms, a 300 ms sleep inline, loop and timer auto. */
 void ompk_hb_config_default(struct ompk_hb_config *c);
 
 /*
@@ -51,12 +52,14 @@ void ompk_hb_config_default(struct ompk_hb_config *c);
  * nothing to free).
  */
 int ompk_hb_run(const struct ompk_hb_config *c, struct ompk_hb_result *r);
+/* Frees what ompk_hb_run put in *r. */
 void ompk_hb_result_free(struct ompk_hb_result *r);
 
 /* Lateness of tick k (0-based): how long after (k+1) periods it came, 0 if early. */
 uint64_t ompk_hb_lateness(const struct ompk_hb_config *c, const struct ompk_hb_result *r,
 			  uint64_t k);
 
+/* The names bin/heartbeat prints and takes for each setting. */
 const char *ompk_hb_mode_name(enum ompk_hb_mode m);
 const char *ompk_hb_work_name(enum ompk_hb_work w);
 const char *ompk_hb_loop_name(enum ompk_hb_loop l);
@@ -64,6 +67,7 @@ const char *ompk_hb_timer_name(enum ompk_hb_timer t);
 
 /*
  * The bin/heartbeat command line, with its output and errors on out and err. Returns the exit code.
+ * In libompkit.a only (the binary's), not exported by libompkit.so.
  */
 int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err);
 

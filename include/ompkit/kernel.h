@@ -131,10 +131,16 @@ struct ompk_kernel {
 	double (*cost)(const struct ompk_job *job, enum ompk_variant v, uint64_t m);
 };
 
+/* "seq", "omp" or "fast"; "?" for a value out of range. */
 const char *ompk_variant_name(enum ompk_variant v);
+/* The variant named s into *v. 0, or -EINVAL for another name. */
 int ompk_variant_parse(const char *s, enum ompk_variant *v);
 
-/* Result helpers (src/result.c). */
+/*
+ * Result helpers (src/result.c). add appends a field of n zeroed values
+ * (*v points at them), scalar one field holding value: 0, -ENOSPC when r
+ * already has OMPK_MAX_FIELDS fields, or -ENOMEM.
+ */
 int ompk_result_add(struct ompk_result *r, const char *name, bool array, size_t n, uint64_t **v);
 int ompk_result_scalar(struct ompk_result *r, const char *name, uint64_t value);
 /* Appends each array field of part to acc's (same names, same order). 0, -EINVAL or -ENOMEM. */
@@ -147,7 +153,9 @@ int ompk_result_concat(struct ompk_result *acc, const struct ompk_result *part);
 int ompk_result_pack(const struct ompk_result *r, uint64_t **buf, size_t *words);
 int ompk_result_unpack(const uint64_t *buf, size_t words, struct ompk_result *r,
 		       char (*names)[OMPK_FIELD_NAME_MAX]);
+/* Same fields (names and lengths, in order) holding the same values. */
 bool ompk_result_equal(const struct ompk_result *a, const struct ompk_result *b);
+/* Frees the fields' values and empties r (safe on an empty or zeroed result). */
 void ompk_result_free(struct ompk_result *r);
 
 /* Index of a parameter by name in k->params, or -1. */

@@ -105,7 +105,9 @@ struct ompk_loader_stats {
 	uint64_t cancelled;		   /* interrupted: requests in flight when it came */
 };
 
+/* "auto", "uring" or "threads". */
 const char *ompk_backend_name(enum ompk_backend b);
+/* The backend named s into *b. 0, or -EINVAL for another name. */
 int ompk_backend_parse(const char *s, enum ompk_backend *b);
 
 /* Checks a configuration. 0 or -EINVAL with "<flag>: ...; accepted: ..." in msg. */
@@ -119,6 +121,7 @@ int ompk_loader_check(const struct ompk_loader_config *c, char *msg, size_t len)
  */
 int ompk_loader_run(const struct ompk_loader_config *c, struct ompk_loader_stats *st, char *msg,
 		    size_t len);
+/* Frees what ompk_loader_run put in *st. */
 void ompk_loader_stats_free(struct ompk_loader_stats *st);
 
 /*
