@@ -122,13 +122,17 @@ $(EXAMPLE): README.md
 # Each substitution must hit, so a changed script is noticed here.
 BIN_FROM := ^bindir=$${OMPK_BIN_DIR:-$$root/bin}$$
 BIN_TO := bindir=$${OMPK_BIN_DIR:-$$root/$(PKGLIBDIR:$(PREFIX)/%=%)/bin}
+# The helpers both scripts source (scripts/lib.sh) go to $(PKGLIBDIR)/lib.sh.
+LIB_FROM := ^\. "$$root/scripts/lib.sh"$$
+LIB_TO := . "$$root/$(PKGLIBDIR:$(PREFIX)/%=%)/lib.sh"
 NPM_FROM := ^npmdir=$${OMPK_NPM_DIR:-$$root/build/npm}$$
 NPM_TO := npmdir=$${OMPK_NPM_DIR:-$${XDG_CACHE_HOME:-$$HOME/.cache}/ompkit/npm}
 define install_script
 	$(Q)sed -e 's|^prog=scripts/$(1).sh$$|prog=ompk-$(1)|' -e 's|$(BIN_FROM)|$(BIN_TO)|' \
-		-e 's|$(NPM_FROM)|$(NPM_TO)|' scripts/$(1).sh >$(IPREFIX)/bin/ompk-$(1)
+		-e 's|$(NPM_FROM)|$(NPM_TO)|' -e 's|$(LIB_FROM)|$(LIB_TO)|' scripts/$(1).sh >$(IPREFIX)/bin/ompk-$(1)
 	$(Q)grep -q '^prog=ompk-$(1)$$' $(IPREFIX)/bin/ompk-$(1) && grep -q -x -F '$(BIN_TO)' \
-		$(IPREFIX)/bin/ompk-$(1) || { echo "scripts/$(1).sh: its prog= or bindir= line" \
+		$(IPREFIX)/bin/ompk-$(1) && grep -q -x -F '$(LIB_TO)' $(IPREFIX)/bin/ompk-$(1) || \
+		{ echo "scripts/$(1).sh: its prog=, bindir= or lib.sh line" \
 		"changed; update scripts/install.mk" >&2; exit 1; }
 	$(Q)chmod 755 $(IPREFIX)/bin/ompk-$(1)
 
@@ -143,6 +147,7 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE) $(COMPLETION)
 	$(Q)for p in $(INST_PROGS); do \
 		install -m 755 $(BINDIR)/$$p $(IPREFIX)/bin/ompk-$$p && \
 		ln -sfn ../../../bin/ompk-$$p $(DESTDIR)$(PKGLIBDIR)/bin/$$p || exit 1; done
+	$(Q)install -m 644 scripts/lib.sh $(DESTDIR)$(PKGLIBDIR)/lib.sh
 	$(foreach s,$(INST_SCRIPTS),$(call install_script,$(s)))
 	$(Q)install -m 644 $(SHLIB) $(LIB) $(DESTDIR)$(LIBDIR)/
 	$(Q)ln -sfn $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -166,7 +171,7 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE) $(COMPLETION)
 uninstall:
 	@$(if $(Q),echo "  UNINST  $(DESTDIR)$(PREFIX)")
 	$(Q)rm -f $(INST_PROGS:%=$(IPREFIX)/bin/ompk-%) \
-		$(INST_PROGS:%=$(DESTDIR)$(PKGLIBDIR)/bin/%) \
+		$(INST_PROGS:%=$(DESTDIR)$(PKGLIBDIR)/bin/%) $(DESTDIR)$(PKGLIBDIR)/lib.sh \
 		$(INST_SCRIPTS:%=$(IPREFIX)/bin/ompk-%) \
 		$(DESTDIR)$(LIBDIR)/libompkit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 		$(DESTDIR)$(LIBDIR)/libompkit.so $(DESTDIR)$(LIBDIR)/libompkit.a \
