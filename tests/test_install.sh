@@ -172,7 +172,7 @@ done
 [ -z "$wrong" ] && ok "every ompk-<name> --version says $version" ||
 	bad "--version does not say $version:$wrong"
 
-accepted=$(tr ' ' '\n' <<<"$kernels heartbeat pipeline" | sort | paste -sd, | sed 's/,/, /g')
+accepted=$(tr ' ' '\n' <<<"$kernels" | sort | paste -sd, | sed 's/,/, /g')
 accepted="accepted: $accepted"
 for s in sweep profile; do
 	out=$(run "ompk-$s" no_such_kernel)
