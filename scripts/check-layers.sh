@@ -30,7 +30,8 @@ objs=()
 while IFS= read -r o; do
 	rel=${o#"$build"/}
 	[ -f "$src/${rel%.o}.c" ] && objs+=("$o")
-done < <(find "$build/src" "$build/kernels" -name '*.o' ! -path "$build/src/mpi/*" 2>/dev/null | sort)
+done < <(find "$build/src" "$build/kernels" -name '*.o' ! -path "$build/src/mpi/*" 2>/dev/null |
+	sort)
 if [ ${#objs[@]} -eq 0 ]; then
 	echo "check-layers: no library objects under $build/src or $build/kernels" >&2
 	exit 2
@@ -71,7 +72,8 @@ nm -A -g "${objs[@]}" | awk -v pre="$build/" '
 		n = 0
 		for (o in objs) n++
 		if (bad) {
-			printf "check-layers: %d pair(s) of objects reference each other (%d objects)\n", bad, n
+			printf "check-layers: %d pair(s) of objects reference each other", bad
+			printf " (%d objects)\n", n
 			exit 1
 		}
 		printf "check-layers: %d objects, no two reference each other\n", n
