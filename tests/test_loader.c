@@ -155,6 +155,36 @@ static void test_backends_match_direct(void **state)
 		}
 }
 
+/*
+ * Many small synthetic shards: the loader starts them in spans (one timer,
+ * one buffer and one kernel call for up to thousands of shards), so the
+ * spans' edges must fall anywhere: S and K not multiples of a span, K
+ * smaller than a span, shards of 0 and of many values. Every result is the
+ * sequential kernel's over all the data at once, and run_ok's timeline
+ * checks hold per shard.
+ */
+static void test_many_small_shards(void **state)
+{
+	static const struct {
+		uint64_t s, n, k;
+	} cases[] = { { 100003, 8, 100003 }, { 100003, 8, 4097 }, { 10007, 1, 1500 },
+		      { 301, 8, 3 },	     { 5000, 0, 5000 },	  { 2000, 9000, 2000 } };
+	static const char *const kernels[] = { "sumsq", "checksum" };
+
+	(void)state;
+	for (size_t ki = 0; ki < 2; ki++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
+				struct ompk_loader_config c;
+
+				if (small && cases[i].s > 20000)
+					continue;
+				config(&c, kernels[ki], cases[i].s, cases[i].n, cases[i].k);
+				c.backend = (enum ompk_backend)b;
+				run_ok(&c);
+			}
+}
+
 /* Variants, serial mode, an empty shard length, reads in small blocks. */
 static void test_variants_serial_blocks(void **state)
 {
@@ -646,6 +676,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backends_match_direct),
+		cmocka_unit_test(test_many_small_shards),
 		cmocka_unit_test(test_variants_serial_blocks),
 		cmocka_unit_test(test_sq_overflow),
 		cmocka_unit_test(test_short_reads_fifo),

@@ -18,10 +18,14 @@
  * an eventfd the ring polls (single-shot, re-armed).
  *
  * The completion queue has room for every request that can be in flight
- * (K shards + the eventfd poll): IORING_SETUP_CQSIZE up to the kernel's
- * 65536; past that the loader keeps fewer fetches in flight. The
- * submission queue may be smaller: when io_uring_get_sqe returns NULL the
- * queue is submitted and the sqe taken again.
+ * (K shard files, or the timer groups of synthetic spans, + the eventfd
+ * and cancel polls): IORING_SETUP_CQSIZE up to the kernel's 65536; past
+ * that the loader keeps fewer files in flight, or waits for a group's
+ * timer before it starts another group. Synthetic shards travel in spans
+ * (shard.h) under one timer each, so a million of them in flight take a
+ * few hundred requests. The submission queue may be smaller: when
+ * io_uring_get_sqe returns NULL the queue is submitted and the sqe taken
+ * again.
  *
  * Interruption: the ring also polls c->cancel_fd; when it turns readable
  * one IORING_OP_ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY, 5.19+) cancels
@@ -59,7 +63,8 @@ static unsigned pow2_at_least(uint64_t n, unsigned cap)
 struct uring_loop {
 	struct lctx *x;
 	struct io_uring ring;
-	struct timer_group *open; /* the timer group being filled */
+	struct timer_group *open;   /* the timer group being filled */
+	unsigned groups, group_cap; /* timer groups in flight, and at most (the CQ's room) */
 	bool efd_armed, closing;
 	char cancel_tag, cancel_op_tag; /* their user_data */
 	struct {			/* REORDER: a completion held back */
@@ -259,6 +264,7 @@ static void on_group(struct uring_loop *u, struct timer_group *g, int res)
 {
 	struct shard *sh = g->members;
 
+	u->groups--;
 	free(g);
 	while (sh) {
 		struct shard *nx = sh->next;
@@ -277,6 +283,7 @@ static void group_close(struct uring_loop *u)
 	if (!g)
 		return;
 	u->open = NULL;
+	u->groups++;
 	err = submit_timer(u, g, u->x->c->latency_ns);
 	/*
 	 * the timer starts now, not at the end of the admission pass (a failure shows at the next
@@ -314,7 +321,8 @@ static int ring_init(struct lctx *x, struct io_uring *ring)
 		return err;
 	x->st->ring_entries = p.sq_entries;
 	x->st->cq_entries = p.cq_entries;
-	if (x->max_inflight > p.cq_entries - 2)
+	/* A file has a request in flight per shard; synthetic spans only their group's timer. */
+	if (x->c->dir && x->max_inflight > p.cq_entries - 2)
 		x->max_inflight = p.cq_entries - 2;
 	err = ompk__uring_probe(ring);
 	if (err)
@@ -405,6 +413,8 @@ static void admit(struct uring_loop *u)
 
 		if (u->open && ompk__now_ns() - u->open->first_ns > SLACK_NS)
 			group_close(u);
+		if (!u->open && u->groups >= u->group_cap)
+			break; /* the CQ has room for no more timers: wait for one */
 		if (!u->open) {
 			u->open = calloc(1, sizeof(*u->open));
 			if (!u->open) {
@@ -441,6 +451,7 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 			 strerror(-err));
 		return err;
 	}
+	u.group_cap = x->st->cq_entries - 2;
 	x->t0 = ompk__now();
 	err = arm_poll(&u, x->efd, &x->efd);
 	if (err)

@@ -69,7 +69,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 {
 	int err = sh->err;
 
-	x->inflight--;
+	x->inflight -= sh->count;
 	sh->t_fetch = ompk__now();
 	if (sh->fd >= 0) {
 		close(sh->fd);
@@ -81,7 +81,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 		ompk__shard_free(x, sh);
 		return;
 	}
-	x->pending++;
+	x->pending += sh->count;
 	/* Staged in a local list until ompk__flush hands them over in one go. */
 	sh->next = NULL;
 	if (x->stage_tail)
@@ -110,10 +110,9 @@ static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_vari
 	ompk_job_init(&job, k);
 	job.variant = v;
 	job.threads = threads;
-	/* Every kind's kernel takes the payload as its --file input (shard_kind.h). */
-	job.file = "shard";
 	job.data = payload;
-	job.data_len = (size_t)x->bytes;
+	job.data_len = (size_t)(x->bytes * sh->count);
+	x->kind->input(&job, sh->count, x->c->shard_len);
 	t = ompk__now();
 	if (x->c->dir)
 		ompk__shard_decode(x->kind, payload, x->c->shard_len);
@@ -121,6 +120,11 @@ static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_vari
 	sh->t_comp = ompk__now();
 	sh->comp_s = sh->t_comp - t;
 	sh->threads_used = job.threads_used;
+	/*
+	 * The payload is done with: back to the pool now, so that a batch of
+	 * landed shards needs a buffer per compute thread, not one each.
+	 */
+	ompk__shard_buf_put(x, sh);
 	return err;
 }
 
@@ -194,20 +198,23 @@ void ompk__collect(struct lctx *x)
 	while (sh) {
 		struct shard *nx = sh->next;
 
-		x->pending--;
+		x->pending -= sh->count;
 		if (sh->err) {
 			ompk__set_err(x, sh->err, "shard %llu: the kernel failed: %s",
 				      (unsigned long long)sh->idx, strerror(-sh->err));
 		} else {
-			st->fetch_done[sh->idx] = sh->t_fetch - x->t0;
-			st->compute_done[sh->idx] = sh->t_comp - x->t0;
-			st->fetch_sum += sh->t_fetch - sh->t_start;
+			for (uint64_t j = 0; j < sh->count; j++) {
+				st->fetch_done[sh->idx + j] = sh->t_fetch - x->t0;
+				st->compute_done[sh->idx + j] = sh->t_comp - x->t0;
+			}
+			st->fetch_sum += (double)sh->count * (sh->t_fetch - sh->t_start);
 			st->compute_sum += sh->comp_s;
 			if (x->kind->per_shard)
-				st->result.f[0].v[sh->idx] = sh->res.f[0].v[0];
+				memcpy(&st->result.f[0].v[sh->idx], sh->res.f[0].v,
+				       (size_t)sh->count * sizeof(uint64_t));
 			else
 				st->result.f[0].v[0] += sh->res.f[0].v[0];
-			x->done++;
+			x->done += sh->count;
 		}
 		ompk__shard_free(x, sh);
 		sh = nx;

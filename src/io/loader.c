@@ -30,6 +30,9 @@
 #include "handover.h"
 #include "uring_setup.h"
 
+#define SPAN_MAX 4096
+#define SPAN_BYTES (64u << 10) /* a span's payload stays in L2 between making and folding */
+
 static int stats_init(const struct ompk_loader_config *c, const struct ompk_shard_kind *kind,
 		      struct ompk_loader_stats *st)
 {
@@ -67,7 +70,13 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_fault *f,
 	x.st = st;
 	x.bytes = ompk_shard_bytes(c);
 	x.max_inflight = c->inflight;
-	x.pool_len = c->dir ? OMPK_SHARD_HEADER + (size_t)x.bytes : (size_t)x.bytes;
+	/* Spans of synthetic shards: up to SPAN_MAX shards or SPAN_BYTES of payload each. */
+	x.span_max = 1;
+	if (!c->dir && !c->serial) {
+		x.span_max = x.bytes ? SPAN_BYTES / x.bytes : SPAN_MAX;
+		x.span_max = x.span_max > SPAN_MAX ? SPAN_MAX : x.span_max ? x.span_max : 1;
+	}
+	x.pool_len = c->dir ? OMPK_SHARD_HEADER + (size_t)x.bytes : (size_t)(x.bytes * x.span_max);
 	x.msg = msg;
 	x.len = len;
 	x.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -150,7 +150,7 @@ static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
 	return b;
 }
 
-static void buf_put(struct lctx *x, struct shard *sh)
+void ompk__shard_buf_put(struct lctx *x, struct shard *sh)
 {
 	if (!sh->buf)
 		return;
@@ -171,7 +171,7 @@ void ompk__shard_free(struct lctx *x, struct shard *sh)
 		return;
 	if (sh->fd >= 0)
 		close(sh->fd);
-	buf_put(x, sh);
+	ompk__shard_buf_put(x, sh);
 	ompk_result_free(&sh->res);
 	sh->next = x->free_shards;
 	x->free_shards = sh;
@@ -281,23 +281,32 @@ struct shard *ompk__shard_start(struct lctx *x)
 	}
 	sh->fd = -1;
 	sh->idx = x->next;
+	sh->count = 1;
 	sh->stage = STAGE_TIMER;
 	if (x->c->dir && shard_open(x, sh) < 0) {
 		ompk__shard_free(x, sh);
 		return NULL;
 	}
-	x->next++;
-	x->inflight++;
+	if (!x->c->dir) {
+		const uint64_t left = x->c->shards - x->next, room = x->max_inflight - x->inflight;
+
+		sh->count = x->span_max < left ? x->span_max : left;
+		if (sh->count > room)
+			sh->count = room;
+	}
+	x->next += sh->count;
+	x->inflight += sh->count;
 	sh->t_start = ompk__now();
 	return sh;
 }
 
 int ompk__shard_synth(struct lctx *x, struct shard *sh)
 {
-	sh->buf = buf_get(x, sh, (size_t)x->bytes);
+	sh->buf = buf_get(x, sh, x->pool_len);
 	if (!sh->buf)
 		return -ENOMEM;
-	x->kind->fill(sh->buf, sh->idx, x->c->shard_len);
+	for (uint64_t j = 0; j < sh->count; j++)
+		x->kind->fill(sh->buf + j * x->bytes, sh->idx + j, x->c->shard_len);
 	return 0;
 }
 

@@ -32,8 +32,14 @@
  */
 enum shard_stage { STAGE_TIMER, STAGE_POLL, STAGE_READ, STAGE_TAIL };
 
+/*
+ * A shard in flight, or a span of synthetic shards idx .. idx + count - 1
+ * started together: they share a timer, a buffer and one kernel call, so
+ * a million small fetches cost a few hundred of these, not a million.
+ */
 struct shard {
 	uint64_t idx;
+	uint64_t count;	   /* shards it stands for: 1 for a file */
 	int fd;		   /* file source: open while reading, else -1 */
 	bool seekable;	   /* regular file: reads carry offsets; else -1 (a FIFO) */
 	uint8_t *buf;	   /* file: header + payload; synthetic: payload */
@@ -57,7 +63,8 @@ struct lctx {
 	const struct ompk_shard_kind *kind;
 	struct ompk_fault *fault; /* tests only; NULL */
 	struct ompk_loader_stats *st;
-	uint64_t bytes; /* payload bytes per shard */
+	uint64_t bytes;	   /* payload bytes per shard */
+	uint64_t span_max; /* synthetic shards per struct shard at most (1 for files, serial) */
 	double t0;
 	uint64_t next;	       /* next shard to start */
 	uint64_t inflight;     /* fetches in flight */
@@ -90,13 +97,18 @@ uint64_t ompk__now_ns(void);
 void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* A new shard (x->next), its file opened and checked; NULL with x->err set. */
+/*
+ * A new shard (x->next), its file opened and checked, or a span of
+ * synthetic shards as long as the run allows; NULL with x->err set.
+ */
 struct shard *ompk__shard_start(struct lctx *x);
 /* Releases a shard's file and buffer and recycles its struct (loop thread). */
 void ompk__shard_free(struct lctx *x, struct shard *sh);
 /* The run's shard structs and buffers, at its end. */
 void ompk__shards_release(struct lctx *x);
-/* A synthetic payload into sh->buf (any thread). 0 or -ENOMEM. */
+/* Returns sh's buffer to the pool (any thread): the kernel is done with it. */
+void ompk__shard_buf_put(struct lctx *x, struct shard *sh);
+/* The synthetic payloads of sh's shards into sh->buf (any thread). 0 or -ENOMEM. */
 int ompk__shard_synth(struct lctx *x, struct shard *sh);
 /* A shard file's header against the run's: 0, or -EINVAL recorded with the file's name. */
 int ompk__shard_check_header(struct lctx *x, struct shard *sh);

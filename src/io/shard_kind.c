@@ -8,6 +8,7 @@
 
 #include "shard_kind.h"
 #include "ompkit/checksum.h"
+#include "ompkit/driver.h"
 #include "ompkit/registry.h"
 #include "ompkit/sumsq.h"
 
@@ -24,6 +25,19 @@ static void sumsq_fill(uint8_t *buf, uint64_t idx, uint64_t n)
 static void sumsq_closed(uint64_t shards, uint64_t n, uint64_t *v)
 {
 	v[0] = ompk_oracle_sumsq_range(0, shards * n);
+}
+
+/* The values of consecutive shards are one array: one sum. */
+static void sumsq_input(struct ompk_job *job, uint64_t m, uint64_t n)
+{
+	(void)job, (void)m, (void)n;
+}
+
+/* Consecutive shards are the kernel's generated buffers: one checksum each. */
+static void checksum_input(struct ompk_job *job, uint64_t m, uint64_t n)
+{
+	job->p[ompk_param_index(job->kernel, "buffers")] = m;
+	job->p[ompk_param_index(job->kernel, "size")] = n;
 }
 
 /* Shard i holds n bytes equal to i % 256 (the tutorial's image service). */
@@ -47,6 +61,7 @@ const struct ompk_shard_kind ompk__shard_kinds[] = {
 		.field = "sum",
 		.per_shard = false,
 		.fill = sumsq_fill,
+		.input = sumsq_input,
 		.closed_form = sumsq_closed,
 		.closed_method = "closed form (n-1)n(2n-1)/6 over all shards",
 	},
@@ -58,6 +73,7 @@ const struct ompk_shard_kind ompk__shard_kinds[] = {
 		.field = "checksums",
 		.per_shard = true,
 		.fill = checksum_fill,
+		.input = checksum_input,
 		.closed_form = checksum_closed,
 		.closed_method = "closed form b*(1 + P + ... + P^(n-1)) per shard",
 	},
