@@ -454,6 +454,13 @@ static void test_fallback_eperm(void **state)
 	check_fallback(EPERM);
 }
 
+/* A seccomp or LSM policy may answer EACCES: refused as for the loader (one rule). */
+static void test_fallback_eacces(void **state)
+{
+	(void)state;
+	check_fallback(EACCES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_cli_outputs),
 		cmocka_unit_test(test_fallback_enosys),
 		cmocka_unit_test(test_fallback_eperm),
+		cmocka_unit_test(test_fallback_eacces),
 	};
 
 	small = ompk_test_under_valgrind();

@@ -32,6 +32,7 @@
 #include <seccomp.h>
 
 #include "ompkit/driver.h"
+#include "ompkit/heartbeat.h"
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
 #include "test_util.h"
@@ -152,6 +153,36 @@ static void test_backends_match_direct(void **state)
 						run_ok(&c);
 					}
 		}
+}
+
+/*
+ * Many small synthetic shards: the loader starts them in spans (one timer,
+ * one buffer and one kernel call for up to thousands of shards), so the
+ * spans' edges must fall anywhere: S and K not multiples of a span, K
+ * smaller than a span, shards of 0 and of many values. Every result is the
+ * sequential kernel's over all the data at once, and run_ok's timeline
+ * checks hold per shard.
+ */
+static void test_many_small_shards(void **state)
+{
+	static const struct {
+		uint64_t s, n, k;
+	} cases[] = { { 100003, 8, 100003 }, { 100003, 8, 4097 }, { 10007, 1, 1500 },
+		      { 301, 8, 3 },	     { 5000, 0, 5000 },	  { 2000, 9000, 2000 } };
+	static const char *const kernels[] = { "sumsq", "checksum" };
+
+	(void)state;
+	for (size_t ki = 0; ki < 2; ki++)
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+			for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
+				struct ompk_loader_config c;
+
+				if (small && cases[i].s > 20000)
+					continue;
+				config(&c, kernels[ki], cases[i].s, cases[i].n, cases[i].k);
+				c.backend = (enum ompk_backend)b;
+				run_ok(&c);
+			}
 }
 
 /* Variants, serial mode, an empty shard length, reads in small blocks. */
@@ -454,6 +485,80 @@ static void test_fallback_seccomp(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * One rule for when io_uring counts as refused, shared by the loader and
+ * the heartbeat: in a child whose io_uring_setup fails with err, the
+ * loader's auto falls back to threads exactly when the heartbeat's auto
+ * falls back to epoll, and both do for ENOSYS, EPERM, EACCES and
+ * EOPNOTSUPP (a refusal) and neither for ENOMEM or EFAULT (a failure to
+ * report). The heartbeat took only ENOSYS and EPERM before.
+ */
+static int refused_child(int err, bool want_fallback)
+{
+	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
+	struct ompk_loader_config c;
+	struct ompk_loader_stats st;
+	struct ompk_hb_config hc;
+	struct ompk_hb_result hr;
+	char msg[4352];
+	int lerr, herr, bad = 0;
+
+	if (!f || seccomp_rule_add(f, SCMP_ACT_ERRNO(err), SCMP_SYS(io_uring_setup), 0) ||
+	    seccomp_load(f))
+		return 100;
+	seccomp_release(f);
+	config(&c, "checksum", 3, 100, 3);
+	c.backend = OMPK_BACKEND_AUTO;
+	lerr = ompk_loader_run(&c, &st, msg, sizeof(msg));
+	if (want_fallback)
+		bad |= (lerr != 0 || st.backend != OMPK_BACKEND_THREADS || st.fallback_err != -err)
+		       << 0;
+	else
+		bad |= (lerr != -err || msg[0] == '\0') << 1;
+	ompk_loader_stats_free(&st);
+
+	ompk_hb_config_default(&hc);
+	hc.tick_ns = 1000000;
+	hc.ticks = 1;
+	hc.block_ns = 0;
+	herr = ompk_hb_run(&hc, &hr);
+	if (want_fallback)
+		bad |= (herr != 0 || hr.loop != OMPK_HB_LOOP_EPOLL || hr.uring_err != -err) << 2;
+	else
+		bad |= (herr != -err) << 3;
+	if (herr == 0)
+		ompk_hb_result_free(&hr);
+	return bad;
+}
+
+static void test_refused_rule(void **state)
+{
+	static const struct {
+		int err;
+		bool fallback;
+	} cases[] = { { ENOSYS, true },	    { EPERM, true },   { EACCES, true },
+		      { EOPNOTSUPP, true }, { ENOMEM, false }, { EFAULT, false } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pid_t pid;
+		int status;
+
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0)
+			_exit(refused_child(cases[i].err, cases[i].fallback));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) != 0)
+			fail_msg("io_uring_setup failing with %s: check bits %d (1, 2: loader; 4, "
+				 "8: "
+				 "heartbeat)",
+				 strerror(cases[i].err), WEXITSTATUS(status));
+	}
+}
+
 /* The binary under the same filter: the result and exactly one notice on stderr. */
 static void test_fallback_binary(void **state)
 {
@@ -571,6 +676,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backends_match_direct),
+		cmocka_unit_test(test_many_small_shards),
 		cmocka_unit_test(test_variants_serial_blocks),
 		cmocka_unit_test(test_sq_overflow),
 		cmocka_unit_test(test_short_reads_fifo),
@@ -578,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_linked_timeout_trap),
 		cmocka_unit_test(test_fallback_seccomp),
 		cmocka_unit_test(test_fallback_binary),
+		cmocka_unit_test(test_refused_rule),
 		cmocka_unit_test(test_overlap_structure),
 		cmocka_unit_test(test_expect),
 	};

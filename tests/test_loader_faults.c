@@ -1,6 +1,6 @@
 /*
  * test_loader_faults.c - the shard loader under injected faults and
- * interruption (src/io/loader*.c, ompkit/loader.h's struct ompk_fault).
+ * interruption (src/io/, the private src/io/loader_fault.h's struct ompk_fault).
  *
  * Each case is one cmocka test: a fault (short read, -EIO, -EINTR,
  * -EAGAIN, a completion held back behind later ones, a full submission
@@ -43,6 +43,7 @@
 #include <cmocka.h>
 
 #include "ompkit/driver.h"
+#include "loader_fault.h" /* src/io/: test-only fault injection */
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
 #include "test_util.h"
@@ -172,10 +173,9 @@ static void test_fault(void **state)
 		skip();
 	}
 	shard_config(&c, fc->kernel, fc->backend);
-	c.fault = &f;
 	open_fds(fds, sizeof(fds));
 	watchdog(fc->name, watchdog_s);
-	err = ompk_loader_run(&c, &st, msg, sizeof(msg));
+	err = ompk__loader_run_fault(&c, &f, &st, msg, sizeof(msg));
 	alarm(0);
 	open_fds(fds_after, sizeof(fds_after));
 	assert_string_equal(fds_after, fds);

@@ -17,7 +17,9 @@
  * announced (or than --shard-len asks) is an error, never zero-filled.
  *
  * Only the thread that calls ompk_loader_run touches the ring; the compute
- * thread wakes it through an eventfd the ring polls.
+ * thread wakes it through an eventfd the ring polls. The layers are in
+ * src/io/ (loader.c's header comment); test-only fault injection is
+ * private to them (src/io/loader_fault.h).
  */
 #ifndef OMPKIT_LOADER_H
 #define OMPKIT_LOADER_H
@@ -33,43 +35,10 @@
 
 enum ompk_backend { OMPK_BACKEND_AUTO, OMPK_BACKEND_URING, OMPK_BACKEND_THREADS };
 
-/*
- * Fault injection, for tests only (NULL in every real run). Reads are
- * numbered from 1 in the order they are issued over the whole run; the
- * fault hits reads nth .. nth + count - 1 (count 0 means 1):
- *   SHORT    the read is asked for half its bytes (a real short read)
- *   EIO, EINTR, EAGAIN
- *            the read is not done; its completion carries that error
- *            (uring: a NOP stands in for it, so no data is consumed)
- *   REORDER  its completion is held back and handed on after a later
- *            request's (uring), or after a later shard has landed (threads)
- *   SQ_FULL  uring: a one-entry submission queue, and io_uring_get_sqe
- *            reports it full once more for the read
- *   SUBMIT   uring: the read finds the queue full and submitting fails
- *            with -EBUSY
- * hits counts the faults that took effect (a test asserts it is not 0).
- */
-enum ompk_fault_kind {
-	OMPK_FAULT_NONE,
-	OMPK_FAULT_SHORT,
-	OMPK_FAULT_EIO,
-	OMPK_FAULT_EINTR,
-	OMPK_FAULT_EAGAIN,
-	OMPK_FAULT_REORDER,
-	OMPK_FAULT_SQ_FULL,
-	OMPK_FAULT_SUBMIT,
-};
-
-struct ompk_fault {
-	enum ompk_fault_kind kind;
-	uint64_t nth, count;
-	uint64_t hits; /* out */
-};
-
 struct ompk_loader_config {
 	const struct ompk_kernel *kernel; /* &ompk_kernel_sumsq or &ompk_kernel_checksum */
 	uint64_t shards;		  /* S >= 1 */
-	uint64_t shard_len;		  /* N: u64 values (sumsq) or bytes (checksum) per shard */
+	uint64_t shard_len;		  /* N: u64 values (sumsq) or bytes per shard */
 	uint64_t latency_ns;		  /* of each fetch */
 	uint64_t inflight;		  /* K >= 1: fetches in flight at most */
 	const char *dir;		  /* shard files, or NULL for synthetic payloads */
@@ -87,7 +56,6 @@ struct ompk_loader_config {
 	 */
 	int cancel_fd;
 	bool cancel_fd_set;
-	struct ompk_fault *fault; /* tests only, see above; NULL */
 };
 
 struct ompk_loader_stats {
@@ -141,6 +109,9 @@ void ompk_shard_path(const char *dir, uint64_t i, char *buf, size_t len);
 
 /* Payload bytes of one shard: N * 8 for sumsq, N for checksum; 0 on overflow. */
 uint64_t ompk_shard_bytes(const struct ompk_loader_config *c);
+
+/* What --shard-len counts for kernel k: "values" (sumsq) or "bytes"; NULL if not loadable. */
+const char *ompk_shard_unit(const struct ompk_kernel *k);
 
 /* 1 when io_uring_setup works here (with the opcodes the loader needs), else -errno. */
 int ompk_uring_available(void);

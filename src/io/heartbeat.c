@@ -17,9 +17,10 @@
  * IORING_OP_READ on that eventfd in flight, so the completion wakes it
  * like any other I/O, and the ticks stay on time.
  *
- * Without io_uring (io_uring_setup fails with ENOSYS or EPERM: kernel
- * .io_uring_disabled, a seccomp profile) the same loop runs on epoll with a
- * periodic timerfd and the same eventfd.
+ * Without io_uring (its setup refused by the rule the loader uses too,
+ * uring_setup.c: ENOSYS, EPERM or EACCES from io_uring_disabled or a
+ * seccomp profile) the same loop runs on epoll with a periodic timerfd and
+ * the same eventfd.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,6 +34,7 @@
 
 #include <liburing.h>
 
+#include "uring_setup.h"
 #include "ompkit/heartbeat.h"
 #include "ompkit/lcg.h"
 
@@ -364,7 +366,7 @@ int ompk_hb_run(const struct ompk_hb_config *c, struct ompk_hb_result *r)
 	r->loop = OMPK_HB_LOOP_EPOLL;
 	if (c->loop != OMPK_HB_LOOP_EPOLL) {
 		ret = io_uring_queue_init(8, &ring, 0);
-		if (ret < 0 && (c->loop == OMPK_HB_LOOP_URING || (ret != -ENOSYS && ret != -EPERM)))
+		if (ret < 0 && (c->loop == OMPK_HB_LOOP_URING || !ompk__uring_refused(ret)))
 			goto out;
 		if (ret < 0) {
 			r->uring_err = ret;

@@ -1,5 +1,7 @@
 /*
- * loader_uring.c - the io_uring backend of the shard loader.
+ * backend_uring.c - the io_uring backend of the shard loader, beside
+ * backend_threads.c: it calls the hand-over and shards and buffers below
+ * it, never loader.c, which chose it.
  *
  * One ring, touched only by this (the loop) thread. Each shard has at most
  * one request in flight, carried by a pointer to its struct shard in
@@ -16,17 +18,21 @@
  * an eventfd the ring polls (single-shot, re-armed).
  *
  * The completion queue has room for every request that can be in flight
- * (K shards + the eventfd poll): IORING_SETUP_CQSIZE up to the kernel's
- * 65536; past that the loader keeps fewer fetches in flight. The
- * submission queue may be smaller: when io_uring_get_sqe returns NULL the
- * queue is submitted and the sqe taken again.
+ * (K shard files, or the timer groups of synthetic spans, + the eventfd
+ * and cancel polls): IORING_SETUP_CQSIZE up to the kernel's 65536; past
+ * that the loader keeps fewer files in flight, or waits for a group's
+ * timer before it starts another group. Synthetic shards travel in spans
+ * (shard.h) under one timer each, so a million of them in flight take a
+ * few hundred requests. The submission queue may be smaller: when
+ * io_uring_get_sqe returns NULL the queue is submitted and the sqe taken
+ * again.
  *
  * Interruption: the ring also polls c->cancel_fd; when it turns readable
  * one IORING_OP_ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY, 5.19+) cancels
  * every request in flight, each completes (-ECANCELED, or its own result
  * if it was already done), and the run drains as after any error. On an
  * older kernel the cancel fails with -EINVAL and the requests simply run
- * out. Fault injection (tests) is described in ompkit/loader.h.
+ * out. Fault injection (tests) is described in loader_fault.h.
  */
 #include <errno.h>
 #include <liburing.h>
@@ -37,7 +43,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loader_int.h"
+#include "backend.h"
+#include "handover.h"
+#include "uring_setup.h"
 
 #define SQ_MAX 4096u
 #define CQ_MAX 65536u
@@ -55,7 +63,8 @@ static unsigned pow2_at_least(uint64_t n, unsigned cap)
 struct uring_loop {
 	struct lctx *x;
 	struct io_uring ring;
-	struct timer_group *open; /* the timer group being filled */
+	struct timer_group *open;   /* the timer group being filled */
+	unsigned groups, group_cap; /* timer groups in flight, and at most (the CQ's room) */
 	bool efd_armed, closing;
 	char cancel_tag, cancel_op_tag; /* their user_data */
 	struct {			/* REORDER: a completion held back */
@@ -72,17 +81,17 @@ struct uring_loop {
  */
 static struct io_uring_sqe *sqe_get(struct uring_loop *u, uint64_t read_no)
 {
-	const bool pretend = ompk__fault(u->x, OMPK_FAULT_SQ_FULL, read_no) ||
-			     ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no);
+	const bool pretend = ompk__fault(u->x->fault, OMPK_FAULT_SQ_FULL, read_no) ||
+			     ompk__fault(u->x->fault, OMPK_FAULT_SUBMIT, read_no);
 	struct io_uring_sqe *sqe = pretend ? NULL : io_uring_get_sqe(&u->ring);
 
 	while (!sqe) {
 		int r;
 
-		if (u->x->c->fault && u->x->c->fault->kind == OMPK_FAULT_SQ_FULL)
-			ompk__fault_hit(u->x);
-		if (ompk__fault(u->x, OMPK_FAULT_SUBMIT, read_no)) {
-			ompk__fault_hit(u->x);
+		if (ompk__fault_is(u->x->fault, OMPK_FAULT_SQ_FULL))
+			ompk__fault_hit(u->x->fault);
+		if (ompk__fault(u->x->fault, OMPK_FAULT_SUBMIT, read_no)) {
+			ompk__fault_hit(u->x->fault);
 			return NULL; /* as io_uring_submit failing with -EBUSY */
 		}
 		r = io_uring_submit(&u->ring);
@@ -120,14 +129,6 @@ struct timer_group {
 	uint64_t first_ns;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
 static int submit_timer(struct uring_loop *u, struct timer_group *g, uint64_t ns)
 {
 	struct io_uring_sqe *sqe = sqe_get(u, 0);
@@ -154,7 +155,7 @@ static int submit_read(struct uring_loop *u, struct shard *sh)
 	sh->read_no = no;
 	sh->stage = STAGE_READ;
 	io_uring_sqe_set_data(sqe, sh); /* the prep_ helpers leave user_data alone */
-	fault = ompk__fault_error(x, no);
+	fault = ompk__fault_error(x->fault, no);
 	if (fault) {
 		/* The read is not done: a NOP completes in its place with the error. */
 		sh->fault_res = -fault;
@@ -245,12 +246,7 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 		ompk__shard_fetched(x, sh);
 		return;
 	} else if (res == 0) {
-		sh->err = -EINVAL;
-		ompk__set_err(x, -EINVAL,
-			      "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); "
-			      "accepted: complete shard files",
-			      ompk__shard_name(x, sh, path, sizeof(path)), sh->got, sh->want,
-			      (unsigned long long)x->bytes);
+		ompk__shard_too_short(x, sh);
 		ompk__shard_fetched(x, sh);
 		return;
 	}
@@ -268,6 +264,7 @@ static void on_group(struct uring_loop *u, struct timer_group *g, int res)
 {
 	struct shard *sh = g->members;
 
+	u->groups--;
 	free(g);
 	while (sh) {
 		struct shard *nx = sh->next;
@@ -286,6 +283,7 @@ static void group_close(struct uring_loop *u)
 	if (!g)
 		return;
 	u->open = NULL;
+	u->groups++;
 	err = submit_timer(u, g, u->x->c->latency_ns);
 	/*
 	 * the timer starts now, not at the end of the admission pass (a failure shows at the next
@@ -299,25 +297,11 @@ static void group_close(struct uring_loop *u)
 	}
 }
 
-static int probe(struct io_uring *ring)
-{
-	struct io_uring_probe *p = io_uring_get_probe_ring(ring);
-	int ok;
-
-	if (!p)
-		return -EOPNOTSUPP;
-	ok = io_uring_opcode_supported(p, IORING_OP_TIMEOUT) &&
-	     io_uring_opcode_supported(p, IORING_OP_READ) &&
-	     io_uring_opcode_supported(p, IORING_OP_POLL_ADD);
-	io_uring_free_probe(p);
-	return ok ? 0 : -EOPNOTSUPP;
-}
-
 static int ring_init(struct lctx *x, struct io_uring *ring)
 {
 	const uint64_t ops = x->c->inflight + 2; /* + the eventfd and cancel polls */
 	/* SQ_FULL injection: a one-entry queue, full at every second request. */
-	const unsigned sq = x->c->fault && x->c->fault->kind == OMPK_FAULT_SQ_FULL
+	const unsigned sq = ompk__fault_is(x->fault, OMPK_FAULT_SQ_FULL)
 				    ? 1
 				    : pow2_at_least(ops, SQ_MAX);
 	struct io_uring_params p;
@@ -337,9 +321,10 @@ static int ring_init(struct lctx *x, struct io_uring *ring)
 		return err;
 	x->st->ring_entries = p.sq_entries;
 	x->st->cq_entries = p.cq_entries;
-	if (x->max_inflight > p.cq_entries - 2)
+	/* A file has a request in flight per shard; synthetic spans only their group's timer. */
+	if (x->c->dir && x->max_inflight > p.cq_entries - 2)
 		x->max_inflight = p.cq_entries - 2;
-	err = probe(ring);
+	err = ompk__uring_probe(ring);
 	if (err)
 		io_uring_queue_exit(ring);
 	return err;
@@ -400,12 +385,12 @@ static bool hold_back(struct uring_loop *u, void *data)
 {
 	struct shard *sh = data;
 
-	if (u->held.set || !u->x->c->fault || u->x->c->fault->kind != OMPK_FAULT_REORDER)
+	if (u->held.set || !ompk__fault_is(u->x->fault, OMPK_FAULT_REORDER))
 		return false;
 	if (data == &u->x->efd || data == &u->cancel_tag || data == &u->cancel_op_tag ||
 	    ((uintptr_t)data & 1u))
 		return false;
-	return sh->stage == STAGE_READ && ompk__fault(u->x, OMPK_FAULT_REORDER, sh->read_no);
+	return sh->stage == STAGE_READ && ompk__fault(u->x->fault, OMPK_FAULT_REORDER, sh->read_no);
 }
 
 static void release_held(struct uring_loop *u, bool after_another)
@@ -414,7 +399,7 @@ static void release_held(struct uring_loop *u, bool after_another)
 		return;
 	u->held.set = false;
 	if (after_another)
-		ompk__fault_hit(u->x);
+		ompk__fault_hit(u->x->fault);
 	dispatch(u, u->held.data, u->held.res);
 }
 
@@ -426,15 +411,17 @@ static void admit(struct uring_loop *u)
 	while (!u->closing && ompk__may_start(x)) {
 		struct shard *sh;
 
-		if (u->open && mono_ns() - u->open->first_ns > SLACK_NS)
+		if (u->open && ompk__now_ns() - u->open->first_ns > SLACK_NS)
 			group_close(u);
+		if (!u->open && u->groups >= u->group_cap)
+			break; /* the CQ has room for no more timers: wait for one */
 		if (!u->open) {
 			u->open = calloc(1, sizeof(*u->open));
 			if (!u->open) {
 				ompk__set_err(x, -ENOMEM, "out of memory for a timer");
 				break;
 			}
-			u->open->first_ns = mono_ns();
+			u->open->first_ns = ompk__now_ns();
 		}
 		sh = ompk__shard_start(x);
 		if (!sh)
@@ -464,6 +451,7 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 			 strerror(-err));
 		return err;
 	}
+	u.group_cap = x->st->cq_entries - 2;
 	x->t0 = ompk__now();
 	err = arm_poll(&u, x->efd, &x->efd);
 	if (err)
@@ -520,16 +508,4 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 	/* The cancel poll, if still armed, goes with the ring. */
 	io_uring_queue_exit(&u.ring);
 	return x->err;
-}
-
-int ompk_uring_available(void)
-{
-	struct io_uring ring;
-	int err = io_uring_queue_init(2, &ring, 0);
-
-	if (err)
-		return err;
-	err = probe(&ring);
-	io_uring_queue_exit(&ring);
-	return err ? err : 1;
 }

@@ -1,0 +1,43 @@
+/*
+ * fault.c - the loader's test-only fault injection: which read a fault
+ * hits and what it does there (see loader_fault.h). The bottom of the
+ * loader: calls nothing of it. The backends ask it at each read.
+ */
+#include <errno.h>
+
+#include "loader_fault.h"
+
+bool ompk__fault_is(const struct ompk_fault *f, enum ompk_fault_kind k)
+{
+	return f && f->kind == k;
+}
+
+bool ompk__fault(const struct ompk_fault *f, enum ompk_fault_kind k, uint64_t n)
+{
+	if (!ompk__fault_is(f, k) || n < f->nth)
+		return false;
+	return n - f->nth < (f->count ? f->count : 1);
+}
+
+void ompk__fault_hit(struct ompk_fault *f)
+{
+	__atomic_add_fetch(&f->hits, 1, __ATOMIC_RELAXED);
+}
+
+int ompk__fault_error(struct ompk_fault *f, uint64_t n)
+{
+	static const struct {
+		enum ompk_fault_kind kind;
+		int err;
+	} as_error[] = { { OMPK_FAULT_EIO, EIO },
+			 { OMPK_FAULT_EINTR, EINTR },
+			 { OMPK_FAULT_EAGAIN, EAGAIN } };
+
+	for (size_t i = 0; f && i < sizeof(as_error) / sizeof(as_error[0]); i++) {
+		if (ompk__fault(f, as_error[i].kind, n)) {
+			ompk__fault_hit(f);
+			return as_error[i].err;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,336 @@
+/*
+ * shard.c - shards and buffers, the bottom of the loader's run: shard
+ * structs from slabs, payload buffers from a pool, a shard file opened
+ * and its size and header checked, synthetic payloads made, and the run's
+ * one error recorded. Calls only the table of shard kinds, the shard file
+ * format's path and fault injection's read lengths; everything above
+ * calls it.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shard.h"
+#include "ompkit/driver.h"
+
+#define SLAB 512
+#define MAP_MIN (256u << 10)
+
+double ompk__now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+uint64_t ompk__now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->err)
+		return; /* the first error is the one reported */
+	x->err = err;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, x->len, fmt, ap);
+	va_end(ap);
+}
+
+const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len)
+{
+	ompk_shard_path(x->c->dir, sh->idx, buf, len);
+	return buf;
+}
+
+void ompk__shard_too_long(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+
+	sh->err = -EINVAL;
+	ompk__set_err(x, -EINVAL,
+		      "%s: more than the %zu bytes announced (16-byte header + %llu payload "
+		      "bytes); accepted: complete shard files",
+		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want,
+		      (unsigned long long)x->bytes);
+}
+
+void ompk__shard_too_short(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+
+	sh->err = -EINVAL;
+	ompk__set_err(x, -EINVAL,
+		      "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); "
+		      "accepted: complete shard files",
+		      ompk__shard_name(x, sh, path, sizeof(path)), sh->got, sh->want,
+		      (unsigned long long)x->bytes);
+}
+
+size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no, size_t cap)
+{
+	size_t n = sh->want - sh->got;
+
+	if (x->c->read_block && n > x->c->read_block)
+		n = x->c->read_block;
+	if (n > cap)
+		n = cap;
+	if (n > 1 && ompk__fault(x->fault, OMPK_FAULT_SHORT, no)) {
+		ompk__fault_hit(x->fault);
+		n /= 2;
+	}
+	return n;
+}
+
+/*
+ * Payload buffers: zeroed, and from MAP_POPULATE mappings when large, so
+ * their pages are made in one call rather than one fault at a time (each
+ * fault is dear in a VM), and freshly mapped for every shard.
+ */
+static uint8_t *buf_alloc(struct shard *sh, size_t len)
+{
+	if (len >= MAP_MIN) {
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (p == MAP_FAILED)
+			return NULL;
+		sh->buf_mapped = len;
+		return p;
+	}
+	sh->buf_mapped = 0;
+	return calloc(1, len ? len : 1);
+}
+
+static void buf_release(uint8_t *buf, size_t mapped)
+{
+	if (mapped)
+		munmap(buf, mapped);
+	else
+		free(buf);
+}
+
+/*
+ * Buffers are recycled: every shard of a run has the same size, and at
+ * most 2K are out at once (K fetching, K waiting for the kernel), so a
+ * long run maps and zeroes 2K buffers, not S. The pool is shared by the
+ * loop (which returns buffers) and the compute thread (which takes them
+ * for synthetic payloads), under x->mu; a free buffer's first word links
+ * the pool.
+ */
+static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
+{
+	uint8_t *b = NULL;
+
+	if (x->pool_len >= sizeof(void *)) {
+		pthread_mutex_lock(&x->mu);
+		b = x->pool;
+		if (b)
+			x->pool = *(void **)b;
+		pthread_mutex_unlock(&x->mu);
+	}
+	if (!b)
+		return buf_alloc(sh, len);
+	sh->buf_mapped = len >= MAP_MIN ? len : 0;
+	return b;
+}
+
+void ompk__shard_buf_put(struct lctx *x, struct shard *sh)
+{
+	if (!sh->buf)
+		return;
+	if (x->pool_len < sizeof(void *)) {
+		buf_release(sh->buf, sh->buf_mapped);
+	} else {
+		pthread_mutex_lock(&x->mu);
+		*(void **)sh->buf = x->pool;
+		x->pool = sh->buf;
+		pthread_mutex_unlock(&x->mu);
+	}
+	sh->buf = NULL;
+}
+
+void ompk__shard_free(struct lctx *x, struct shard *sh)
+{
+	if (!sh)
+		return;
+	if (sh->fd >= 0)
+		close(sh->fd);
+	ompk__shard_buf_put(x, sh);
+	ompk_result_free(&sh->res);
+	sh->next = x->free_shards;
+	x->free_shards = sh;
+}
+
+/*
+ * A zeroed shard struct. They come from slabs of SLAB and are recycled,
+ * so 10,000 shards cost 20 allocations rather than 10,000 (which, on the
+ * loop thread, would delay the start of the later fetches).
+ */
+static struct shard *shard_alloc(struct lctx *x)
+{
+	struct shard *sh = x->free_shards;
+
+	if (!sh) {
+		/* The slab's first element is the chain link; the other SLAB - 1 are shards. */
+		struct shard *slab = malloc(SLAB * sizeof(*slab));
+
+		if (!slab)
+			return NULL;
+		*(void **)slab = x->slabs;
+		x->slabs = slab;
+		for (int i = SLAB - 1; i >= 1; i--) {
+			slab[i].next = x->free_shards;
+			x->free_shards = &slab[i];
+		}
+		sh = x->free_shards;
+	}
+	x->free_shards = sh->next;
+	memset(sh, 0, sizeof(*sh));
+	return sh;
+}
+
+void ompk__shards_release(struct lctx *x)
+{
+	while (x->slabs) {
+		void *next = *(void **)x->slabs;
+
+		free(x->slabs);
+		x->slabs = next;
+	}
+	x->free_shards = NULL;
+	while (x->pool) {
+		void *next = *(void **)x->pool;
+
+		buf_release(x->pool, x->pool_len >= MAP_MIN ? x->pool_len : 0);
+		x->pool = next;
+	}
+}
+
+/* Opens shard x->next's file and checks its size where it has one. */
+static int shard_open(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+	struct stat s;
+
+	ompk__shard_name(x, sh, path, sizeof(path));
+	/*
+	 * O_NONBLOCK: opening a FIFO must not wait for its writer here (it would hold up the loop,
+	 * past any interruption).
+	 */
+	sh->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (sh->fd < 0) {
+		int e = errno;
+
+		ompk__set_err(x, -e, "%s: %s; accepted: a shard file written by --make-shards",
+			      path, strerror(e));
+		return -e;
+	}
+	if (fcntl(sh->fd, F_SETFL, 0) < 0 || fstat(sh->fd, &s) < 0) {
+		int e = errno;
+
+		ompk__set_err(x, -e, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (S_ISDIR(s.st_mode)) {
+		ompk__set_err(x, -EISDIR, "%s: is a directory; accepted: a shard file", path);
+		return -EISDIR;
+	}
+	sh->want = OMPK_SHARD_HEADER + (size_t)x->bytes;
+	sh->seekable = S_ISREG(s.st_mode);
+	if (sh->seekable && (uint64_t)s.st_size != sh->want) {
+		ompk__set_err(x, -EINVAL,
+			      "%s: %llu bytes, %zu expected (16-byte header + %llu payload bytes); "
+			      "accepted: shards as --make-shards writes them with this --shard-len",
+			      path, (unsigned long long)s.st_size, sh->want,
+			      (unsigned long long)x->bytes);
+		return -EINVAL;
+	}
+	/* Zeroed: the kernel fills it behind valgrind's back. */
+	sh->buf = buf_get(x, sh, sh->want);
+	if (!sh->buf) {
+		ompk__set_err(x, -ENOMEM, "%s: cannot allocate %zu bytes", path, sh->want);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct shard *ompk__shard_start(struct lctx *x)
+{
+	struct shard *sh = shard_alloc(x);
+
+	if (!sh) {
+		ompk__set_err(x, -ENOMEM, "out of memory starting shard %llu",
+			      (unsigned long long)x->next);
+		return NULL;
+	}
+	sh->fd = -1;
+	sh->idx = x->next;
+	sh->count = 1;
+	sh->stage = STAGE_TIMER;
+	if (x->c->dir && shard_open(x, sh) < 0) {
+		ompk__shard_free(x, sh);
+		return NULL;
+	}
+	if (!x->c->dir) {
+		const uint64_t left = x->c->shards - x->next, room = x->max_inflight - x->inflight;
+
+		sh->count = x->span_max < left ? x->span_max : left;
+		if (sh->count > room)
+			sh->count = room;
+	}
+	x->next += sh->count;
+	x->inflight += sh->count;
+	sh->t_start = ompk__now();
+	return sh;
+}
+
+int ompk__shard_synth(struct lctx *x, struct shard *sh)
+{
+	sh->buf = buf_get(x, sh, x->pool_len);
+	if (!sh->buf)
+		return -ENOMEM;
+	for (uint64_t j = 0; j < sh->count; j++)
+		x->kind->fill(sh->buf + j * x->bytes, sh->idx + j, x->c->shard_len);
+	return 0;
+}
+
+int ompk__shard_check_header(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+	uint64_t announced;
+
+	memcpy(&announced, sh->buf + 8, 8);
+	announced = le64toh(announced);
+	if (memcmp(sh->buf, OMPK_SHARD_MAGIC, 8) != 0) {
+		ompk__set_err(x, -EINVAL,
+			      "%s: not a shard file (no %s header); accepted: files written by "
+			      "--make-shards",
+			      ompk__shard_name(x, sh, path, sizeof(path)), OMPK_SHARD_MAGIC);
+		return -EINVAL;
+	}
+	if (announced != x->bytes) {
+		ompk__set_err(x, -EINVAL,
+			      "%s: announces %llu payload bytes, --shard-len asks for %llu; "
+			      "accepted: the --shard-len the shards were made with",
+			      ompk__shard_name(x, sh, path, sizeof(path)),
+			      (unsigned long long)announced, (unsigned long long)x->bytes);
+		return -EINVAL;
+	}
+	return 0;
+}
