@@ -27,23 +27,23 @@
  *     The walks of up to 256 candidates advance 8 at a time with masks
  *     instead of branches (whether a walk ends is a coin toss); a finished
  *     lane takes the next candidate.
- *  3. Abandoning. After each lookup a walk at value v with s steps taken
- *     is dropped when s plus a bound on steps(v) cannot reach the best
- *     found so far (the proof is above cut_level()). The bounds are the
- *     largest step counts below each eighth of each octave; they come from
- *     scans of the whole octaves [2^(j-1), 2^j) below the range, done
- *     first, in increasing order, each with the bounds of the ones before
- *     (Roosendaal's delay-record cut-off, with the records computed here
- *     rather than taken from a list). Records grow about 36 steps per bit
- *     while a walk loses about 3 bits per lookup, so most walks end after
- *     one or two lookups.
+ *  3. Abandoning. Before and after each lookup a walk at value v with s
+ *     steps taken is dropped when s plus a bound on steps(v) cannot reach
+ *     the best found so far (Roosendaal's delay-record cut-off; the proof
+ *     is above cut_level()). The bounds are the counts of the published
+ *     delay records (bounds.c), one per 1/32 of each octave. Records grow
+ *     about 36 steps per bit while a walk loses about 3 bits per lookup,
+ *     so most walks end after a lookup or two, and whole groups of
+ *     survivors whose values after the sieve's k steps are already too
+ *     small are dropped per block without being read.
  *
  * Table sizes follow the range length so that small ranges stay cheap; the
  * step table is built in parallel, one binary octave after the other. The
  * sieve survivors are also kept in 9 lists, one per a mod 9 (which fixes
  * n mod 18), with the mod-18 classes already removed. Blocks of 2^K starts
  * are handed out in increasing order (an atomic counter) and each thread
- * keeps its own best (steps, n) pair; the pairs are combined at the end.
+ * keeps its own best (steps, n) pair; the pairs are combined at the end,
+ * and the best count so far is shared (glob) for the cut-off.
  */
 #include "ompkit/collatz.h"
 
@@ -71,9 +71,9 @@ static struct best better(struct best x, struct best y)
 /* One thread's part of a scan. */
 struct scan {
 	const struct tabs *t;
-	/* the best start evaluated so far; below every start still to come */
+	/* the best start this thread evaluated so far */
 	struct best bst;
-	/* top scan: the most steps any thread has evaluated in the range, else NULL */
+	/* the most steps any thread has evaluated in the range */
 	uint64_t *glob;
 	/* (a) of cut_level(), fixed at the start of each block (do_block()) */
 	uint64_t lvl;
@@ -143,39 +143,30 @@ static void consider(struct scan *sc, uint64_t n, uint64_t s)
 
 /*
  * The cut-off. A walk of the start n that has taken s steps and reached v
- * is dropped when s + B(v) < cut_level(), B(v) = t->bound[] for v (below).
+ * is dropped when s + B(v) < L, L = cut_level() and B(v) = bound_of(v).
  *
- * Why no winner is ever dropped. B(v) >= steps(v), so steps(n) = s +
- * steps(v) <= s + B(v) < L, L the level. L is the larger of
- *  (a) steps(m) + 1, m the thread's best start so far: m is in [from, to),
- *      was evaluated (so steps(m) is its true count), and m < n, because a
- *      thread walks its starts in increasing order (blocks are handed out
- *      by an increasing counter, a block's survivors are sorted, a batch is
- *      finished before a start is walked alone). Then steps(n) <= steps(m)
- *      with m < n: n is not the smallest start with the most steps;
- *  (b) in the top scan only, the most steps of any start evaluated by any
- *      thread (glob): steps(n) < steps(m) for some m in the range, so n is
- *      not the winner either.
- * So the winner n* is evaluated, and the best evaluated start is n*: the
- * result and the ties to the smallest n are exact. (b) may come from an m
- * above n, so octave scans, whose per-eighth maxima must see every start
- * from below, use (a) only.
+ * B(v) >= steps(v). B(v) is the count of the largest delay record below
+ * the end E > v of v's bucket (bounds.c), or NO_BOUND where the list does
+ * not cover every value below E. A record r has steps(r) > steps(m) for
+ * all m < r, so the largest count over 1 <= m < E belongs to the largest
+ * record below E, and steps(v) is one of those counts. NO_BOUND never cuts
+ * (s + 65535 exceeds every level). B grows with v (a later bucket ends
+ * later), which do_block() uses to drop whole groups of survivors at once.
  *
- * Why B(v) >= steps(v). For v of bit length j > l with leading four bits
- * 8 + q, B(v) is the largest steps(m) over 1 <= m < (9 + q) 2^(j-4), the
- * end of v's eighth of the octave [2^(j-1), 2^j). Octaves are scanned in
- * increasing order before the range (ompk_collatz_fast below), each with
- * the rules of this file and from = 2^(j-1), and bm[q] keeps the most
- * steps evaluated in eighth q. Every start m of the octave that is not
- * evaluated has a witness m' with 2^(j-1) <= m' < m and steps(m') >=
- * steps(m): the sieve's (equal steps), the mod-18 ancestor (more steps),
- * or (a) (the thread's best). Following witnesses strictly decreases m and
- * stays in the octave, so it ends at an evaluated m'' <= m with
- * steps(m'') >= steps(m), in the same eighth or an earlier one. Hence the
- * running maximum of bm[0..q] and of the octave below (max of st for j - 1
- * = l) is the exact largest count below the end of eighth q. Values below
- * 2^l never need B: the step table ends their walk. Unknown entries are
- * NO_BOUND, which never cuts (s + 65535 exceeds every level).
+ * No winner is dropped. steps(n) = s + steps(v) <= s + B(v) < L, where L
+ * is the larger of
+ *  (a) steps(m) + 1, m the thread's best start when the block of n began:
+ *      m is in [from, to), was evaluated (steps(m) is its true count), and
+ *      m < n, because a thread takes blocks in increasing order (one
+ *      counter hands them out) and m comes from an earlier block. Then
+ *      steps(n) <= steps(m) with m < n: n is not the smallest start with
+ *      the most steps;
+ *  (b) glob, the most steps of any start any thread has evaluated: then
+ *      steps(n) < steps(m) for some m in [from, to), and n loses to m.
+ * So the winner n* (the smallest start with the most steps) is evaluated,
+ * and the best evaluated start is n*: the result, ties to the smallest n
+ * included, is exact. The order inside a block does not matter, since (a)
+ * is fixed when the block begins; a stale glob is only a smaller level.
  */
 static uint64_t cut_level(const struct scan *sc)
 {
@@ -257,8 +248,7 @@ struct batch {
  * next candidate. Selections use masks, not branches: whether a lane
  * finishes is a coin toss the branch predictor would lose. The table
  * lookups that end the walks come last, all independent. The level is read
- * once: every candidate of the batch is above the thread's best so far.
- * Returns 0 or -EOVERFLOW.
+ * once per batch. Returns 0 or -EOVERFLOW.
  */
 static int walk_batch(struct scan *sc, struct batch *bt)
 {
@@ -338,8 +328,8 @@ static int walk_batch(struct scan *sc, struct batch *bt)
 }
 
 /*
- * Queues the start n = base | e->b at 3^c a + d after k + c steps (a 128-bit
- * value walks alone, after the smaller starts waiting in the batch).
+ * Queues the start n = base | e->b at 3^c a + d after k + c steps (a
+ * 128-bit value walks alone).
  */
 static int push(struct scan *sc, struct batch *bt, uint64_t a, uint64_t n,
 		const struct sieve_ent *e)
@@ -350,9 +340,7 @@ static int push(struct scan *sc, struct batch *bt, uint64_t a, uint64_t n,
 	int err;
 
 	if (v >> FAST_BITS) {
-		err = walk_batch(sc, bt);
-		if (!err)
-			err = ompk_collatz_walk(t, v, t->k + e->c, UINT64_C(1) << t->l, &s);
+		err = ompk_collatz_walk(t, v, t->k + e->c, UINT64_C(1) << t->l, &s);
 		if (!err)
 			consider(sc, n, s);
 		return err;
@@ -446,7 +434,7 @@ static void choose_sizes(struct tabs *t)
 		t->l = LMAX;
 }
 
-/* Shared by the threads of one scan; progress counts over all scans of a call. */
+/* Shared by the threads of a scan. */
 struct scan_job {
 	struct tabs *t;
 	uint64_t *glob;
@@ -455,25 +443,24 @@ struct scan_job {
 };
 
 /*
- * Scans [t->lo, t->hi) with the rules of t->from, every thread starting
- * from the best `seed` (a start below t->lo, or { 0, UINT64_MAX }); the
- * best of the seed and the starts evaluated goes to *out. Blocks of 2^k
- * starts are claimed in increasing order from one counter (cut_level()
- * needs each thread's starts increasing). Returns 0, -EOVERFLOW or -ENOMEM.
+ * Scans [t->lo, t->hi) with the rules of t->from; the best start goes to
+ * *out. Blocks of 2^k starts are claimed in increasing order from one
+ * counter (cut_level() needs each thread's blocks increasing). Returns 0,
+ * -EOVERFLOW or -ENOMEM.
  */
-static int scan_range(struct scan_job *sj, int threads, struct best seed, struct best *out)
+static int scan_range(struct scan_job *sj, int threads, struct best *out)
 {
 	const struct tabs *t = sj->t;
 	uint64_t a0 = t->lo >> t->k, nblocks = ((t->hi - 1) >> t->k) - a0 + 1, next = 0;
 	/* about 2^20 starts per claim: cheap to hand out, fine to balance */
 	uint64_t chunk = t->k >= 20 ? 1 : UINT64_C(1) << (20 - t->k);
-	struct best bst = seed;
+	struct best bst = { 0, UINT64_MAX };
 	int err = 0;
 
 #pragma omp parallel num_threads(threads) if ((t->hi - t->lo) >> PAR_BITS) default(none) \
-	shared(sj, t, a0, nblocks, next, chunk, bst, err) firstprivate(seed)
+	shared(sj, t, a0, nblocks, next, chunk, bst, err)
 	{
-		struct scan sc = { .t = t, .bst = seed, .glob = sj->glob };
+		struct scan sc = { .t = t, .bst = { 0, UINT64_MAX }, .glob = sj->glob };
 		bool rep = sj->prog && omp_get_thread_num() == 0;
 		double last = rep ? omp_get_wtime() : 0;
 		struct batch *bt = malloc(sizeof(*bt));
@@ -528,7 +515,7 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk
 	struct tabs t = { 0 };
 	uint64_t glob = 0;
 	struct scan_job sj = { .t = &t, .prog = prog, .glob = &glob };
-	struct best bst, none = { 0, UINT64_MAX };
+	struct best bst;
 	int err;
 
 	if (from == 0 || from >= to || threads < 1 || !best_n || !best_steps)
@@ -543,7 +530,7 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk
 	if (!err)
 		err = ompk_collatz_bounds(&t);
 	if (!err)
-		err = scan_range(&sj, threads, none, &bst);
+		err = scan_range(&sj, threads, &bst);
 	if (err)
 		goto out;
 	ompk_progress_report(prog, sj.total, sj.total);
