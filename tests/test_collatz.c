@@ -20,6 +20,9 @@
 
 #include "ompkit/collatz.h"
 
+/* the delay-record list behind the cut-off (private to kernels/collatz/) */
+#include "../kernels/collatz/fast_int.h"
+
 typedef unsigned __int128 u128;
 
 /* splitmix64: a fixed sequence, so every run tests the same ranges */
@@ -178,6 +181,135 @@ static void test_records(void **state)
 		assert_int_equal(ompk_collatz_fast(1, rec[i].to, 2, NULL, &n, &s), 0);
 		assert_true(n == rec[i].n);
 		assert_true(s == rec[i].steps);
+	}
+}
+
+/*
+ * The record list of the cut-off (bounds.c) against a record search done
+ * here below 2^20, its counts strictly increasing, and its last terms
+ * against the published records below 10^9 ... 10^12 (A284668).
+ */
+static void test_record_list(void **state)
+{
+	static const struct {
+		uint64_t n, steps;
+	} pub[] = {
+		{ 670617279, 986 },
+		{ UINT64_C(9780657630), 1132 },
+		{ UINT64_C(75128138247), 1228 },
+		{ UINT64_C(989345275647), 1348 },
+	};
+	size_t count, i = 0, found = 0;
+	uint64_t upto, best = 0, prev = 0;
+	const uint64_t *rec = ompk_collatz_records(&count, &upto);
+
+	(void)state;
+	assert_true(upto == UINT64_C(1000000000000));
+	for (uint64_t n = 1; n < (UINT64_C(1) << 20); n++) {
+		uint64_t s = ref_steps(n, NULL);
+
+		if (n == 1 || s > best) {
+			assert_true(i < count);
+			assert_true(rec[i] == n);
+			i++;
+			best = s;
+		}
+	}
+	assert_true(i < count && rec[i] >= (UINT64_C(1) << 20));
+	for (i = 0; i < count; i++) {
+		uint64_t s;
+
+		assert_int_equal(ompk_collatz_steps(rec[i], &s), 0);
+		assert_true(i == 0 || (rec[i] > rec[i - 1] && s > prev));
+		assert_true(rec[i] <= upto);
+		prev = s;
+		for (size_t j = 0; j < sizeof(pub) / sizeof(pub[0]); j++)
+			found += rec[i] == pub[j].n && s == pub[j].steps;
+	}
+	assert_true(found == sizeof(pub) / sizeof(pub[0]));
+}
+
+/*
+ * The bound table (bounds.c): below 2^20 each bucket's entry is exactly
+ * the largest count below the bucket's end (a plain running maximum), and
+ * above it at least the count of random values in the bucket, up to the
+ * end of the record list; beyond it, no bound.
+ */
+static void test_bound_table(void **state)
+{
+	static struct tabs t;
+	uint64_t run = 0, n = 1;
+
+	(void)state;
+	assert_int_equal(ompk_collatz_bounds(&t), 0);
+	for (unsigned bl = BSHIFT + 1; bl <= 20; bl++) {
+		for (unsigned q = 0; q < BSUB; q++) {
+			uint64_t end = (UINT64_C(1) * BSUB + q + 1) << (bl - BSHIFT - 1);
+
+			for (; n < end; n++) {
+				uint64_t s = ref_steps(n, NULL);
+
+				run = s > run ? s : run;
+			}
+			assert_true(t.bound[BSUB * bl + q] == run);
+		}
+	}
+	for (unsigned bl = 21; bl <= 64; bl++) {
+		for (unsigned q = 0; q < BSUB; q++) {
+			uint64_t start = (UINT64_C(1) * BSUB + q) << (bl - BSHIFT - 1);
+			uint64_t len = UINT64_C(1) << (bl - BSHIFT - 1);
+			u128 end = (u128)start + len;
+
+			if (end - 1 > UINT64_C(1000000000000)) {
+				assert_true(t.bound[BSUB * bl + q] == NO_BOUND);
+				continue;
+			}
+			for (int i = 0; i < 4; i++) {
+				uint64_t v = start + (i == 0 ? len - 1 : rng_below(len));
+
+				assert_true(ref_steps(v, NULL) <= t.bound[BSUB * bl + q]);
+			}
+		}
+	}
+}
+
+/*
+ * The cut-off at its edges: ranges that end just before, at and after a
+ * record (the answer changes there), ranges at the bucket boundaries of the
+ * bound table (1/32 of an octave), around the end of the record list
+ * (10^12), and ranges with many ties. Each against the plain search.
+ */
+static void test_cutoff_edges(void **state)
+{
+	static const uint64_t recs[] = { 77031, 106239, 142587, 230631, 410011, 837799, 1117065 };
+	size_t count;
+	uint64_t upto;
+
+	(void)state;
+	(void)ompk_collatz_records(&count, &upto);
+	for (size_t i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		uint64_t r = recs[i];
+
+		check_range(r / 2, r, 1 + i % 3);
+		check_range(r / 2, r + 1, 2);
+		check_range(r - 5000, r + 3, 1 + i % 2);
+		check_range(r, r + 1, 1);
+		check_range(r + 1, r + 40000, 2);
+	}
+	for (unsigned bl = 18; bl <= 44; bl += 2) {
+		uint64_t q = rng_below(32), edge = (UINT64_C(32) + q) << (bl - 6);
+
+		check_range(edge - 3000, edge + 3000, 1 + bl % 3);
+		check_range(edge, edge + 5000, 2);
+	}
+	check_range(upto - 20000, upto + 20000, 2);
+	check_range(upto, upto + 20000, 3);
+	check_range(upto + 1, upto + 30000, 1);
+	/* short ranges where neighbours often tie: the smaller must win */
+	for (int i = 0; i < 30; i++) {
+		uint64_t from = 1 + rng_below(UINT64_C(1) << (20 + i));
+
+		check_range(from, from + 2 + rng_below(64), 1 + i % 2);
 	}
 }
 
@@ -387,6 +519,8 @@ int main(void)
 		cmocka_unit_test(test_near_powers),   cmocka_unit_test(test_random_ranges),
 		cmocka_unit_test(test_medium_ranges), cmocka_unit_test(test_threads_agree),
 		cmocka_unit_test(test_beyond_64),     cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_record_list),   cmocka_unit_test(test_cutoff_edges),
+		cmocka_unit_test(test_bound_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

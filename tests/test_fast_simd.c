@@ -181,10 +181,12 @@ static void test_fold_reference(void **state)
 static void test_fold_edge_lengths(void **state)
 {
 	struct fixture *f = *state;
-	/* lane widths 8/16/32/128 bytes and the 256-byte block rounding */
-	static const size_t small[] = { 0,   1,	  2,   3,   7,	 8,   9,   15,	16,  17,
-					31,  32,  33,  63,  64,	 65,  127, 128, 129, 255,
-					256, 257, 383, 384, 385, 511, 512, 513 };
+	/* lane widths 8/16/32/128 bytes, the AVX2 kernel's 4-byte groups
+	   (128-byte rounds), and the 256-byte block rounding */
+	static const size_t small[] = { 0,   1,	  2,   3,   4,	 5,   6,   7,	8,   9,	  15,
+					16,  17,  31,  32,  33,	 63,  64,  65,	124, 125, 126,
+					127, 128, 129, 130, 131, 132, 252, 253, 254, 255, 256,
+					257, 258, 259, 260, 383, 384, 385, 511, 512, 513 };
 	/* where 2, 3 and 4 threads start being used, and a block edge past that */
 	static const size_t big[] = { 2 * FOLD_BLOCK - 1,   2 * FOLD_BLOCK,
 				      2 * FOLD_BLOCK + 1,   3 * FOLD_BLOCK + 255,
@@ -196,6 +198,29 @@ static void test_fold_edge_lengths(void **state)
 			check_fold_all(f->pool + off, small[i]);
 	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
 		check_fold_all(f->pool + rng_upto(&f->rng, 63), big[i]);
+}
+
+/*
+ * One non-zero byte (1, 128 or 255) at each position of the first three
+ * 128-byte rounds, all else zero: every byte lands in the right lane and
+ * the right place of its group (b0..b3 carry different weights).
+ */
+static void test_fold_one_byte(void **state)
+{
+	struct fixture *f = *state;
+	enum { LEN = 3 * 128 + 5 };
+	uint8_t buf[LEN];
+	static const uint8_t vals[] = { 1, 128, 255 };
+
+	(void)f;
+	for (size_t v = 0; v < sizeof vals; v++) {
+		for (size_t pos = 0; pos < LEN; pos++) {
+			memset(buf, 0, sizeof buf);
+			buf[pos] = vals[v];
+			check_fold_all(buf, LEN);
+			check_fold_all(buf, LEN - 5);
+		}
+	}
 }
 
 static void test_fold_random(void **state)
@@ -399,10 +424,15 @@ static void test_bad_kernel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fold_reference), cmocka_unit_test(test_fold_edge_lengths),
-		cmocka_unit_test(test_fold_random),    cmocka_unit_test(test_fold_constant_bytes),
-		cmocka_unit_test(test_fold_streaming), cmocka_unit_test(test_pow),
-		cmocka_unit_test(test_sumsq_array),    cmocka_unit_test(test_sumsq_range),
+		cmocka_unit_test(test_fold_reference),
+		cmocka_unit_test(test_fold_edge_lengths),
+		cmocka_unit_test(test_fold_random),
+		cmocka_unit_test(test_fold_one_byte),
+		cmocka_unit_test(test_fold_constant_bytes),
+		cmocka_unit_test(test_fold_streaming),
+		cmocka_unit_test(test_pow),
+		cmocka_unit_test(test_sumsq_array),
+		cmocka_unit_test(test_sumsq_range),
 		cmocka_unit_test(test_bad_kernel),
 	};
 

@@ -26,8 +26,9 @@
  *    The last m mod W bytes are folded on with the plain loop.
  *
  * Lanes are zmm registers (AVX-512DQ vpmullq, 8 u64 per register), ymm
- * registers with the 64-bit product built from 32x32 vpmuludq (AVX2), or
- * scalar registers elsewhere. On x86-64 the SIMD kernels are compiled with
+ * registers with the 64-bit product built from 32x32 vpmuludq (AVX2; there
+ * each lane takes four-byte groups, see fold_avx2), or scalar registers
+ * elsewhere. On x86-64 the SIMD kernels are compiled with
  * target attributes and picked at run time with __builtin_cpu_supports, so
  * a build without -march=native is as fast as one with it; when the build
  * already targets the ISA the check folds to a constant.
@@ -151,34 +152,63 @@ __attribute__((target("avx2"))) static inline __m256i mullo64_avx2(__m256i a, __
 	return _mm256_add_epi64(_mm256_mul_epu32(a, b), _mm256_slli_epi64(cross, 32));
 }
 
-/* 8 ymm accumulators = 32 lanes; same lane layout as fold_avx512. */
+/*
+ * AVX2 has no 64-bit multiply, so each one costs seven instructions
+ * (mullo64_avx2); this kernel pays one per four bytes instead of one per
+ * byte, using the shape of P = 2^40 + C, C = 435. Mod 2^64 every term of
+ * (2^40 + C)^k with 2^80 or more vanishes, so
+ *     P^k = C^k + k C^(k-1) 2^40   (mod 2^64),
+ * and a group of four bytes b0 b1 b2 b3 (b0 first) folds to
+ *     H4 = b0 P^3 + b1 P^2 + b2 P + b3 = F + G 2^40   (mod 2^64),
+ *     F = (b0 C + b1) C^2 + (b2 C + b3)   < 2^35,
+ *     G = (3C b0 + 2 b1) C + b2           < 2^28,
+ * all small products: the bytes widened to 16 bits, two vpmaddwd give
+ * the pairs (b0 C + b1, b2 C + b3) and (3C b0 + 2 b1, b2) as the two 32-bit
+ * halves of each u64 lane, and one vpmuludq each finishes F and G. The
+ * four-byte groups are then folded like bytes with multiplier P^4 (the
+ * identity of the file header, groups for bytes): lane j of W takes groups
+ * j, j+W, ... with multiplier P^(4W), and the lanes merge by Horner with
+ * P^4. R ymm accumulators of 4 lanes each: W = 4R lanes, 16R bytes a round.
+ */
 __attribute__((target("avx2"))) static uint64_t fold_avx2(const uint8_t *p, size_t n)
 {
-	enum { R = 8, W = R * 4 };
-	const uint64_t pwv = ompk_pow_u64(OMPK_FOLD_P, W);
+	enum { R = 8, W = R * 4, C = 435 };
+	const uint64_t p4 = ompk_pow_u64(OMPK_FOLD_P, 4), pwv = ompk_pow_u64(p4, W);
 	const __m256i pw = _mm256_set1_epi64x((long long)pwv);
 	const __m256i pwh = _mm256_set1_epi64x((long long)(pwv >> 32));
+	/* 16-bit coefficients: (C, 1) for F's pairs, (3C, 2, 1, 0) for G's */
+	const __m256i kf = _mm256_set1_epi32(1 << 16 | C);
+	const __m256i kg = _mm256_set1_epi64x(INT64_C(1) << 32 | 2 << 16 | 3 * C);
+	const __m256i c1 = _mm256_set1_epi64x(C), c2 = _mm256_set1_epi64x(C * C);
 	__m256i acc[R];
-	uint64_t lane[W];
-	size_t groups = n - n % W;
+	uint64_t lane[W], h = 0;
+	size_t groups = n - n % (4 * W);
 
 #pragma GCC unroll 8
 	for (int r = 0; r < R; r++)
 		acc[r] = _mm256_setzero_si256();
-	for (size_t i = 0; i < groups; i += W) {
+	for (size_t i = 0; i < groups; i += 4 * W) {
 #pragma GCC unroll 8
 		for (int r = 0; r < R; r++) {
-			uint32_t b4;
+			__m256i w = _mm256_cvtepu8_epi16(
+				_mm_loadu_si128((const __m128i *)(p + i + 16 * r)));
+			__m256i f2 = _mm256_madd_epi16(w, kf), g2 = _mm256_madd_epi16(w, kg);
+			__m256i f = _mm256_add_epi64(_mm256_mul_epu32(f2, c2),
+						     _mm256_srli_epi64(f2, 32));
+			__m256i g = _mm256_add_epi64(_mm256_mul_epu32(g2, c1),
+						     _mm256_srli_epi64(g2, 32));
+			__m256i h4 = _mm256_add_epi64(f, _mm256_slli_epi64(g, 40));
 
-			memcpy(&b4, p + i + 4 * r, sizeof b4); /* unaligned, no aliasing UB */
-			__m256i x = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128((int)b4));
-			acc[r] = _mm256_add_epi64(mullo64_avx2(acc[r], pw, pwh), x);
+			acc[r] = _mm256_add_epi64(mullo64_avx2(acc[r], pw, pwh), h4);
 		}
 	}
+	/* Register r, element q is lane 4r+q: it took the group at 4(4r+q). */
 #pragma GCC unroll 8
 	for (int r = 0; r < R; r++)
 		_mm256_storeu_si256((__m256i *)(lane + 4 * r), acc[r]);
-	return fold_bytes(merge_lanes(lane, W), p + groups, n - groups);
+	for (size_t j = 0; j < W; j++)
+		h = h * p4 + lane[j];
+	return fold_bytes(h, p + groups, n - groups);
 }
 #endif
 

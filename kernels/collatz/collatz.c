@@ -179,6 +179,8 @@ static const struct {
 	{ UINT64_C(100000000), 63728127, 949 },
 	{ UINT64_C(1000000000), 670617279, 986 },
 	{ UINT64_C(10000000000), UINT64_C(9780657630), 1132 },
+	{ UINT64_C(100000000000), UINT64_C(75128138247), 1228 },
+	{ UINT64_C(1000000000000), UINT64_C(989345275647), 1348 },
 };
 
 static int set_expected(struct ompk_result *out, uint64_t n, uint64_t steps)

@@ -1,10 +1,10 @@
 /*
  * fast.c - the fast exact longest-Collatz-chain search (see
- * ompkit/collatz.h).
+ * ompkit/collatz.h): the scan; tables.c builds the tables it reads.
  *
  * The answer is the n in [from, to) with the most steps, ties to the
  * smallest n. The search only evaluates candidates that could be that
- * answer and evaluates each of them cheaply:
+ * answer, evaluates each of them cheaply, and abandons most of them early:
  *
  *  1. Skipping. A start n may be skipped when a witness m in [from, to)
  *     exists with steps(m) > steps(n), or steps(m) == steps(n) and m < n.
@@ -27,15 +27,27 @@
  *     The walks of up to 256 candidates advance 8 at a time with masks
  *     instead of branches (whether a walk ends is a coin toss); a finished
  *     lane takes the next candidate.
+ *  3. Abandoning. Before and after each lookup a walk at value v with s
+ *     steps taken is dropped when s plus a bound on steps(v) cannot reach
+ *     the best found so far (Roosendaal's delay-record cut-off; the proof
+ *     is above cut_level()). The bounds are the counts of the published
+ *     delay records (bounds.c), one per 1/32 of each octave. Records grow
+ *     about 36 steps per bit while a walk loses about 3 bits per lookup,
+ *     so most walks end after a lookup or two, and whole groups of
+ *     survivors whose values after the sieve's k steps are already too
+ *     small are dropped per block without being read.
  *
  * Table sizes follow the range length so that small ranges stay cheap; the
  * step table is built in parallel, one binary octave after the other. The
  * sieve survivors are also kept in 9 lists, one per a mod 9 (which fixes
  * n mod 18), with the mod-18 classes already removed. Blocks of 2^K starts
- * are shared with schedule(dynamic) and the best (steps, n) pair is
- * combined with a user-defined OpenMP reduction.
+ * are handed out in increasing order (an atomic counter) and each thread
+ * keeps its own best (steps, n) pair; the pairs are combined at the end,
+ * and the best count so far is shared (glob) for the cut-off.
  */
 #include "ompkit/collatz.h"
+
+#include "fast_int.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -43,63 +55,6 @@
 #include <stdlib.h>
 
 #include <omp.h>
-
-typedef unsigned __int128 u128;
-
-#define U128_MAX (~(u128)0)
-
-/* Multi-step table: bits eaten per lookup. 2^16 entries of 4 bytes stay in L2. */
-#define JBITS 16
-#define JMASK ((UINT64_C(1) << JBITS) - 1)
-/* A table entry packs d < 3^16 < 2^26 in bits 0..26 and c <= 16 above. */
-#define DBITS 27
-#define DMASK ((UINT32_C(1) << DBITS) - 1)
-/* Largest sieve and step-table sizes (bits); see choose_sizes(). */
-#define KMAX 22
-#define LMAX 24
-/*
- * A 16-step lookup on x < 2^54 gives 3^c (x >> 16) + d <= 3^16 * 2^38 +
- * 3^16 < 2^25.37 * 2^38 + 2^26 < 2^64, so below 2^54 uint64_t is exact.
- */
-#define FAST_BITS 54
-/*
- * Inside 16 steps from v a value is at most 3 (3/2)^15 (v + 1) + 1 <
- * 2^10.4 (v + 2); from v < 2^112 every value is < 2^123, so the 128-bit
- * lookup needs no per-step overflow check.
- */
-#define SLOW_BITS 112
-
-/*
- * Loops of fewer than 2^PAR_BITS iterations run on the calling thread
- * alone (OpenMP if clause): waking a team costs more than they do.
- */
-#define PAR_BITS 16
-
-/* Residues mod 18 with a smaller ancestor (rules R1, R2, R3 below). */
-#define SKIP18                                                                                  \
-	((1u << 2) | (1u << 5) | (1u << 8) | (1u << 11) | (1u << 14) | (1u << 17) | (1u << 4) | \
-	 (1u << 10) | (1u << 16) | (1u << 13))
-
-/* A residue b mod 2^K that survives the sieve: n = 2^K a + b -> 3^c a + d. */
-struct sieve_ent {
-	uint64_t d;
-	uint32_t b;
-	uint8_t c;
-	uint8_t r18; /* b mod 18 */
-};
-
-struct tabs {
-	unsigned k;	       /* sieve modulus 2^k, k <= KMAX */
-	unsigned l;	       /* st covers n < 2^l, JBITS <= l <= LMAX */
-	uint64_t from, lo, hi; /* candidates are [lo, hi) */
-	uint64_t p3[(KMAX > JBITS ? KMAX : JBITS) + 1];
-	uint32_t *jt;  /* 2^JBITS entries: d | c << DBITS */
-	uint16_t *st;  /* steps(n) for n < 2^l (st[0] unused); all < 2^16 for l <= 24 */
-	uint32_t *wit; /* per residue: 0 for survivors, else b - witness b' */
-	/* survivors: all, then for each a mod 9 those the mod-18 rules keep */
-	struct sieve_ent *surv, *cls[9];
-	size_t nsurv, ncls[9];
-};
 
 struct best {
 	uint64_t steps;
@@ -113,64 +68,16 @@ static struct best better(struct best x, struct best y)
 	return x.n <= y.n ? x : y;
 }
 
-#pragma omp declare reduction(best                                 \
-			      : struct best                        \
-			      : omp_out = better(omp_out, omp_in)) \
-	initializer(omp_priv = { 0, UINT64_MAX })
-
-static unsigned bitlen(uint64_t x)
-{
-	return x ? 64 - (unsigned)__builtin_clzll(x) : 0;
-}
-
-/*
- * Steps from v to 1 plus s already counted, for any v >= 1 once st holds
- * every n < lim (lim >= 2^JBITS). Returns 0 or -EOVERFLOW.
- *
- * Why a 16-step lookup is exact (Terras): write v = 2^J q + r with J =
- * JBITS. For i < J the i-th value of the "shortcut" map (x/2 for even x,
- * (3x+1)/2 for odd x) is 3^c_i 2^(J-i) q + T^i(r), whose parity is that of
- * T^i(r): the parities, and so c = number of odd steps, depend on r only,
- * and after J shortcut steps the value is 3^c q + T^J(r) = 3^c q + d. An
- * odd shortcut step is two real steps (3x+1, then /2), an even one is one,
- * so J + c real steps were taken. None of them reached 1 early: T(x) >=
- * x/2, so the i-th value (i < J) is >= v/2^i >= 2^(J-i) >= 2 because we
- * only look up v >= lim >= 2^J; 1 may appear only as the last value, where
- * st[1] = 0 counts it right.
- */
-static int walk(const struct tabs *t, u128 v, uint64_t s, uint64_t lim, uint64_t *out)
-{
-	for (;;) {
-		if (v < lim) {
-			*out = s + t->st[(uint64_t)v];
-			return 0;
-		}
-		if ((v >> FAST_BITS) == 0) {
-			uint64_t x = (uint64_t)v;
-
-			while (x >= lim && (x >> FAST_BITS) == 0) {
-				uint32_t e = t->jt[x & JMASK];
-
-				x = t->p3[e >> DBITS] * (x >> JBITS) + (e & DMASK);
-				s += JBITS + (e >> DBITS);
-			}
-			v = x;
-		} else if ((v >> SLOW_BITS) == 0) {
-			uint32_t e = t->jt[(uint64_t)v & JMASK];
-
-			v = (u128)t->p3[e >> DBITS] * (v >> JBITS) + (e & DMASK);
-			s += JBITS + (e >> DBITS);
-		} else if (v & 1) {
-			if (v > (U128_MAX - 1) / 3)
-				return -EOVERFLOW;
-			v = 3 * v + 1;
-			s++;
-		} else {
-			v >>= 1;
-			s++;
-		}
-	}
-}
+/* One thread's part of a scan. */
+struct scan {
+	const struct tabs *t;
+	/* the best start this thread evaluated so far */
+	struct best bst;
+	/* the most steps any thread has evaluated in the range */
+	uint64_t *glob;
+	/* (a) of cut_level(), fixed at the start of each block (do_block()) */
+	uint64_t lvl;
+};
 
 int ompk_collatz_steps(uint64_t n, uint64_t *steps)
 {
@@ -191,248 +98,6 @@ int ompk_collatz_steps(uint64_t n, uint64_t *steps)
 	}
 	*steps = s;
 	return 0;
-}
-
-/*
- * T^j(b) and its number of odd steps, for the affine form of j steps. With
- * o = b & 1 the step is b/2 + o (b + 1): (3b+1)/2 = b + (b-1)/2 + 1 for odd
- * b, b/2 for even b; no branch on the (unpredictable) parity.
- */
-static uint64_t shortcut(uint64_t b, unsigned j, unsigned *c)
-{
-	unsigned odd = 0;
-
-	for (unsigned i = 0; i < j; i++) {
-		uint64_t o = b & 1;
-
-		b = (b >> 1) + ((b + 1) & -o);
-		odd += (unsigned)o;
-	}
-	*c = odd;
-	return b;
-}
-
-/* shortcut() for j >= JBITS, the first JBITS steps by one lookup (see walk()). */
-static uint64_t shortcut_jt(const struct tabs *t, uint64_t b, unsigned j, unsigned *c)
-{
-	uint32_t e = t->jt[b & JMASK];
-	uint64_t x = t->p3[e >> DBITS] * (b >> JBITS) + (e & DMASK);
-	unsigned c2;
-
-	x = shortcut(x, j - JBITS, &c2);
-	*c = (e >> DBITS) + c2;
-	return x;
-}
-
-/*
- * jt from a table of 8 steps used twice: T^16 = T^8 o T^8, each T^8 by the
- * affine form of walk() with J = 8 (valid for any argument, as a formal
- * identity). Sixteen single steps per entry would cost ten times more,
- * and small ranges pay for this table on every call.
- */
-static void build_jt(struct tabs *t)
-{
-	uint32_t h[256];
-
-	for (uint64_t b = 0; b < 256; b++) {
-		unsigned c;
-		uint64_t d = shortcut(b, 8, &c);
-
-		h[b] = (uint32_t)d | (uint32_t)c << DBITS;
-	}
-	for (uint64_t b = 0; b <= JMASK; b++) {
-		uint32_t e1 = h[b & 255];
-		uint64_t y = t->p3[e1 >> DBITS] * (b >> 8) + (e1 & DMASK);
-		uint32_t e2 = h[y & 255];
-		uint64_t z = t->p3[e2 >> DBITS] * (y >> 8) + (e2 & DMASK);
-
-		t->jt[b] = (uint32_t)z | ((e1 >> DBITS) + (e2 >> DBITS)) << DBITS;
-	}
-}
-
-/*
- * st[n] = steps(n) for n < 2^l. The first 2^JBITS by plain stepping down
- * to a smaller, known value; then each octave [2^i, 2^(i+1)) in parallel,
- * since its walks only read entries below 2^i, finished by the previous
- * octave (the implicit barrier of omp for). Returns 0 or -EOVERFLOW.
- */
-static int build_st(struct tabs *t, int threads)
-{
-	uint16_t *st = t->st;
-	unsigned l = t->l;
-	int err = 0;
-
-	st[0] = 0;
-	st[1] = 0;
-	for (uint64_t n = 2; n <= JMASK; n++) {
-		uint64_t x = n, s = 0;
-
-		while (x >= n) {
-			if (x & 1) {
-				x = x + (x >> 1) + 1;
-				s += 2;
-			} else {
-				x >>= 1;
-				s++;
-			}
-		}
-		st[n] = (uint16_t)(s + st[x]);
-	}
-#pragma omp parallel num_threads(threads) if (l > PAR_BITS) default(none) shared(t, st, l) \
-	reduction(min                                                                      \
-		  : err)
-	for (unsigned i = JBITS; i < l; i++) {
-		uint64_t lim = UINT64_C(1) << i;
-
-#pragma omp for schedule(static)
-		for (uint64_t n = lim; n < 2 * lim; n++) {
-			uint64_t s;
-			int e;
-
-			if (!(n & 1)) {
-				st[n] = (uint16_t)(st[n >> 1] + 1);
-				continue;
-			}
-			e = walk(t, n, 0, lim, &s);
-			if (e < err)
-				err = e;
-			st[n] = (uint16_t)s;
-		}
-	}
-	return err;
-}
-
-/*
- * LSD radix sort of the n keys in a, of `bits` bits each, into out (n keys
- * of room); a is scratch afterwards. Returns 0 or -ENOMEM.
- */
-static int radix_sort(uint64_t *a, uint64_t *out, size_t n, unsigned bits)
-{
-	enum { RB = 11, RN = 1 << RB };
-	size_t *cnt = malloc(RN * sizeof(*cnt));
-	uint64_t *tmp = out;
-
-	if (!cnt)
-		return -ENOMEM;
-	for (unsigned sh = 0; sh < bits; sh += RB) {
-		size_t sum = 0;
-		uint64_t *sw;
-
-		for (size_t i = 0; i < RN; i++)
-			cnt[i] = 0;
-		for (size_t i = 0; i < n; i++)
-			cnt[(a[i] >> sh) & (RN - 1)]++;
-		for (size_t i = 0; i < RN; i++) {
-			size_t c = cnt[i];
-
-			cnt[i] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[cnt[(a[i] >> sh) & (RN - 1)]++] = a[i];
-		sw = a;
-		a = tmp;
-		tmp = sw;
-	}
-	/* each pass swaps the roles: the last one may have written to a */
-	if (a != out)
-		for (size_t i = 0; i < n; i++)
-			out[i] = a[i];
-	free(cnt);
-	return 0;
-}
-
-/* (2^k a) mod 18, which depends on a mod 9 only since 2^k is even. */
-static unsigned base_r18(unsigned k, uint64_t a)
-{
-	return (unsigned)((a % 9) * ((UINT64_C(1) << k) % 18) % 18);
-}
-
-/*
- * For each a mod 9 the survivors whose start is in none of the classes
- * SKIP18, so that blocks whose ancestor witnesses are all >= from walk a
- * list with nothing left to test.
- */
-static int build_classes(struct tabs *t)
-{
-	for (unsigned q = 0; q < 9; q++) {
-		unsigned r0 = base_r18(t->k, q);
-		size_t m = 0;
-
-		t->cls[q] = malloc(t->nsurv * sizeof(*t->cls[q]));
-		if (!t->cls[q])
-			return -ENOMEM;
-		for (size_t i = 0; i < t->nsurv; i++)
-			if (!(SKIP18 >> ((r0 + t->surv[i].r18) % 18) & 1))
-				t->cls[q][m++] = t->surv[i];
-		t->ncls[q] = m;
-	}
-	return 0;
-}
-
-/*
- * The sieve modulo 2^k. For a >= 1 the starts n = 2^k a + b and m = 2^k a
- * + b' with b' < b whose residues have the same (c, d) after k shortcut
- * steps both reach 3^c a + d after exactly k + c real steps (see walk():
- * n, m >= 2^k so neither reaches 1 earlier), hence steps(m) == steps(n)
- * with m < n: n may be skipped when m >= from. The witness kept for b is
- * the nearest such b' (the one most likely to be >= from). Sorting keys
- * (d, c, b) brings each class together in increasing b.
- */
-static int build_sieve(struct tabs *t, int threads)
-{
-	unsigned k = t->k;
-	size_t nb = (size_t)1 << k;
-	uint64_t *key = malloc(nb * sizeof(*key));
-	uint64_t *tmp = malloc(nb * sizeof(*tmp));
-	int err = -ENOMEM;
-	size_t ns = 0;
-
-	if (!key || !tmp)
-		goto out;
-		/* d < 3^k and c <= k < 2^5: (d, c, b) fits bitlen(3^k) + 5 + k <= 62 bits */
-#pragma omp parallel for num_threads(threads) if (k > PAR_BITS) default(none) \
-	shared(t, key, nb, k) schedule(static)
-	for (size_t b = 0; b < nb; b++) {
-		unsigned c;
-		uint64_t d = k >= JBITS ? shortcut_jt(t, b, k, &c) : shortcut(b, k, &c);
-
-		key[b] = ((d << 5 | c) << k) | b;
-	}
-	err = radix_sort(key, tmp, nb, bitlen(t->p3[k]) + 5 + k);
-	if (err)
-		goto out;
-	/* tmp holds the sorted keys; key[b] becomes (d << 5 | c) of residue b */
-	for (size_t i = 0; i < nb; i++) {
-		uint64_t b = tmp[i] & (nb - 1);
-
-		if (i > 0 && tmp[i] >> k == tmp[i - 1] >> k)
-			t->wit[b] = (uint32_t)(b - (tmp[i - 1] & (nb - 1)));
-		else
-			t->wit[b] = 0;
-		key[b] = tmp[i] >> k;
-		ns += t->wit[b] == 0;
-	}
-	err = -ENOMEM;
-	t->surv = malloc(ns * sizeof(*t->surv));
-	if (!t->surv)
-		goto out;
-	t->nsurv = ns;
-	ns = 0;
-	for (size_t b = 0; b < nb; b++) {
-		if (t->wit[b])
-			continue;
-		t->surv[ns].d = key[b] >> 5;
-		t->surv[ns].b = (uint32_t)b;
-		t->surv[ns].c = (uint8_t)(key[b] & 31);
-		t->surv[ns].r18 = (uint8_t)(b % 18);
-		ns++;
-	}
-	err = build_classes(t);
-out:
-	free(key);
-	free(tmp);
-	return err;
 }
 
 /*
@@ -460,12 +125,71 @@ static uint64_t ancestor(uint64_t n, unsigned r)
 	return 0;
 }
 
-static void consider(struct best *bst, uint64_t n, uint64_t s)
+static void consider(struct scan *sc, uint64_t n, uint64_t s)
 {
-	if (s > bst->steps || (s == bst->steps && n < bst->n)) {
-		bst->steps = s;
-		bst->n = n;
+	if (s > sc->bst.steps || (s == sc->bst.steps && n < sc->bst.n)) {
+		sc->bst.steps = s;
+		sc->bst.n = n;
+		if (sc->glob) {
+			uint64_t g = __atomic_load_n(sc->glob, __ATOMIC_RELAXED);
+
+			while (s > g &&
+			       !__atomic_compare_exchange_n(sc->glob, &g, s, true, __ATOMIC_RELAXED,
+							    __ATOMIC_RELAXED))
+				;
+		}
 	}
+}
+
+/*
+ * The cut-off. A walk of the start n that has taken s steps and reached v
+ * is dropped when s + B(v) < L, L = cut_level() and B(v) = bound_of(v).
+ *
+ * B(v) >= steps(v). B(v) is the count of the largest delay record below
+ * the end E > v of v's bucket (bounds.c), or NO_BOUND where the list does
+ * not cover every value below E. A record r has steps(r) > steps(m) for
+ * all m < r, so the largest count over 1 <= m < E belongs to the largest
+ * record below E, and steps(v) is one of those counts. NO_BOUND never cuts
+ * (s + 65535 exceeds every level). B grows with v (a later bucket ends
+ * later), which do_block() uses to drop whole groups of survivors at once.
+ *
+ * No winner is dropped. steps(n) = s + steps(v) <= s + B(v) < L, where L
+ * is the larger of
+ *  (a) steps(m) + 1, m the thread's best start when the block of n began:
+ *      m is in [from, to), was evaluated (steps(m) is its true count), and
+ *      m < n, because a thread takes blocks in increasing order (one
+ *      counter hands them out) and m comes from an earlier block. Then
+ *      steps(n) <= steps(m) with m < n: n is not the smallest start with
+ *      the most steps;
+ *  (b) glob, the most steps of any start any thread has evaluated: then
+ *      steps(n) < steps(m) for some m in [from, to), and n loses to m.
+ * So the winner n* (the smallest start with the most steps) is evaluated,
+ * and the best evaluated start is n*: the result, ties to the smallest n
+ * included, is exact. The order inside a block does not matter, since (a)
+ * is fixed when the block begins; a stale glob is only a smaller level.
+ */
+static uint64_t cut_level(const struct scan *sc)
+{
+	uint64_t r = sc->lvl;
+
+	if (sc->glob) {
+		uint64_t g = __atomic_load_n(sc->glob, __ATOMIC_RELAXED);
+
+		if (g > r)
+			r = g;
+	}
+	return r;
+}
+
+/*
+ * B(x) of cut_level(): bound[] of x's bucket, for x >= 64; a smaller x
+ * reads the bucket of x | 64, which ends later, so its bound is no smaller.
+ */
+static inline uint64_t bound_of(const struct tabs *t, uint64_t x)
+{
+	unsigned bl = bitlen(x | 64);
+
+	return t->bound[BSUB * bl + ((x >> (bl - BSHIFT - 1)) & (BSUB - 1))];
 }
 
 /*
@@ -473,8 +197,9 @@ static void consider(struct best *bst, uint64_t n, uint64_t s)
  * `from` (sieve witnesses may fall below it) and block 0 (n < 2^k, where the
  * sieve's "no 1 before step k" does not hold).
  */
-static int block_plain(const struct tabs *t, uint64_t first, uint64_t last, struct best *bst)
+static int block_plain(struct scan *sc, uint64_t first, uint64_t last)
 {
+	const struct tabs *t = sc->t;
 	uint64_t kmask = (UINT64_C(1) << t->k) - 1;
 	uint64_t lim = UINT64_C(1) << t->l;
 
@@ -488,10 +213,10 @@ static int block_plain(const struct tabs *t, uint64_t first, uint64_t last, stru
 			goto next;
 		if ((SKIP18 >> r & 1) && ancestor(n, r) >= t->from)
 			goto next;
-		e = walk(t, n, 0, lim, &s);
+		e = ompk_collatz_walk(t, n, 0, lim, &s);
 		if (e)
 			return e;
-		consider(bst, n, s);
+		consider(sc, n, s);
 	next:
 		if (n == last)
 			return 0;
@@ -518,15 +243,17 @@ struct batch {
 /*
  * Finishes the walks of a batch. LANES walks advance together, one 16-step
  * lookup per round; a lane whose value is below lim (or at or above
- * 2^FAST_BITS, left to walk()) hands its walk to the output list and takes
- * the next candidate. Selections use masks, not branches: whether a lane
+ * 2^FAST_BITS, left to the 128-bit walk), or whose walk the cut-off drops,
+ * hands it to the output list (a dropped one as NO_START) and takes the
+ * next candidate. Selections use masks, not branches: whether a lane
  * finishes is a coin toss the branch predictor would lose. The table
- * lookups that end the walks come last, all independent. Returns 0 or
- * -EOVERFLOW.
+ * lookups that end the walks come last, all independent. The level is read
+ * once per batch. Returns 0 or -EOVERFLOW.
  */
-static int walk_batch(const struct tabs *t, struct batch *bt, struct best *bst)
+static int walk_batch(struct scan *sc, struct batch *bt)
 {
-	uint64_t lim = UINT64_C(1) << t->l;
+	const struct tabs *t = sc->t;
+	const uint64_t lim = UINT64_C(1) << t->l, level = cut_level(sc);
 	uint64_t x[LANES], s[LANES], n[LANES];
 	unsigned len = bt->len, p = 0, o = 0;
 	uint64_t more;
@@ -546,17 +273,17 @@ static int walk_batch(const struct tabs *t, struct batch *bt, struct best *bst)
 			uint32_t e = t->jt[xv & JMASK];
 			uint64_t nx = t->p3[e >> DBITS] * (xv >> JBITS) + (e & DMASK);
 			uint64_t ns = s[i] + JBITS + (e >> DBITS);
-			unsigned fin = (xv < lim) | ((xv >> FAST_BITS) != 0);
-			uint64_t m = -(uint64_t)fin;
+			uint64_t cut = -(uint64_t)(s[i] + bound_of(t, xv) < level);
+			uint64_t m = -(uint64_t)((xv < lim) | ((xv >> FAST_BITS) != 0)) | cut;
 
 			bt->ox[o] = xv;
 			bt->os[o] = s[i];
-			bt->on[o] = n[i];
-			o += fin;
+			bt->on[o] = n[i] | cut;
+			o += (unsigned)(m & 1);
 			x[i] = (nx & ~m) | (bt->x[p] & m);
 			s[i] = (ns & ~m) | (bt->s[p] & m);
 			n[i] = (n[i] & ~m) | (bt->n[p] & m);
-			p += fin;
+			p += (unsigned)(m & 1);
 		}
 	}
 	/* drain: the lanes left move in lock step until none moves */
@@ -566,8 +293,10 @@ static int walk_batch(const struct tabs *t, struct batch *bt, struct best *bst)
 			uint64_t xv = x[i];
 			uint32_t e = t->jt[xv & JMASK];
 			uint64_t nx = t->p3[e >> DBITS] * (xv >> JBITS) + (e & DMASK);
-			uint64_t go = -(uint64_t)((xv >= lim) & ((xv >> FAST_BITS) == 0));
+			uint64_t cut = -(uint64_t)(s[i] + bound_of(t, xv) < level);
+			uint64_t go = -(uint64_t)((xv >= lim) & ((xv >> FAST_BITS) == 0)) & ~cut;
 
+			n[i] |= cut;
 			x[i] = xv ^ ((nx ^ xv) & go);
 			s[i] += (JBITS + (e >> DBITS)) & go;
 			more |= go;
@@ -587,41 +316,88 @@ static int walk_batch(const struct tabs *t, struct batch *bt, struct best *bst)
 		if (bt->ox[i] < lim) {
 			steps = bt->os[i] + t->st[bt->ox[i]];
 		} else {
-			int err = walk(t, bt->ox[i], bt->os[i], lim, &steps);
+			int err = ompk_collatz_walk(t, bt->ox[i], bt->os[i], lim, &steps);
 
 			if (err)
 				return err;
 		}
-		consider(bst, bt->on[i], steps);
+		consider(sc, bt->on[i], steps);
 	}
 	bt->len = 0;
 	return 0;
 }
 
-/* The block of starts a * 2^k + [0, 2^k), clipped to [lo, hi). */
-static int do_block(const struct tabs *t, uint64_t a, struct best *bst)
+/*
+ * Queues the start n = base | e->b at 3^c a + d after k + c steps (a
+ * 128-bit value walks alone).
+ */
+static int push(struct scan *sc, struct batch *bt, uint64_t a, uint64_t n,
+		const struct sieve_ent *e)
 {
+	const struct tabs *t = sc->t;
+	u128 v = (u128)t->p3[e->c] * a + e->d;
+	uint64_t s;
+	int err;
+
+	if (v >> FAST_BITS) {
+		err = ompk_collatz_walk(t, v, t->k + e->c, UINT64_C(1) << t->l, &s);
+		if (!err)
+			consider(sc, n, s);
+		return err;
+	}
+	bt->x[bt->len] = (uint64_t)v;
+	bt->s[bt->len] = t->k + e->c;
+	bt->n[bt->len] = n;
+	return ++bt->len == BATCH ? walk_batch(sc, bt) : 0;
+}
+
+/*
+ * The block of starts a * 2^k + [0, 2^k), clipped to [lo, hi). The level
+ * of the cut-off is taken once, at the start of the block (sc->lvl): the
+ * thread's best is then below every start of the block, which may so be
+ * walked in any order. Where all ancestor witnesses are >= from, the
+ * survivors come grouped by c, and a group whose largest value 3^c a +
+ * dmax[c] after its k + c steps is already cut (bound_of() grows with its
+ * argument; see cut_level()) is dropped without touching its entries.
+ */
+static int do_block(struct scan *sc, struct batch *bt, uint64_t a)
+{
+	const struct tabs *t = sc->t;
 	unsigned k = t->k;
 	uint64_t base = a << k;
 	uint64_t first = base > t->lo ? base : t->lo;
 	uint64_t last = base | ((UINT64_C(1) << k) - 1);
 	const struct sieve_ent *sv;
 	size_t i = 0, j, nsv;
-	struct batch bt;
 	unsigned r0;
-	bool all;
-	int err;
+	int err = 0;
 
 	if (last > t->hi - 1)
 		last = t->hi - 1;
 	if (a == 0 || base < t->from)
-		return block_plain(t, first, last, bst);
-
-	r0 = base_r18(k, a);
+		return block_plain(sc, first, last);
+	sc->lvl = sc->bst.n != UINT64_MAX ? sc->bst.steps + 1 : 0;
+	bt->len = 0;
 	/* the ancestor rules' witnesses are all >= from (see ancestor()) */
-	all = base >= 13 && (base - 1) / 3 >= t->from;
-	sv = all ? t->cls[a % 9] : t->surv;
-	nsv = all ? t->ncls[a % 9] : t->nsurv;
+	if (base >= 13 && (base - 1) / 3 >= t->from) {
+		const uint32_t *at = t->cofs[a % 9];
+		uint64_t level = cut_level(sc);
+
+		sv = t->cls[a % 9];
+		for (unsigned c = 0; c <= k && !err; c++) {
+			u128 top = (u128)t->p3[c] * a + t->dmax[c];
+
+			if (!(top >> 64) && k + c + bound_of(t, (uint64_t)top) < level)
+				continue;
+			for (i = at[c]; i < at[c + 1] && !err; i++)
+				if (sv[i].b >= first - base && sv[i].b <= last - base)
+					err = push(sc, bt, a, base | sv[i].b, &sv[i]);
+		}
+		return err ? err : walk_batch(sc, bt);
+	}
+	r0 = ompk_collatz_base_r18(k, a);
+	sv = t->surv;
+	nsv = t->nsurv;
 	/* binary search for the first survivor with b >= first - base */
 	j = nsv;
 	while (i < j) {
@@ -632,37 +408,14 @@ static int do_block(const struct tabs *t, uint64_t a, struct best *bst)
 		else
 			j = mid;
 	}
-	bt.len = 0;
-	for (; i < nsv && sv[i].b <= last - base; i++) {
-		const struct sieve_ent *e = &sv[i];
-		u128 v = (u128)t->p3[e->c] * a + e->d;
-		uint64_t n = base | e->b;
+	for (; i < nsv && sv[i].b <= last - base && !err; i++) {
+		uint64_t n = base | sv[i].b;
+		unsigned r = (r0 + sv[i].r18) % 18;
 
-		if (!all) {
-			unsigned r = (r0 + e->r18) % 18;
-
-			if ((SKIP18 >> r & 1) && ancestor(n, r) >= t->from)
-				continue;
-		}
-		if (v >> FAST_BITS) {
-			uint64_t s;
-
-			err = walk(t, v, k + e->c, UINT64_C(1) << t->l, &s);
-			if (err)
-				return err;
-			consider(bst, n, s);
-			continue;
-		}
-		bt.x[bt.len] = (uint64_t)v;
-		bt.s[bt.len] = k + e->c;
-		bt.n[bt.len] = n;
-		if (++bt.len == BATCH) {
-			err = walk_batch(t, &bt, bst);
-			if (err)
-				return err;
-		}
+		if (!((SKIP18 >> r & 1) && ancestor(n, r) >= t->from))
+			err = push(sc, bt, a, n, &sv[i]);
 	}
-	return walk_batch(t, &bt, bst);
+	return err ? err : walk_batch(sc, bt);
 }
 
 /*
@@ -681,23 +434,88 @@ static void choose_sizes(struct tabs *t)
 		t->l = LMAX;
 }
 
-static void release(struct tabs *t)
+/* Shared by the threads of a scan. */
+struct scan_job {
+	struct tabs *t;
+	uint64_t *glob;
+	const struct ompk_progress *prog;
+	uint64_t done, total;
+};
+
+/*
+ * Scans [t->lo, t->hi) with the rules of t->from; the best start goes to
+ * *out. Blocks of 2^k starts are claimed in increasing order from one
+ * counter (cut_level() needs each thread's blocks increasing). Returns 0,
+ * -EOVERFLOW or -ENOMEM.
+ */
+static int scan_range(struct scan_job *sj, int threads, struct best *out)
 {
-	free(t->jt);
-	free(t->st);
-	free(t->wit);
-	free(t->surv);
-	for (unsigned q = 0; q < 9; q++)
-		free(t->cls[q]);
+	const struct tabs *t = sj->t;
+	uint64_t a0 = t->lo >> t->k, nblocks = ((t->hi - 1) >> t->k) - a0 + 1, next = 0;
+	/* about 2^20 starts per claim: cheap to hand out, fine to balance */
+	uint64_t chunk = t->k >= 20 ? 1 : UINT64_C(1) << (20 - t->k);
+	struct best bst = { 0, UINT64_MAX };
+	int err = 0;
+
+#pragma omp parallel num_threads(threads) if ((t->hi - t->lo) >> PAR_BITS) default(none) \
+	shared(sj, t, a0, nblocks, next, chunk, bst, err)
+	{
+		struct scan sc = { .t = t, .bst = { 0, UINT64_MAX }, .glob = sj->glob };
+		bool rep = sj->prog && omp_get_thread_num() == 0;
+		double last = rep ? omp_get_wtime() : 0;
+		struct batch *bt = malloc(sizeof(*bt));
+		int e = bt ? 0 : -ENOMEM;
+
+		while (!e) {
+			uint64_t i;
+
+#pragma omp atomic capture
+			{
+				i = next;
+				next += chunk;
+			}
+			if (i >= nblocks)
+				break;
+			for (uint64_t b = i; b < i + chunk && b < nblocks && !e; b++) {
+				uint64_t base = (a0 + b) << t->k;
+				uint64_t first = base > t->lo ? base : t->lo;
+				uint64_t end = base | ((UINT64_C(1) << t->k) - 1);
+
+				e = do_block(&sc, bt, a0 + b);
+				if (end > t->hi - 1)
+					end = t->hi - 1;
+					/* progress only: one update per block, not a result */
+#pragma omp atomic
+				sj->done += end - first + 1;
+			}
+			if (rep && omp_get_wtime() - last >= 0.005) {
+				uint64_t d;
+
+#pragma omp atomic read
+				d = sj->done;
+				ompk_progress_report(sj->prog, d, sj->total);
+				last = omp_get_wtime();
+			}
+		}
+		free(bt);
+#pragma omp critical(ompk_collatz_scan)
+		{
+			bst = better(bst, sc.bst);
+			if (e < err)
+				err = e;
+		}
+	}
+	*out = bst;
+	return err;
 }
 
 int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
 		      uint64_t *best_n, uint64_t *best_steps)
 {
 	struct tabs t = { 0 };
-	struct tabs *tp = &t;
-	struct best bst = { 0, UINT64_MAX };
-	uint64_t a0, nblocks, chunk, done = 0, total;
+	uint64_t glob = 0;
+	struct scan_job sj = { .t = &t, .prog = prog, .glob = &glob };
+	struct best bst;
 	int err;
 
 	if (from == 0 || from >= to || threads < 1 || !best_n || !best_steps)
@@ -706,69 +524,19 @@ int ompk_collatz_fast(uint64_t from, uint64_t to, int threads, const struct ompk
 	/* n <= (to-1)/2 loses to 2n: 2n is in [from, to) with one more step */
 	t.lo = (to - 1) / 2 + 1 > from ? (to - 1) / 2 + 1 : from;
 	t.hi = to;
+	sj.total = t.hi - t.lo;
 	choose_sizes(&t);
-	t.p3[0] = 1;
-	for (size_t i = 1; i < sizeof(t.p3) / sizeof(t.p3[0]); i++)
-		t.p3[i] = 3 * t.p3[i - 1];
-
-	err = -ENOMEM;
-	t.jt = malloc(((size_t)JMASK + 1) * sizeof(*t.jt));
-	t.st = malloc(((size_t)1 << t.l) * sizeof(*t.st));
-	t.wit = malloc(((size_t)1 << t.k) * sizeof(*t.wit));
-	if (!t.jt || !t.st || !t.wit)
-		goto out;
-	build_jt(&t);
-	err = build_st(&t, threads);
+	err = ompk_collatz_tables(&t, threads);
+	if (!err)
+		err = ompk_collatz_bounds(&t);
+	if (!err)
+		err = scan_range(&sj, threads, &bst);
 	if (err)
 		goto out;
-	err = build_sieve(&t, threads);
-	if (err)
-		goto out;
-
-	a0 = t.lo >> t.k;
-	nblocks = ((t.hi - 1) >> t.k) - a0 + 1;
-	total = t.hi - t.lo;
-	/* about 2^20 starts per scheduling unit: cheap to hand out, fine to balance */
-	chunk = t.k >= 20 ? 1 : UINT64_C(1) << (20 - t.k);
-	err = 0;
-#pragma omp parallel num_threads(threads) if (total >> PAR_BITS) default(none)           \
-	shared(tp, prog, a0, nblocks, chunk, done, total) reduction(best                 \
-								    : bst) reduction(min \
-										     : err)
-	{
-		bool rep = prog && omp_get_thread_num() == 0;
-		double last = rep ? omp_get_wtime() : 0;
-
-#pragma omp for schedule(dynamic, chunk)
-		for (uint64_t i = 0; i < nblocks; i++) {
-			uint64_t base = (a0 + i) << tp->k;
-			uint64_t first = base > tp->lo ? base : tp->lo;
-			uint64_t end = base | ((UINT64_C(1) << tp->k) - 1);
-			int e = do_block(tp, a0 + i, &bst);
-
-			if (e < err)
-				err = e;
-			if (end > tp->hi - 1)
-				end = tp->hi - 1;
-				/* progress only: one update per block, not a result */
-#pragma omp atomic
-			done += end - first + 1;
-			if (rep && omp_get_wtime() - last >= 0.005) {
-				uint64_t d;
-
-#pragma omp atomic read
-				d = done;
-				ompk_progress_report(prog, d, total);
-				last = omp_get_wtime();
-			}
-		}
-	}
-	if (err)
-		goto out;
-	ompk_progress_report(prog, total, total);
+	ompk_progress_report(prog, sj.total, sj.total);
 	*best_n = bst.n;
 	*best_steps = bst.steps;
 out:
-	release(&t);
+	ompk_collatz_tables_free(&t);
 	return err;
 }
