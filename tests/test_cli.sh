@@ -26,10 +26,11 @@ result() { # NAME OK DETAIL
 		sed 's/^/     | /' <<<"$3" | head -n 12
 	fi
 }
-# run COMMAND...: sets rc, and the outputs in $tmp/out and $tmp/err (bounded: 20 s).
+# run COMMAND...: sets rc, and the outputs in $tmp/out and $tmp/err (bounded: 20 s, or
+# RUN_TIMEOUT: thousands of threads under ASan on a loaded machine take minutes to tear down).
 run() {
 	rc=0
-	timeout 20 "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	timeout "${RUN_TIMEOUT:-20}" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 }
 detail() { echo "exit $rc; stdout: $(head -c 600 "$tmp/out"); stderr: $(head -c 600 "$tmp/err")"; }
 
@@ -114,7 +115,7 @@ run bin/sumsq --help
 max=$(sed -n 's/.*OpenMP threads; 1 to \([0-9]*\) here (.*/\1/p' "$tmp/out")
 result "--help states the thread limit" "$([ -n "$max" ] && [ "$max" -ge 1 ] && echo 1)" "$(detail)"
 if [ -n "$max" ]; then
-	run bin/sumsq --to 1000 -t "$max" -q
+	RUN_TIMEOUT=300 run bin/sumsq --to 1000 -t "$max" -q
 	result "the limit in --help runs: sumsq -t $max" \
 		"$([ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = 332833500 ] && echo 1)" "$(detail)"
 	usage "one more is refused: -t $((max + 1))" sumsq "--threads: '$((max + 1))' is out of range" -t $((max + 1))
@@ -124,7 +125,7 @@ run bash -c 'ulimit -s 256 && bin/sumsq --help'
 small=$(sed -n 's/.*OpenMP threads; 1 to \([0-9]*\) here (the RLIMIT_STACK.*/\1/p' "$tmp/out")
 result "ulimit -s 256: the limit follows the stack" "$([ -n "$small" ] && [ "$small" -lt 2048 ] && echo 1)" "$(detail)"
 if [ -n "$small" ]; then
-	run bash -c "ulimit -s 256 && exec bin/sumsq --to 1000 -t $small -q"
+	RUN_TIMEOUT=300 run bash -c "ulimit -s 256 && exec bin/sumsq --to 1000 -t $small -q"
 	result "ulimit -s 256: -t $small runs" "$([ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = 332833500 ] && echo 1)" \
 		"$(detail)"
 fi
@@ -155,12 +156,11 @@ result "OMP_NUM_THREADS=$((cores * 4)): no warning" "$([ "$rc" -eq 0 ] && [ ! -s
 
 # --- the demo's flags do not run the demo ------------------------------------
 
+# (The flags' own shapes are checked above; here: none of them starts the kernels.)
 for a in --help --version --bogus; do
-	start=$(date +%s%N)
 	run bin/demo "$a"
-	ms=$((($(date +%s%N) - start) / 1000000))
-	result "demo $a answers at once (${ms} ms) without running the kernels" \
-		"$([ "$ms" -lt 5000 ] && ! grep -q 'sequential vs OpenMP' "$tmp/out" && echo 1)" "$(detail)"
+	result "demo $a does not run the kernels" \
+		"$(! grep -q -e '^ompkit demo:' -e 'results verified' -e 'DID NOT VERIFY' "$tmp/out" && echo 1)" "$(detail)"
 done
 
 echo "cli: $passed passed, $failed failed"

@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 		ompk_help(stdout, "demo",
 			  "Runs the tutorial's CPU-bound examples, each sequentially and with "
 			  "OpenMP,\n"
-			  "and prints their times, the speedup and whether the results verified.",
+			  "and prints their times, the speedup and whether each result verified.",
 			  g, 2,
 			  "Exit status: 0 every result verified, 1 one did not, 2 usage error.\n");
 		return OMPK_EXIT_OK;
