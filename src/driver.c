@@ -85,7 +85,7 @@ static const char help_notes[] =
 	"Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC.\n"
 	"Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage error.\n";
 
-static void help(const struct ompk_kernel *k)
+static void help(const struct ompk_kernel *k, const char *prog)
 {
 	struct ompk_options o;
 	struct ompk_job job;
@@ -100,7 +100,7 @@ static void help(const struct ompk_kernel *k)
 	char about[256];
 
 	snprintf(about, sizeof(about), "%s.", k->summary);
-	ompk_help(stdout, k->name, about, g, 2, help_notes);
+	ompk_help(stdout, prog, about, g, 2, help_notes);
 }
 
 /*
@@ -182,22 +182,38 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
 	return ompk_threads_check(o->threads, msg, len);
 }
 
+/*
+ * The name the user ran, for --help, --version and "Try '<prog> --help'":
+ * argv[0] without its directory (bin/primes-mpi is "primes-mpi", not the
+ * kernel's name), or the kernel's name when argv[0] is missing.
+ */
+static const char *prog_name(const struct ompk_kernel *k, int argc, char **argv)
+{
+	const char *slash;
+
+	if (argc < 1 || !argv[0] || !argv[0][0])
+		return k->name;
+	slash = strrchr(argv[0], '/');
+	return slash && slash[1] ? slash + 1 : argv[0];
+}
+
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak)
 {
+	const char *prog = prog_name(k, argc, argv);
 	char msg[512] = "";
 
 	if (ompk_cli_parse(k, argc, argv, o, job, msg, sizeof(msg)) < 0)
-		return speak ? ompk_usage_error(stderr, k->name, msg) : OMPK_EXIT_USAGE;
+		return speak ? ompk_usage_error(stderr, prog, msg) : OMPK_EXIT_USAGE;
 	if (o->help || o->version) {
 		if (speak && o->help)
-			help(k);
+			help(k, prog);
 		else if (speak)
-			ompk_version(stdout, k->name);
+			ompk_version(stdout, prog);
 		return OMPK_EXIT_OK;
 	}
 	if (ompk_cli_check(k, o, job, msg, sizeof(msg)) < 0)
-		return speak ? ompk_usage_error(stderr, k->name, msg) : OMPK_EXIT_USAGE;
+		return speak ? ompk_usage_error(stderr, prog, msg) : OMPK_EXIT_USAGE;
 	return -1;
 }
 

@@ -99,6 +99,15 @@ usage "pipeline --source '' (empty)" pipeline "--source: the value is empty" --s
 usage "heartbeat --mode sideways" heartbeat "--mode: 'sideways' is not a mode" --mode sideways
 usage "demo --repeat 0" demo "--repeat: '0' is out of range" --repeat 0
 
+# A kernel binary names itself as run (bin/primes-mpi is primes-mpi), without its directory.
+ln -s "$root/bin/primes" "$tmp/primes-mpi"
+run "$tmp/primes-mpi" --bogus
+result "a kernel binary under another name: Try '<that name> --help'" \
+	"$([ "$rc" -eq 2 ] && [ "$(sed -n 2p "$tmp/err")" = "Try 'primes-mpi --help'." ] && echo 1)" "$(detail)"
+run "$tmp/primes-mpi" --version
+result "and its --version" "$([ "$(head -n 1 "$tmp/out")" = "primes-mpi (ompkit) $version" ] && echo 1)" \
+	"$(detail)"
+
 # --- the thread limit --------------------------------------------------------
 
 usage "sumsq -t 65536: refused with the limit (once SIGSEGV in GOMP_parallel)" sumsq \
