@@ -9,6 +9,7 @@
  * -errno and a message.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <omp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -19,9 +20,6 @@
 
 #include "ompkit/driver.h"
 #include "ompkit/progress_tty.h"
-
-/* Threads beyond this many per core are allowed, with a warning. */
-#define OVERSUBSCRIBE_WARN 4
 
 static int stderr_is_tty;
 
@@ -53,31 +51,56 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static void help(const struct ompk_kernel *k)
+/*
+ * The kernel's own rows: one per parameter of its descriptor (into
+ * job->p[i]), and --file PATH where it reads files. Returns how many.
+ */
+static size_t kernel_rows(const struct ompk_kernel *k, struct ompk_opt *rows)
 {
-	printf("Usage: %s [OPTION]...\n%s.\n\nKernel options:\n", k->name, k->summary);
-	for (size_t i = 0; i < k->nparams; i++) {
-		char left[40];
+	size_t n = 0;
 
-		snprintf(left, sizeof(left), "    --%s N", k->params[i].name);
-		printf("  %-22s %s (default: %llu)\n", left, k->params[i].help,
-		       (unsigned long long)k->params[i].def);
-	}
+	for (size_t i = 0; i < k->nparams; i++)
+		rows[n++] = (struct ompk_opt){ .name = k->params[i].name,
+					       .kind = OMPK_OPT_U64,
+					       .offset = offsetof(struct ompk_job, p) +
+							 i * sizeof(uint64_t),
+					       .arg = "N",
+					       .help = k->params[i].help,
+					       .def = k->params[i].def,
+					       .min = k->params[i].min,
+					       .max = k->params[i].max };
 	if (k->file_help)
-		printf("  %-22s %s\n", "    --file PATH", k->file_help);
-	printf("\nDriver options:\n");
-	ompk_options_help(stdout);
-	printf("\nNumbers: 50000, 50_000, 5e4, 2.5e6: exact whole numbers up to 2^64-1.\n"
-	       "Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, "
-	       "OMP_DYNAMIC.\n"
-	       "Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage "
-	       "error.\n");
+		rows[n++] = (struct ompk_opt){ .name = "file",
+					       .kind = OMPK_OPT_STRING,
+					       .offset = offsetof(struct ompk_job, file),
+					       .arg = "PATH",
+					       .help = k->file_help,
+					       .accepted = "a file path, or - for standard input" };
+	return n;
 }
 
-static void version(void)
+static const char help_notes[] =
+	"Numbers: 50000, 50_000, 5e4, 2.5e6: exact whole numbers up to 2^64-1.\n"
+	"Flags: --flag VALUE or --flag=VALUE; a flag given twice takes its last value.\n"
+	"Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC.\n"
+	"Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage error.\n";
+
+static void help(const struct ompk_kernel *k, const char *prog)
 {
-	printf("ompkit %s\nbuild: %s, %s\nOpenMP: %d\n", OMPK_VERSION, ompk_build_compiler(),
-	       ompk_build_flags(), _OPENMP);
+	struct ompk_options o;
+	struct ompk_job job;
+	struct ompk_opt rows[OMPK_MAX_PARAMS + 1];
+	struct ompk_opt_group g[2] = {
+		{ .title = "Kernel options",
+		  .opts = rows,
+		  .n = kernel_rows(k, rows),
+		  .base = &job },
+		ompk_driver_group(&o, 0),
+	};
+	char about[256];
+
+	snprintf(about, sizeof(about), "%s.", k->summary);
+	ompk_help(stdout, prog, about, g, 2, help_notes);
 }
 
 /*
@@ -128,66 +151,21 @@ static int binding_apply(const struct ompk_options *o, char **argv, char *msg, s
 	return -errno;
 }
 
-static int usage_error(const struct ompk_kernel *k, const char *msg)
-{
-	fprintf(stderr, "ompk: %s (try '%s --help')\n", msg, k->name);
-	return OMPK_EXIT_USAGE;
-}
-
-/* Parses one kernel parameter or --file at argv[*i]: 1 taken, 0 not ours, -EINVAL. */
-static int parse_kernel_arg(struct ompk_job *job, int argc, char **argv, int *i, char *msg,
-			    size_t len)
-{
-	const struct ompk_kernel *k = job->kernel;
-	const char *val;
-	int r;
-
-	for (size_t p = 0; p < k->nparams; p++) {
-		const struct ompk_param *d = &k->params[p];
-
-		r = ompk_flag_value(argc, argv, i, d->name, &val, msg, len);
-		if (r == 0)
-			continue;
-		if (r < 0 ||
-		    ompk_number_arg(d->name, val, d->min, d->max, &job->p[p], msg, len) < 0)
-			return -EINVAL;
-		job->set |= 1u << p;
-		return 1;
-	}
-	if (k->file_help) {
-		r = ompk_flag_value(argc, argv, i, "file", &val, msg, len);
-		if (r == 1 && !*val) {
-			snprintf(msg, len,
-				 "--file: empty path; accepted: a file path, or - for standard "
-				 "input");
-			return -EINVAL;
-		}
-		if (r == 1)
-			job->file = val;
-		return r;
-	}
-	return 0;
-}
-
 int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		   struct ompk_job *job, char *msg, size_t len)
 {
+	struct ompk_opt rows[OMPK_MAX_PARAMS + 1];
+	struct ompk_opt_group g[2] = {
+		{ .title = "Kernel options", .opts = rows, .n = kernel_rows(k, rows), .base = job },
+		ompk_driver_group(o, 0),
+	};
+	int err;
+
 	ompk_options_default(o);
 	ompk_job_init(job, k);
-	for (int i = 1; i < argc; i++) {
-		int r = ompk_options_parse_one(o, argc, argv, &i, msg, len);
-
-		if (r == 0)
-			r = parse_kernel_arg(job, argc, argv, &i, msg, len);
-		if (r == 0)
-			snprintf(msg, len, "%s: %s", argv[i],
-				 argv[i][0] == '-' ? "unknown option" : "unexpected argument");
-		if (r <= 0) {
-			ompk_msg_sanitize(msg); /* user text is echoed: keep it one line */
-			return -EINVAL;
-		}
-	}
-	return 0;
+	err = ompk_opts_parse(g, 2, argc, argv, msg, len);
+	job->set = (unsigned)(g[0].seen & ((UINT64_C(1) << k->nparams) - 1));
+	return err;
 }
 
 int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
@@ -201,34 +179,41 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
 		ompk_variant_unavailable(k, o->variant, msg, len);
 		return -EINVAL;
 	}
-	return 0;
+	return ompk_threads_check(o->threads, msg, len);
 }
 
-void ompk_threads_warn(int threads)
+/*
+ * The name the user ran, for --help, --version and "Try '<prog> --help'":
+ * argv[0] without its directory (bin/primes-mpi is "primes-mpi", not the
+ * kernel's name), or the kernel's name when argv[0] is missing.
+ */
+static const char *prog_name(const struct ompk_kernel *k, int argc, char **argv)
 {
-	if (threads > OVERSUBSCRIBE_WARN * omp_get_num_procs())
-		fprintf(stderr,
-			"ompk: --threads: %d threads on %d cores oversubscribes them; expect "
-			"slower runs\n",
-			threads, omp_get_num_procs());
+	const char *slash;
+
+	if (argc < 1 || !argv[0] || !argv[0][0])
+		return k->name;
+	slash = strrchr(argv[0], '/');
+	return slash && slash[1] ? slash + 1 : argv[0];
 }
 
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak)
 {
+	const char *prog = prog_name(k, argc, argv);
 	char msg[512] = "";
 
 	if (ompk_cli_parse(k, argc, argv, o, job, msg, sizeof(msg)) < 0)
-		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+		return speak ? ompk_usage_error(stderr, prog, msg) : OMPK_EXIT_USAGE;
 	if (o->help || o->version) {
 		if (speak && o->help)
-			help(k);
+			help(k, prog);
 		else if (speak)
-			version();
+			ompk_version(stdout, prog);
 		return OMPK_EXIT_OK;
 	}
 	if (ompk_cli_check(k, o, job, msg, sizeof(msg)) < 0)
-		return speak ? usage_error(k, msg) : OMPK_EXIT_USAGE;
+		return speak ? ompk_usage_error(stderr, prog, msg) : OMPK_EXIT_USAGE;
 	return -1;
 }
 

@@ -1,11 +1,12 @@
 /*
  * heartbeat_cli.c - the bin/heartbeat command line: its own flags
- * (--tick-ms, --ticks, --block-ms, --work, --mode, --loop, --timer), the
- * driver's --format, -q, --help and --version (parsed by the driver's
- * ompk_options_parse_one so they behave the same everywhere), and the
- * text, JSON and CSV output of one run.
+ * (--tick-ms, --ticks, --block-ms, --work, --mode, --loop, --timer) as
+ * rows of the one option table type (ompkit/cli.h), the driver's rows
+ * --format, -q, --help and --version, and the text, JSON and CSV output
+ * of one run.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,150 +16,135 @@
 #define MS 1000000ull
 #define MAX_MS 3600000ull /* one hour */
 
-/* A flag whose value is one of a few names; values[i] maps to enum value i. */
-struct choice {
-	const char *flag;
-	const char *const *names;
-	int *out;
+/* The flags, in milliseconds as typed; turned into the config's nanoseconds after parsing. */
+struct hb_args {
+	uint64_t tick_ms, ticks, block_ms;
+	int work, mode, loop, timer; /* indexes into the lists below = the enums' values */
 };
 
-static int parse_choice(const struct choice *ch, const char *val, char *msg, size_t len)
-{
-	char accepted[128] = "";
+#define OFF(field) offsetof(struct hb_args, field)
 
-	for (int i = 0; ch->names[i]; i++) {
-		if (strcmp(val, ch->names[i]) == 0) {
-			*ch->out = i;
-			return 0;
-		}
-		snprintf(accepted + strlen(accepted), sizeof(accepted) - strlen(accepted), "%s%s",
-			 i ? ", " : "", ch->names[i]);
-	}
-	snprintf(msg, len, "--%s: '%s' is not accepted; accepted: %s", ch->flag, val, accepted);
-	ompk_msg_sanitize(msg);
-	return -EINVAL;
+static const char *const works[] = { "sleep", "lcg", NULL };
+static const char *const modes[] = { "inline", "offload", NULL };
+static const char *const loops[] = { "auto", "uring", "epoll", NULL };
+static const char *const timers[] = { "auto", "multishot", "oneshot", NULL };
+
+/* To add a flag: a field in struct hb_args, a row here, and its use in hb_cli_parse. */
+static const struct ompk_opt rows[] = {
+	{ .name = "tick-ms",
+	  .kind = OMPK_OPT_U64,
+	  .offset = OFF(tick_ms),
+	  .arg = "MS",
+	  .help = "heartbeat period",
+	  .def = 50,
+	  .min = 1,
+	  .max = MAX_MS },
+	{ .name = "ticks",
+	  .kind = OMPK_OPT_U64,
+	  .offset = OFF(ticks),
+	  .arg = "N",
+	  .help = "ticks to wait for",
+	  .def = 3,
+	  .min = 1,
+	  .max = 1000000 },
+	{ .name = "block-ms",
+	  .kind = OMPK_OPT_U64,
+	  .offset = OFF(block_ms),
+	  .arg = "MS",
+	  .help = "length of the job",
+	  .def = 300,
+	  .min = 0,
+	  .max = MAX_MS },
+	{ .name = "work",
+	  .kind = OMPK_OPT_CHOICE,
+	  .offset = OFF(work),
+	  .arg = "W",
+	  .help = "sleep (blocking) or lcg (CPU-bound loop)",
+	  .def = OMPK_HB_SLEEP,
+	  .choices = works,
+	  .noun = "a kind of work" },
+	{ .name = "mode",
+	  .kind = OMPK_OPT_CHOICE,
+	  .offset = OFF(mode),
+	  .arg = "M",
+	  .help = "inline or offload",
+	  .def = OMPK_HB_INLINE,
+	  .choices = modes,
+	  .noun = "a mode" },
+	{ .name = "loop",
+	  .kind = OMPK_OPT_CHOICE,
+	  .offset = OFF(loop),
+	  .arg = "L",
+	  .help = "auto, uring or epoll",
+	  .def = OMPK_HB_LOOP_AUTO,
+	  .def_text = "auto: uring, epoll if unavailable",
+	  .choices = loops,
+	  .noun = "an event loop" },
+	{ .name = "timer",
+	  .kind = OMPK_OPT_CHOICE,
+	  .offset = OFF(timer),
+	  .arg = "T",
+	  .help = "auto, multishot or oneshot io_uring timeouts",
+	  .def = OMPK_HB_TIMER_AUTO,
+	  .choices = timers,
+	  .noun = "a timer" },
+};
+
+/* The driver's rows that mean something here; any other one is refused as unknown. */
+#define DRIVER_ROWS (OMPK_DOPT(FORMAT) | OMPK_DOPT(QUIET) | OMPK_DOPT(HELP) | OMPK_DOPT(VERSION))
+
+static void groups(struct hb_args *h, struct ompk_options *o, struct ompk_opt_group g[2])
+{
+	g[0] = (struct ompk_opt_group){ .title = "Heartbeat options",
+					.opts = rows,
+					.n = sizeof(rows) / sizeof(rows[0]),
+					.base = h };
+	g[1] = ompk_driver_group(o, DRIVER_ROWS);
 }
 
 static void help(FILE *f)
 {
-	fprintf(f,
-		"Usage: heartbeat [OPTION]...\n"
+	struct hb_args h;
+	struct ompk_options o;
+	struct ompk_opt_group g[2];
+
+	groups(&h, &o, g);
+	ompk_help(
+		f, "heartbeat",
 		"An event loop (io_uring) ticks every --tick-ms while one job of --block-ms runs,\n"
 		"on the loop thread (--mode inline: the ticks come late) or on a worker thread\n"
-		"that wakes the loop when it is done (--mode offload: the ticks stay on "
-		"time).\n\n");
-	fprintf(f, "  %-22s %s\n", "    --tick-ms MS", "heartbeat period (default: 50)");
-	fprintf(f, "  %-22s %s\n", "    --ticks N", "ticks to wait for (default: 3)");
-	fprintf(f, "  %-22s %s\n", "    --block-ms MS", "length of the job (default: 300)");
-	fprintf(f, "  %-22s %s\n", "    --work W",
-		"sleep (blocking) or lcg (CPU-bound loop) (default: sleep)");
-	fprintf(f, "  %-22s %s\n", "    --mode M", "inline or offload (default: inline)");
-	fprintf(f, "  %-22s %s\n", "    --loop L",
-		"auto, uring or epoll (default: auto: uring, epoll if unavailable)");
-	fprintf(f, "  %-22s %s\n", "    --timer T",
-		"auto, multishot or oneshot io_uring timeouts (default: auto)");
-	fprintf(f, "  %-22s %s\n", "    --format F", "text, json or csv (default: text)");
-	fprintf(f, "  %-22s %s\n", "-q, --quiet", "print only the maximum lateness in ms");
-	fprintf(f, "  %-22s %s\n", "-h, --help", "show this help and exit");
-	fprintf(f, "  %-22s %s\n", "    --version", "show version and exit");
-	fprintf(f, "\nExit status: 0 done, 1 the loop failed, 2 usage.\n");
+		"that wakes the loop when it is done (--mode offload: the ticks stay on time).",
+		g, 2,
+		"-q prints only the maximum lateness in ms.\n"
+		"Flags: --flag VALUE or --flag=VALUE; a flag given twice takes its last value.\n"
+		"Exit status: 0 done, 1 the loop failed, 2 usage error.\n");
 }
 
-/* The driver options that mean something here; any other one is refused. */
-static bool foreign_option(const struct ompk_options *o)
+int ompk_heartbeat_cli_parse(int argc, char **argv, struct ompk_hb_config *c,
+			     struct ompk_options *o, char *msg, size_t len)
 {
-	struct ompk_options d;
+	struct hb_args h;
+	struct ompk_opt_group g[2];
 
-	ompk_options_default(&d);
-	return o->variant != d.variant || o->threads != d.threads || o->sched_set || o->bind ||
-	       o->places || o->repeat != d.repeat || o->warmup != d.warmup || o->verify != d.verify;
-}
-
-static int parse_one(struct ompk_hb_config *c, int argc, char **argv, int *i, char *msg, size_t len)
-{
-	static const char *const modes[] = { "inline", "offload", NULL };
-	static const char *const works[] = { "sleep", "lcg", NULL };
-	static const char *const loops[] = { "auto", "uring", "epoll", NULL };
-	static const char *const timers[] = { "auto", "multishot", "oneshot", NULL };
-	const struct {
-		const char *flag;
-		uint64_t min, max;
-		uint64_t *out, scale;
-	} nums[] = {
-		{ "tick-ms", 1, MAX_MS, &c->tick_ns, MS },
-		{ "ticks", 1, 1000000, &c->ticks, 1 },
-		{ "block-ms", 0, MAX_MS, &c->block_ns, MS },
-	};
-	int mode = c->mode, work = c->work, loop = c->loop, timer = c->timer;
-	const struct choice choices[] = {
-		{ "mode", modes, &mode },
-		{ "work", works, &work },
-		{ "loop", loops, &loop },
-		{ "timer", timers, &timer },
-	};
-	const char *val;
-	int r;
-
-	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
-		uint64_t v;
-
-		r = ompk_flag_value(argc, argv, i, nums[k].flag, &val, msg, len);
-		if (r == 0)
-			continue;
-		if (r < 0 ||
-		    ompk_number_arg(nums[k].flag, val, nums[k].min, nums[k].max, &v, msg, len) < 0)
-			return -EINVAL;
-		*nums[k].out = v * nums[k].scale;
-		return 1;
-	}
-	for (size_t k = 0; k < sizeof(choices) / sizeof(choices[0]); k++) {
-		r = ompk_flag_value(argc, argv, i, choices[k].flag, &val, msg, len);
-		if (r == 0)
-			continue;
-		if (r < 0 || parse_choice(&choices[k], val, msg, len) < 0)
-			return -EINVAL;
-		c->mode = (enum ompk_hb_mode)mode;
-		c->work = (enum ompk_hb_work)work;
-		c->loop = (enum ompk_hb_loop)loop;
-		c->timer = (enum ompk_hb_timer)timer;
-		return 1;
-	}
-	return 0;
-}
-
-static int cli_parse(int argc, char **argv, struct ompk_hb_config *c, struct ompk_options *o,
-		     char *msg, size_t len)
-{
+	memset(o, 0, sizeof(*o));
+	groups(&h, o, g);
+	ompk_opts_defaults(g, 2);
+	if (ompk_opts_parse(g, 2, argc, argv, msg, len) < 0)
+		return -EINVAL;
 	ompk_hb_config_default(c);
-	ompk_options_default(o);
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		int r = parse_one(c, argc, argv, &i, msg, len);
-
-		if (r == 0) {
-			r = ompk_options_parse_one(o, argc, argv, &i, msg, len);
-			if (r == 1 && foreign_option(o)) {
-				snprintf(msg, len,
-					 "%.*s: not an option of heartbeat; accepted: --tick-ms, "
-					 "--ticks, --block-ms, --work, --mode, --loop, --timer, "
-					 "--format, -q, --help, --version",
-					 (int)strcspn(arg, "="), arg);
-				r = -EINVAL;
-			}
-		}
-		if (r == 0)
-			snprintf(msg, len, "%s: %s", arg,
-				 arg[0] == '-' ? "unknown option" : "unexpected argument");
-		if (r <= 0) {
-			ompk_msg_sanitize(msg);
-			return -EINVAL;
-		}
-	}
+	c->tick_ns = h.tick_ms * MS;
+	c->ticks = h.ticks;
+	c->block_ns = h.block_ms * MS;
+	c->work = (enum ompk_hb_work)h.work;
+	c->mode = (enum ompk_hb_mode)h.mode;
+	c->loop = (enum ompk_hb_loop)h.loop;
+	c->timer = (enum ompk_hb_timer)h.timer;
 	if (c->loop == OMPK_HB_LOOP_EPOLL && c->timer != OMPK_HB_TIMER_AUTO) {
-		snprintf(msg, len,
-			 "--timer: %s applies to the io_uring loop only; accepted with --loop "
-			 "epoll: auto",
-			 ompk_hb_timer_name(c->timer));
+		snprintf(
+			msg, len,
+			"--timer: %s applies to the io_uring loop only; accepted: auto with --loop "
+			"epoll",
+			ompk_hb_timer_name(c->timer));
 		return -EINVAL;
 	}
 	return 0;
@@ -252,16 +238,14 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 	char msg[512] = "";
 	int ret;
 
-	if (cli_parse(argc, argv, &c, &o, msg, sizeof(msg)) < 0) {
-		fprintf(err, "ompk: %s (try 'heartbeat --help')\n", msg);
-		return OMPK_EXIT_USAGE;
-	}
+	if (ompk_heartbeat_cli_parse(argc, argv, &c, &o, msg, sizeof(msg)) < 0)
+		return ompk_usage_error(err, "heartbeat", msg);
 	if (o.help) {
 		help(out);
 		return OMPK_EXIT_OK;
 	}
 	if (o.version) {
-		fprintf(out, "ompkit %s (heartbeat)\n", OMPK_VERSION);
+		ompk_version(out, "heartbeat");
 		return OMPK_EXIT_OK;
 	}
 	ret = ompk_hb_run(&c, &r);

@@ -20,9 +20,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <omp.h>
 
 #include "ompkit/driver.h"
 #include "ompkit/registry.h"
+#include "test_util.h"
+
+static const char *last_kernel; /* set by cli(): whose usage error to expect */
 
 struct capture {
 	int code;
@@ -51,6 +55,7 @@ static void cli(const struct ompk_kernel *k, struct capture *c, const char *stdi
 	assert_non_null(fo);
 	assert_non_null(fe);
 	argv[argc++] = (char *)k->name;
+	last_kernel = k->name;
 	va_start(ap, stdin_text);
 	for (const char *a; (a = va_arg(ap, const char *));)
 		argv[argc++] = (char *)a;
@@ -96,14 +101,25 @@ static int count_lines(const char *s)
 	return n;
 }
 
-/* A usage error: exit 2, nothing on stdout, one line naming `needle`. */
-static void assert_usage(const struct capture *c, const char *needle)
+/*
+ * A usage error: exit 2, nothing on stdout, the one shape of every tool:
+ * "ompk: <flag>: <what is wrong>; accepted: <what is>" naming `needle`,
+ * then "Try '<kernel> --help'.".
+ */
+static void assert_usage_of(const struct capture *c, const char *kernel, const char *needle)
 {
-	if (c->code != 2 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle) ||
-	    strncmp(c->err, "ompk: ", 6) != 0)
+	char try[64];
+	const char *nl = strchr(c->err, '\n');
+
+	snprintf(try, sizeof(try), "Try '%s --help'.\n", kernel);
+	if (c->code != 2 || c->out[0] || count_lines(c->err) != 2 || !strstr(c->err, needle) ||
+	    strncmp(c->err, "ompk: ", 6) != 0 || !nl || strcmp(nl + 1, try) != 0 ||
+	    !strstr(c->err, "; accepted: ") || strstr(c->err, "; accepted: ") > nl)
 		fail_msg("wanted usage error naming '%s'; got exit %d, stdout '%s', stderr '%s'",
 			 needle, c->code, c->out, c->err);
 }
+
+#define assert_usage(c, needle) assert_usage_of(c, last_kernel, needle)
 
 static void assert_runtime_error(const struct capture *c, const char *needle)
 {
@@ -170,6 +186,48 @@ static void test_usage_errors(void **state)
 	assert_usage(&cap, "--file");
 	cli(ck, &cap, NULL, "--size", "2e12", NULL);
 	assert_usage(&cap, "--size");
+}
+
+/*
+ * More threads than the runtime can start: once SIGSEGV inside
+ * GOMP_parallel (65536) or libgomp's own exit (40000-60000); now a usage
+ * error stating the limit, whether the count came from --threads or from
+ * the runtime's default (OMP_NUM_THREADS, here set through the API).
+ */
+static void test_thread_limit(void **state)
+{
+	const struct ompk_kernel *sumsq = ompk_kernel_find("sumsq");
+	const char *why;
+	uint64_t max = ompk_threads_max(&why);
+	int before = omp_get_max_threads();
+	char arg[32], want[96];
+
+	(void)state;
+	assert_true(max >= 1 && max <= OMPK_THREADS_CAP);
+	assert_non_null(why);
+	cli(sumsq, &cap, NULL, "--to", "10", "-t", "65536", NULL);
+	snprintf(want, sizeof(want), "accepted: a whole number from 1 to %llu (%s)",
+		 (unsigned long long)max, why);
+	assert_usage(&cap, want);
+	assert_usage(&cap, "--threads: '65536' is out of range");
+	snprintf(arg, sizeof(arg), "%llu", (unsigned long long)max + 1);
+	cli(sumsq, &cap, NULL, "--to", "10", "-t", arg, NULL);
+	assert_usage(&cap, "--threads");
+	/*
+	 * The largest accepted count runs and gives the closed form 0+1+4+...+81
+	 * = 285 (not under valgrind, which runs at most 500 threads).
+	 */
+	if (!ompk_test_under_valgrind()) {
+		snprintf(arg, sizeof(arg), "%llu", (unsigned long long)max);
+		cli(sumsq, &cap, NULL, "--to", "10", "-t", arg, "-q", NULL);
+		assert_int_equal(cap.code, 0);
+		assert_string_equal(cap.out, "285\n");
+	}
+
+	omp_set_num_threads(65536);
+	cli(sumsq, &cap, NULL, "--to", "10", NULL);
+	omp_set_num_threads(before);
+	assert_usage(&cap, "OMP_NUM_THREADS: 65536 threads is out of range; accepted: 1 to ");
 }
 
 static void test_runtime_errors(void **state)
@@ -249,7 +307,11 @@ static void test_outputs(void **state)
 	assert_non_null(strstr(cap.out, "--schedule S"));
 	cli(primes, &cap, NULL, "--version", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_non_null(strstr(cap.out, "ompkit " OMPK_VERSION));
+	{
+		const char *want = "primes (ompkit) " OMPK_VERSION "\nbuild: ";
+
+		assert_int_equal(strncmp(cap.out, want, strlen(want)), 0);
+	}
 }
 
 /* Fake kernels that misbehave, to test the driver's own checks. */
@@ -367,6 +429,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_runtime_errors),
+		cmocka_unit_test(test_thread_limit),
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
 		cmocka_unit_test(test_interrupted_runs_print_nothing),

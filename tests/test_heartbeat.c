@@ -39,6 +39,7 @@
 
 #include <cmocka.h>
 
+#include "ompkit/driver.h"
 #include "ompkit/heartbeat.h"
 #include "ompkit/lcg.h"
 #include "test_util.h"
@@ -262,14 +263,49 @@ static int count_lines(const char *s)
 	return n;
 }
 
-/* A usage error: exit 2, one line naming the flag, nothing on stdout. */
+/*
+ * A usage error: exit 2, nothing on stdout, the one shape of every tool:
+ * "ompk: <flag>: ...; accepted: ..." naming the flag, then "Try 'heartbeat --help'.".
+ */
 static void usage_error(const char *flag, struct capture *c)
 {
+	const char *nl = strchr(c->err, '\n');
+
 	assert_int_equal(c->code, 2);
 	assert_string_equal(c->out, "");
-	assert_int_equal(count_lines(c->err), 1);
+	assert_int_equal(count_lines(c->err), 2);
 	assert_non_null(strstr(c->err, flag));
-	assert_non_null(strstr(c->err, "ompk: "));
+	assert_true(starts_with(c->err, "ompk: "));
+	assert_non_null(strstr(c->err, "; accepted: "));
+	assert_non_null(nl);
+	assert_string_equal(nl + 1, "Try 'heartbeat --help'.\n");
+}
+
+/* The command line's defaults are the library's: one default, stated once in --help. */
+static void test_cli_defaults(void **state)
+{
+	char *argv[] = { "heartbeat", NULL };
+	struct ompk_hb_config c, d;
+	struct ompk_options o;
+	char msg[256];
+	struct capture h;
+
+	(void)state;
+	assert_int_equal(ompk_heartbeat_cli_parse(1, argv, &c, &o, msg, sizeof(msg)), 0);
+	ompk_hb_config_default(&d);
+	assert_int_equal(c.tick_ns, d.tick_ns);
+	assert_int_equal(c.ticks, d.ticks);
+	assert_int_equal(c.block_ns, d.block_ns);
+	assert_int_equal(c.mode, d.mode);
+	assert_int_equal(c.work, d.work);
+	assert_int_equal(c.loop, d.loop);
+	assert_int_equal(c.timer, d.timer);
+	assert_int_equal(o.format, OMPK_TEXT);
+	assert_false(o.quiet);
+	cli(&h, "--help", NULL);
+	assert_non_null(
+		strstr(h.out, "      --tick-ms MS        heartbeat period (default: 50)\n"));
+	assert_int_equal(d.tick_ns, 50 * 1000000ull);
 }
 
 static void test_cli_bad_flags(void **state)
@@ -311,6 +347,9 @@ static void test_cli_bad_flags(void **state)
 	usage_error("extra", &c);
 	cli(&c, "--mode", "in\nline", NULL);
 	usage_error("--mode", &c);
+	cli(&c, "--version", NULL);
+	assert_int_equal(c.code, 0);
+	assert_true(starts_with(c.out, "heartbeat (ompkit) " OMPK_VERSION "\nbuild: "));
 }
 
 static void test_cli_outputs(void **state)
@@ -472,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_tick_count),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_cli_bad_flags),
+		cmocka_unit_test(test_cli_defaults),
 		cmocka_unit_test(test_cli_outputs),
 		cmocka_unit_test(test_fallback_enosys),
 		cmocka_unit_test(test_fallback_eperm),

@@ -59,7 +59,7 @@ run "pipeline --make-shards: refused the same way" 2 2 "bytes of memory here" \
 result "pipeline --make-shards: nothing written" "$([ ! -e "$tmp/never" ] && echo 1)" "$tmp/never exists"
 run "pipeline --mode serial: one shard of twice the memory is refused" 2 2 "^ompk: --shard-len: 1 shards of" \
 	"$bindir"/pipeline --shards 4 --shard-len $((mem / 4)) --mode serial
-run "checksum: buffers that cannot fit are refused up front" 2 1 "bytes of memory here" \
+run "checksum: buffers that cannot fit are refused up front" 2 2 "bytes of memory here" \
 	"$bindir"/checksum --buffers 4 --size $((mem / 2 + 1))
 
 echo "limits: $passed passed, $failed failed"

@@ -1,7 +1,9 @@
 /*
  * test_parse.c - the number parser: every accepted form gives the exact
  * value, every rejected form gives its own reason, nothing is rounded or
- * wrapped. Also the schedule parser.
+ * wrapped. Also the schedule parser, and the option table parser every
+ * tool uses (ompkit/cli.h): each kind of value, both value forms, short
+ * flags, defaults, and each error with its one-line message.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,10 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <omp.h>
 
+#include "ompkit/cli.h"
+#include "ompkit/driver.h"
 #include "ompkit/parse.h"
 #include "ompkit/sched.h"
 
@@ -153,12 +159,316 @@ static void test_schedules(void **state)
 	assert_string_equal(buf, "static");
 }
 
+/* --- the option table parser -------------------------------------------- */
+
+struct tbl {
+	bool sw, on; /* --sw (false by default), --no-on (true by default) */
+	uint64_t n;
+	int small, pick;
+	const char *path, *word;
+	int custom;
+};
+
+static const char *const picks[] = { "red", "green", "blue", NULL };
+static const char *const words[] = { "alpha", "beta", NULL };
+
+static uint64_t max_seven(const char **why)
+{
+	*why = "a test limit";
+	return 7;
+}
+
+static int parse_custom(void *base, const char *val, char *msg, size_t len)
+{
+	if (strcmp(val, "ok") != 0) {
+		snprintf(msg, len, "--custom: '%s' is not ok; accepted: ok", val);
+		return -22;
+	}
+	((struct tbl *)base)->custom = 42;
+	return 0;
+}
+
+#define OFF(f) offsetof(struct tbl, f)
+static const struct ompk_opt rows[] = {
+	{ .name = "sw",
+	  .short_name = 's',
+	  .kind = OMPK_OPT_SWITCH,
+	  .offset = OFF(sw),
+	  .help = "x" },
+	{ .name = "no-on", .kind = OMPK_OPT_SWITCH, .offset = OFF(on), .def = 1, .help = "x" },
+	{ .name = "n",
+	  .short_name = 'n',
+	  .kind = OMPK_OPT_U64,
+	  .offset = OFF(n),
+	  .arg = "N",
+	  .help = "x",
+	  .def = 5,
+	  .min = 2,
+	  .max = 1000000 },
+	{ .name = "small",
+	  .kind = OMPK_OPT_INT,
+	  .offset = OFF(small),
+	  .arg = "N",
+	  .help = "x",
+	  .def = 1,
+	  .min = 1,
+	  .max_fn = max_seven },
+	{ .name = "pick",
+	  .kind = OMPK_OPT_CHOICE,
+	  .offset = OFF(pick),
+	  .arg = "C",
+	  .help = "x",
+	  .def = 2,
+	  .choices = picks,
+	  .noun = "a colour" },
+	{ .name = "path",
+	  .kind = OMPK_OPT_STRING,
+	  .offset = OFF(path),
+	  .arg = "PATH",
+	  .help = "x",
+	  .def_str = "here",
+	  .accepted = "a path" },
+	{ .name = "word",
+	  .kind = OMPK_OPT_STRING,
+	  .offset = OFF(word),
+	  .arg = "W",
+	  .help = "x",
+	  .choices = words },
+	{ .name = "custom",
+	  .kind = OMPK_OPT_CUSTOM,
+	  .arg = "X",
+	  .help = "x",
+	  .accepted = "ok",
+	  .parse = parse_custom },
+};
+
+static struct tbl t;
+static struct ompk_opt_group grp;
+static char emsg[512];
+
+/* Parses the NULL-terminated arguments after defaults; returns 0 or -EINVAL. */
+static int tparse(const char *first, ...)
+{
+	char *argv[16] = { "tool" };
+	int argc = 1;
+	va_list ap;
+
+	grp = (struct ompk_opt_group){ .title = "T", .opts = rows, .n = 8, .base = &t };
+	memset(&t, 0xa5, sizeof(t));
+	ompk_opts_defaults(&grp, 1);
+	t.custom = 0;
+	va_start(ap, first);
+	for (const char *a = first; a; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	emsg[0] = '\0';
+	return ompk_opts_parse(&grp, 1, argc, argv, emsg, sizeof(emsg));
+}
+
+/* The last parse failed with exactly this message. */
+static void error_is(const char *want)
+{
+	if (strcmp(emsg, want) != 0)
+		fail_msg("wanted '%s'\n   got '%s'", want, emsg);
+}
+
+static void test_table_defaults_and_kinds(void **state)
+{
+	(void)state;
+	assert_int_equal(tparse(NULL), 0);
+	assert_false(t.sw);
+	assert_true(t.on);
+	assert_int_equal(t.n, 5);
+	assert_int_equal(t.small, 1);
+	assert_int_equal(t.pick, 2);
+	assert_string_equal(t.path, "here");
+	assert_null(t.word);
+	assert_int_equal(grp.seen, 0);
+
+	assert_int_equal(tparse("--sw", "--no-on", "--n", "1e6", "--small", "7", "--pick", "red",
+				"--path", "/x", "--word", "beta", "--custom", "ok", NULL),
+			 0);
+	assert_true(t.sw);
+	assert_false(t.on);
+	assert_int_equal(t.n, 1000000);
+	assert_int_equal(t.small, 7);
+	assert_int_equal(t.pick, 0);
+	assert_string_equal(t.path, "/x");
+	assert_string_equal(t.word, "beta");
+	assert_int_equal(t.custom, 42);
+	assert_int_equal(grp.seen, 0xff);
+}
+
+static void test_table_value_forms(void **state)
+{
+	(void)state;
+	assert_int_equal(tparse("--n=2_500", NULL), 0);
+	assert_int_equal(t.n, 2500);
+	assert_int_equal(grp.seen, 1u << 2);
+	assert_int_equal(tparse("-n", "2.5e3", NULL), 0);
+	assert_int_equal(t.n, 2500);
+	assert_int_equal(tparse("-n300", "-s", NULL), 0);
+	assert_int_equal(t.n, 300);
+	assert_true(t.sw);
+	assert_int_equal(tparse("--pick=blue", "--path=a=b", NULL), 0);
+	assert_int_equal(t.pick, 2);
+	assert_string_equal(t.path, "a=b"); /* only the first "=" splits */
+	/* A value may start with a dash: it is the value, not a flag. */
+	assert_int_equal(tparse("--path", "-", NULL), 0);
+	assert_string_equal(t.path, "-");
+	/* Given twice: the last value counts. */
+	assert_int_equal(tparse("--n", "3", "--n=4", "-n", "9", NULL), 0);
+	assert_int_equal(t.n, 9);
+	assert_int_equal(tparse("--pick", "red", "--pick", "green", NULL), 0);
+	assert_int_equal(t.pick, 1);
+}
+
+static void test_table_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(tparse("--bogus", NULL), -EINVAL);
+	error_is("--bogus: unknown option; accepted: --sw, --no-on, --n, --small, --pick, --path, "
+		 "--word, --custom");
+	assert_int_equal(tparse("--bogus=3", NULL), -EINVAL);
+	assert_int_equal(strncmp(emsg, "--bogus: unknown option;", 24), 0);
+	assert_int_equal(tparse("--nn", "3", NULL), -EINVAL); /* no prefixes, no abbreviations */
+	assert_int_equal(strncmp(emsg, "--nn: unknown option;", 21), 0);
+	assert_int_equal(tparse("-x", NULL), -EINVAL);
+	assert_int_equal(strncmp(emsg, "-x: unknown option;", 19), 0);
+	assert_int_equal(tparse("stray", NULL), -EINVAL);
+	error_is("stray: unexpected argument; accepted: options only (--flag VALUE or "
+		 "--flag=VALUE)");
+	assert_int_equal(tparse("-", NULL), -EINVAL);
+	assert_int_equal(strncmp(emsg, "-: unexpected argument;", 23), 0);
+
+	assert_int_equal(tparse("--n", NULL), -EINVAL);
+	error_is("--n: missing value; accepted: a whole number from 2 to 1000000");
+	assert_int_equal(tparse("--pick", NULL), -EINVAL);
+	error_is("--pick: missing value; accepted: red, green, blue");
+	assert_int_equal(tparse("--n", "1", NULL), -EINVAL);
+	error_is("--n: '1' is out of range; accepted: a whole number from 2 to 1000000");
+	assert_int_equal(tparse("--n=1000001", NULL), -EINVAL);
+	error_is("--n: '1000001' is out of range; accepted: a whole number from 2 to 1000000");
+	assert_int_equal(tparse("--n", "2.5", NULL), -EINVAL);
+	error_is("--n: '2.5' is not a whole number; accepted: a whole number from 2 to 1000000 "
+		 "(e.g. 1000, 1_000, 1e3)");
+	assert_int_equal(tparse("--n", "-3", NULL), -EINVAL);
+	assert_non_null(strstr(emsg, "is negative"));
+	assert_int_equal(tparse("--small", "8", NULL), -EINVAL);
+	error_is("--small: '8' is out of range; accepted: a whole number from 1 to 7 (a test "
+		 "limit)");
+	assert_int_equal(tparse("--pick", "pink", NULL), -EINVAL);
+	error_is("--pick: 'pink' is not a colour; accepted: red, green, blue");
+	assert_int_equal(tparse("--word", "gamma", NULL), -EINVAL);
+	error_is("--word: 'gamma' is not accepted; accepted: alpha, beta");
+	assert_int_equal(tparse("--path=", NULL), -EINVAL);
+	error_is("--path: the value is empty; accepted: a path");
+	assert_int_equal(tparse("--sw=yes", NULL), -EINVAL);
+	error_is("--sw: takes no value (got 'yes'); accepted: --sw alone");
+	assert_int_equal(tparse("-sx", NULL), -EINVAL);
+	error_is("--sw: takes no value (got 'x'); accepted: --sw alone");
+	assert_int_equal(tparse("--custom", "no", NULL), -EINVAL);
+	error_is("--custom: 'no' is not ok; accepted: ok");
+	/* Echoed user text never breaks the line. */
+	assert_int_equal(tparse("--pick", "a\nb", NULL), -EINVAL);
+	assert_null(strchr(emsg, '\n'));
+	assert_int_equal(tparse("--x\ty", NULL), -EINVAL);
+	assert_null(strchr(emsg, '\t'));
+}
+
+/* A tool that takes only some rows refuses the others as unknown. */
+static void test_table_subset(void **state)
+{
+	struct ompk_options o;
+	struct ompk_opt_group g;
+	char *argv[] = { "tool", "--format", "json", "--threads", "2", NULL };
+	char msg[512];
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	g = ompk_driver_group(&o, OMPK_DOPT(FORMAT) | OMPK_DOPT(QUIET));
+	ompk_opts_defaults(&g, 1);
+	assert_true(o.verify); /* every row's default is written, taken or not */
+	assert_int_equal(o.repeat, 1);
+	assert_int_equal(ompk_opts_parse(&g, 1, 3, argv, msg, sizeof(msg)), 0);
+	assert_int_equal(o.format, OMPK_JSON);
+	assert_int_equal(ompk_opts_parse(&g, 1, 5, argv, msg, sizeof(msg)), -EINVAL);
+	assert_string_equal(msg, "--threads: unknown option; accepted: --format, --quiet");
+}
+
+/* The driver's rows fill struct ompk_options with the enums' own values. */
+static void test_driver_rows(void **state)
+{
+	struct ompk_options o;
+	struct ompk_opt_group g = ompk_driver_group(&o, 0);
+	char *argv[] = { "tool",     "--variant", "fast",  "--format=csv", "-t3", "--schedule",
+			 "guided,4", "--bind",	  "close", "--no-verify",  "-r",  "1e2",
+			 "-q",	     NULL };
+	char msg[512];
+
+	(void)state;
+	ompk_options_default(&o);
+	assert_int_equal(o.variant, OMPK_OMP);
+	assert_int_equal(o.format, OMPK_TEXT);
+	assert_int_equal(ompk_opts_parse(&g, 1, 13, argv, msg, sizeof(msg)), 0);
+	assert_int_equal(o.variant, OMPK_FAST);
+	assert_string_equal(ompk_variant_name(o.variant), "fast");
+	assert_int_equal(o.format, OMPK_CSV);
+	assert_int_equal(o.threads, 3);
+	assert_true(o.sched_set);
+	assert_int_equal(o.sched.chunk, 4);
+	assert_string_equal(o.bind, "close");
+	assert_false(o.verify);
+	assert_int_equal(o.repeat, 100);
+	assert_true(o.quiet);
+	assert_int_equal(g.seen, (1u << OMPK_DOPT_COUNT) - 1 - OMPK_DOPT(PLACES) -
+					 OMPK_DOPT(WARMUP) - OMPK_DOPT(HELP) - OMPK_DOPT(VERSION));
+}
+
+/* --help: GNU two columns, defaults from the rows, the machine's limit where there is one. */
+static void test_help_layout(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	grp = (struct ompk_opt_group){ .title = "T", .opts = rows, .n = 8, .base = &t };
+	ompk_help(f, "tool", "Does things.", &grp, 1, "Exit status: 0.\n");
+	fclose(f);
+	assert_string_equal(buf,
+			    "Usage: tool [OPTION]...\n"
+			    "Does things.\n"
+			    "\n"
+			    "T:\n"
+			    "  -s, --sw                x\n"
+			    "      --no-on             x\n"
+			    "  -n, --n N               x (default: 5)\n"
+			    "      --small N           x; 1 to 7 here (a test limit) (default: 1)\n"
+			    "      --pick C            x (default: blue)\n"
+			    "      --path PATH         x (default: here)\n"
+			    "      --word W            x\n"
+			    "      --custom X          x\n"
+			    "\n"
+			    "Exit status: 0.\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_integers), cmocka_unit_test(test_separators),
-		cmocka_unit_test(test_scientific),     cmocka_unit_test(test_rejections),
-		cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_schedules),
+		cmocka_unit_test(test_plain_integers),
+		cmocka_unit_test(test_separators),
+		cmocka_unit_test(test_scientific),
+		cmocka_unit_test(test_rejections),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_schedules),
+		cmocka_unit_test(test_table_defaults_and_kinds),
+		cmocka_unit_test(test_table_value_forms),
+		cmocka_unit_test(test_table_errors),
+		cmocka_unit_test(test_table_subset),
+		cmocka_unit_test(test_driver_rows),
+		cmocka_unit_test(test_help_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ompkit/cli.h"
 #include "ompkit/kernel.h"
 #include "ompkit/sched.h"
 
@@ -72,34 +73,30 @@ struct ompk_report {
 /* The binaries' defaults: variant omp, 1 repeat, no warm-up, text, verify. */
 void ompk_options_default(struct ompk_options *o);
 
-/*
- * Tries to parse the driver's own option at argv[*i] (advancing *i past
- * its value). Returns 1 when it was one, 0 when it is not a driver option,
- * or -EINVAL with a one-line message in msg.
- */
-int ompk_options_parse_one(struct ompk_options *o, int argc, char **argv, int *i, char *msg,
-			   size_t len);
+/* The driver's option rows (src/options.c), indexed by enum ompk_driver_opt. */
+enum ompk_driver_opt {
+	OMPK_DOPT_THREADS,
+	OMPK_DOPT_VARIANT,
+	OMPK_DOPT_SCHEDULE,
+	OMPK_DOPT_BIND,
+	OMPK_DOPT_PLACES,
+	OMPK_DOPT_REPEAT,
+	OMPK_DOPT_WARMUP,
+	OMPK_DOPT_FORMAT,
+	OMPK_DOPT_QUIET,
+	OMPK_DOPT_NO_VERIFY,
+	OMPK_DOPT_HELP,
+	OMPK_DOPT_VERSION,
+	OMPK_DOPT_COUNT
+};
+#define OMPK_DOPT(name) (UINT64_C(1) << OMPK_DOPT_##name)
+extern const struct ompk_opt ompk_driver_opts[OMPK_DOPT_COUNT];
 
 /*
- * Parses a number given to --flag, accepting [min, max]. Returns 0 or
- * -EINVAL with a message naming the flag and what is accepted.
+ * The driver's rows as a group filling *o, "Driver options" in --help;
+ * only: OMPK_DOPT() bits of the rows a tool takes (0: all).
  */
-int ompk_number_arg(const char *flag, const char *val, uint64_t min, uint64_t max, uint64_t *out,
-		    char *msg, size_t len);
-
-/*
- * Matches argv[*i] against "--name VALUE" or "--name=VALUE". Returns 1 and
- * sets *val (advancing *i when the value is the next argument), 0 when it
- * is another flag, -EINVAL when the value is missing.
- */
-int ompk_flag_value(int argc, char **argv, int *i, const char *name, const char **val, char *msg,
-		    size_t len);
-
-/* Replaces control characters (echoed user text) so a message stays one line. */
-void ompk_msg_sanitize(char *msg);
-
-/* Prints the driver's options, two-column, for a --help text. */
-void ompk_options_help(FILE *f);
+struct ompk_opt_group ompk_driver_group(struct ompk_options *o, uint64_t only);
 
 /* The message for a --variant the kernel does not have. */
 void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,
@@ -133,13 +130,14 @@ void ompk_report_print(FILE *f, const struct ompk_job *job, const struct ompk_op
 void ompk_result_print_bare(FILE *f, const struct ompk_result *r);
 
 /*
- * The command line of kernel k into *o and *job (set to defaults first).
- * Returns 0 or -EINVAL with a one-line message. --help/--version only set
- * o->help/o->version.
+ * The command line of kernel k into *o and *job (set to defaults first):
+ * the kernel's parameters, --file where it reads files, and the driver's
+ * options, all rows of one table. Returns 0 or -EINVAL with a one-line
+ * message. --help/--version only set o->help/o->version.
  */
 int ompk_cli_parse(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		   struct ompk_job *job, char *msg, size_t len);
-/* The checks after parsing: the kernel's validate, the variant exists. */
+/* The checks after parsing: the kernel's validate, the variant exists, the thread limit. */
 int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
 		   const struct ompk_job *job, char *msg, size_t len);
 
@@ -155,9 +153,6 @@ const char *ompk_proc_bind_name(void);
  * it prints only when speak). finish prints the outcome of ompk_measure
  * (err and its msg, or the report) and returns the exit code.
  */
-/* Warns once, on stderr, when threads is far above the cores (allowed, but slower). */
-void ompk_threads_warn(int threads);
-
 int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct ompk_options *o,
 		      struct ompk_job *job, bool speak);
 int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,

@@ -71,4 +71,12 @@ const char *ompk_hb_timer_name(enum ompk_hb_timer t);
  */
 int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err);
 
+struct ompk_options;
+/*
+ * Its command line only: argv into *c and *o (the driver's --format, -q,
+ * --help, --version). Returns 0 or -EINVAL with a one-line message.
+ */
+int ompk_heartbeat_cli_parse(int argc, char **argv, struct ompk_hb_config *c,
+			     struct ompk_options *o, char *msg, size_t len);
+
 #endif

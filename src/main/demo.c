@@ -3,7 +3,10 @@
  * sequentially and with OpenMP side by side, with the speedup and the
  * verification. It measures through the same driver as the binaries, so
  * what it prints is what `bin/<kernel> --format json` would report.
+ * Its flags are rows of the one option table type (ompkit/cli.h): add a
+ * field to struct demo_args and a row to rows[].
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +15,23 @@
 #include "ompkit/driver.h"
 #include "ompkit/registry.h"
 
-#define REPEATS 3
+struct demo_args {
+	uint64_t repeat;
+};
+
+static const struct ompk_opt rows[] = {
+	{ .name = "repeat",
+	  .short_name = 'r',
+	  .kind = OMPK_OPT_U64,
+	  .offset = offsetof(struct demo_args, repeat),
+	  .arg = "R",
+	  .help = "timed runs of each variant; the median is shown",
+	  .def = 3,
+	  .min = 1,
+	  .max = 1000000 },
+};
+
+#define DRIVER_ROWS (OMPK_DOPT(THREADS) | OMPK_DOPT(HELP) | OMPK_DOPT(VERSION))
 
 /* The tutorial's parameters where they differ from a kernel's defaults. */
 static void tutorial_params(struct ompk_job *job)
@@ -21,7 +40,7 @@ static void tutorial_params(struct ompk_job *job)
 		job->p[ompk_param_index(job->kernel, "jobs")] = 4; /* one thread per job */
 }
 
-static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads,
+static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads, uint64_t repeat,
 		   struct ompk_job *job, struct ompk_report *rep)
 {
 	struct ompk_options o;
@@ -31,7 +50,7 @@ static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads
 	ompk_options_default(&o);
 	o.variant = v;
 	o.threads = threads;
-	o.repeat = REPEATS;
+	o.repeat = repeat;
 	ompk_job_init(job, k);
 	tutorial_params(job);
 	err = ompk_measure(job, &o, rep, msg, sizeof(msg));
@@ -48,16 +67,41 @@ static void params_text(const struct ompk_job *job, char *buf, size_t len)
 			 job->kernel->params[i].name, (unsigned long long)job->p[i]);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	struct demo_args d;
+	struct ompk_options o;
+	struct ompk_opt_group g[2] = {
+		{ .title = "Demo options", .opts = rows, .n = 1, .base = &d },
+		ompk_driver_group(&o, DRIVER_ROWS),
+	};
 	int failures = 0;
-	char sched[32];
+	char sched[32], msg[512];
 
+	memset(&o, 0, sizeof(o));
+	ompk_opts_defaults(g, 2);
+	if (ompk_opts_parse(g, 2, argc, argv, msg, sizeof(msg)) < 0 ||
+	    ompk_threads_check(o.threads, msg, sizeof(msg)) < 0)
+		return ompk_usage_error(stderr, "demo", msg);
+	if (o.help) {
+		ompk_help(stdout, "demo",
+			  "Runs the tutorial's CPU-bound examples, each sequentially and with "
+			  "OpenMP,\n"
+			  "and prints their times, the speedup and whether each result verified.",
+			  g, 2,
+			  "Exit status: 0 every result verified, 1 one did not, 2 usage error.\n");
+		return OMPK_EXIT_OK;
+	}
+	if (o.version) {
+		ompk_version(stdout, "demo");
+		return OMPK_EXIT_OK;
+	}
+	ompk_threads_warn(o.threads);
 	ompk_sched_current(sched, sizeof(sched));
 	printf("ompkit demo: the tutorial's CPU-bound examples, sequential vs OpenMP\n");
-	printf("(median of %d runs each; OpenMP threads: %d; schedule: %s; results checked by an "
-	       "independent method)\n\n",
-	       REPEATS, omp_get_max_threads(), sched);
+	printf("(median of %llu runs each; OpenMP threads: %d; schedule: %s; results checked by "
+	       "an independent method)\n\n",
+	       (unsigned long long)d.repeat, o.threads ? o.threads : omp_get_max_threads(), sched);
 	printf("%-9s %-32s %10s %10s %8s %9s  %s\n", "kernel", "parameters", "seq [s]", "omp [s]",
 	       "threads", "speedup", "verified");
 	for (size_t i = 0; ompk_kernels[i]; i++) {
@@ -67,7 +111,8 @@ int main(void)
 		char params[64];
 		int ok;
 
-		if (measure(k, OMPK_SEQ, 1, &js, &rs) || measure(k, OMPK_OMP, 0, &jo, &ro)) {
+		if (measure(k, OMPK_SEQ, 1, d.repeat, &js, &rs) ||
+		    measure(k, OMPK_OMP, o.threads, d.repeat, &jo, &ro)) {
 			failures++;
 			continue;
 		}

@@ -12,7 +12,8 @@
  * stderr and the process dies of the same signal (130 or 143 in a shell),
  * with no result printed.
  *
- * To add a flag: a row in help(), a branch in parse().
+ * Its flags are rows of the one option table type, in src/pipeline_cli.c
+ * (add a flag there).
  */
 #include <errno.h>
 #include <omp.h>
@@ -25,6 +26,7 @@
 
 #include "ompkit/driver.h"
 #include "ompkit/loader.h"
+#include "ompkit/pipeline.h"
 #include "ompkit/registry.h"
 
 #define MSG 4352
@@ -38,121 +40,20 @@ struct args {
 	const char *source;
 };
 
-static void help(FILE *f)
-{
-	fprintf(f, "Usage: pipeline [OPTION]...\n"
-		   "Fetch shards through io_uring (or a thread pool) and run a kernel on each "
-		   "shard as it lands.\n\n"
-		   "  --shards S            shards (default: 4)\n"
-		   "  --shard-len N         u64 values per shard; bytes for checksum (default: "
-		   "250000)\n"
-		   "  --latency-ms L        latency of each fetch (default: 50)\n"
-		   "  --inflight K          fetches in flight at most (default: all shards)\n"
-		   "  --kernel K            sumsq or checksum (default: sumsq)\n"
-		   "  --source SRC          synthetic, or a directory of shard files (default: "
-		   "synthetic)\n"
-		   "  --mode M              overlap or serial (default: overlap)\n"
-		   "  --backend B           auto, uring or threads (default: auto: uring, threads "
-		   "if io_uring is off)\n"
-		   "  --read-block BYTES    bytes per read request (default: the whole shard)\n"
-		   "  --make-shards DIR     write the shards' files into DIR and exit\n");
-	ompk_options_help(f);
-	fprintf(f, "\nShard file: DIR/shard-NNNNNN.bin = \"OMPKSHD1\", payload bytes (u64 LE), "
-		   "payload\n"
-		   "(u64 LE values for sumsq, bytes for checksum). Exit: 0 verified, 1 failure, 2 "
-		   "usage.\n");
-}
-
+/* The command line (src/pipeline_cli.c: the rows and their checks) into *a. */
 static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 {
-	memset(a, 0, sizeof(*a));
-	ompk_options_default(&a->o);
-	a->c.kernel = &ompk_kernel_sumsq;
-	a->c.shards = 4;
-	a->c.shard_len = 250000;
-	a->latency_ms = 50;
-	a->source = "synthetic";
-	for (int i = 1; i < argc; i++) {
-		const char *v;
-		uint64_t n;
-		int r = ompk_options_parse_one(&a->o, argc, argv, &i, msg, len);
+	struct ompk_pipeline_cli p;
+	int err = ompk_pipeline_cli_parse(argc, argv, &p, msg, len);
 
-		if (r < 0)
-			return r;
-		if (r == 1)
-			continue;
-#define FLAG(name) ((r = ompk_flag_value(argc, argv, &i, name, &v, msg, len)) != 0)
-		if (FLAG("shards")) {
-			if (r < 0 || ompk_number_arg("shards", v, 1, UINT64_C(1) << 24,
-						     &a->c.shards, msg, len))
-				return -EINVAL;
-		} else if (FLAG("shard-len")) {
-			if (r < 0 || ompk_number_arg("shard-len", v, 0, UINT64_C(1) << 40,
-						     &a->c.shard_len, msg, len))
-				return -EINVAL;
-		} else if (FLAG("latency-ms")) {
-			if (r < 0 ||
-			    ompk_number_arg("latency-ms", v, 0, 3600000, &a->latency_ms, msg, len))
-				return -EINVAL;
-		} else if (FLAG("inflight")) {
-			if (r < 0 || ompk_number_arg("inflight", v, 1, UINT64_C(1) << 24,
-						     &a->c.inflight, msg, len))
-				return -EINVAL;
-			a->inflight_set = true;
-		} else if (FLAG("read-block")) {
-			if (r < 0 ||
-			    ompk_number_arg("read-block", v, 0, UINT64_C(1) << 30, &n, msg, len))
-				return -EINVAL;
-			a->c.read_block = (size_t)n;
-		} else if (FLAG("kernel")) {
-			if (r < 0)
-				return r;
-			if (strcmp(v, "sumsq") && strcmp(v, "checksum")) {
-				snprintf(msg, len,
-					 "--kernel: '%s' is not a pipeline kernel; accepted: sumsq "
-					 "or checksum",
-					 v);
-				return -EINVAL;
-			}
-			a->c.kernel = ompk_kernel_find(v);
-		} else if (FLAG("source")) {
-			if (r < 0)
-				return r;
-			a->source = v;
-			a->c.dir = strcmp(v, "synthetic") ? v : NULL;
-		} else if (FLAG("mode")) {
-			if (r < 0)
-				return r;
-			if (strcmp(v, "overlap") && strcmp(v, "serial")) {
-				snprintf(msg, len, "--mode: '%s'; accepted: overlap or serial", v);
-				return -EINVAL;
-			}
-			a->c.serial = strcmp(v, "serial") == 0;
-		} else if (FLAG("backend")) {
-			if (r < 0)
-				return r;
-			if (ompk_backend_parse(v, &a->c.backend)) {
-				snprintf(msg, len,
-					 "--backend: '%s'; accepted: auto, uring or threads", v);
-				return -EINVAL;
-			}
-		} else if (FLAG("make-shards")) {
-			if (r < 0)
-				return r;
-			a->make_dir = v;
-		} else {
-			snprintf(msg, len, "%s: unknown option; accepted: the options of --help",
-				 argv[i]);
-			return -EINVAL;
-		}
-#undef FLAG
-	}
-	if (!a->inflight_set)
-		a->c.inflight = a->c.shards;
-	a->c.latency_ns = a->latency_ms * 1000000u;
-	a->c.variant = a->o.variant;
-	a->c.threads = a->o.threads ? a->o.threads : omp_get_max_threads();
-	return ompk_loader_check(&a->c, msg, len);
+	memset(a, 0, sizeof(*a));
+	a->c = p.c;
+	a->o = p.o;
+	a->latency_ms = p.latency_ms;
+	a->inflight_set = p.c.inflight != p.c.shards;
+	a->make_dir = p.make_dir;
+	a->source = p.source;
+	return err;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -306,13 +207,6 @@ static void signal_die(int sig, const sigset_t *set)
 	_exit(128 + sig); /* not reached */
 }
 
-static int usage_error(const char *prog, char *msg)
-{
-	ompk_msg_sanitize(msg);
-	fprintf(stderr, "ompk: %s\nTry '%s --help'.\n", msg, prog);
-	return OMPK_EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -327,13 +221,13 @@ int main(int argc, char **argv)
 
 	msg[0] = '\0';
 	if (parse(argc, argv, &a, msg, sizeof(msg)))
-		return usage_error(argv[0], msg);
+		return ompk_usage_error(stderr, "pipeline", msg);
 	if (a.o.help) {
-		help(stdout);
+		ompk_pipeline_help(stdout);
 		return OMPK_EXIT_OK;
 	}
 	if (a.o.version) {
-		printf("pipeline (ompkit) %s\n", OMPK_VERSION);
+		ompk_version(stdout, "pipeline");
 		return OMPK_EXIT_OK;
 	}
 	if (a.make_dir) {
@@ -346,7 +240,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
 		return OMPK_EXIT_OK;
 	}
-	ompk_threads_warn(a.o.threads); /* as the kernels: --threads only */
+	ompk_threads_warn(a.o.threads); /* --threads or OMP_NUM_THREADS, as the kernels */
 	/* Before the loader makes any thread: they all inherit the mask. */
 	sfd = signals_take(&sigs);
 	a.c.cancel_fd = sfd;

@@ -293,6 +293,8 @@ int ompk_mpi_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	code = ompk_driver_setup(k, argc, argv, &o, &job, d.rank == 0);
 	if (code >= 0)
 		goto finalize;
+	if (d.rank == 0)
+		ompk_threads_warn(o.threads); /* per rank; said once, as the other tools do */
 
 	d.k = *k;
 	d.k.prepare = dist_prepare;
