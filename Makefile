@@ -141,7 +141,7 @@ $(BUILD)/%.o: %.c
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
 
 # Build information shown by every binary (--version, reports).
-$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
+$(BUILD)/src/build.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")

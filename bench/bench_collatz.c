@@ -2,7 +2,7 @@
  * bench_collatz.c - times one run of ompk_collatz_fast over [1, TO).
  *
  * Usage: bench_collatz TO THREADS. Prints the longest chain's start, its
- * step count and the wall time (CLOCK_MONOTONIC) of the call, tables
+ * step count and the wall time (ompk_now, CLOCK_MONOTONIC) of the call, tables
  * included. Exit 0 on success, 1 if the kernel failed, 2 on bad usage.
  */
 #include <errno.h>
@@ -10,18 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ompkit/collatz.h"
 #include "ompkit/parse.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+#include "ompkit/stats.h"
 
 static int usage(const char *bin, const char *what)
 {
@@ -45,9 +37,9 @@ int main(int argc, char **argv)
 	pe = ompk_parse_u64(argv[2], &threads);
 	if (pe != OMPK_PARSE_OK || threads < 1 || threads > 4096)
 		return usage(argv[0], "THREADS: not an integer in [1, 4096]");
-	t0 = now();
+	t0 = ompk_now();
 	err = ompk_collatz_fast(1, to, (int)threads, NULL, &n, &steps);
-	t1 = now();
+	t1 = ompk_now();
 	if (err) {
 		fprintf(stderr, "ompk: collatz_fast: %s\n", strerror(-err));
 		return 1;

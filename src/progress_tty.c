@@ -4,20 +4,13 @@
 #include "ompkit/progress_tty.h"
 
 #include <stdio.h>
-#include <time.h>
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "ompkit/stats.h"
 
 static void draw(void *ctx, uint64_t done, uint64_t total)
 {
 	struct ompk_progress_tty *t = ctx;
-	double tnow = now(), frac, elapsed;
+	double tnow = ompk_now(), frac, elapsed;
 
 	if (!t->enabled || tnow - t->last < 0.25 || total == 0)
 		return;
@@ -40,7 +33,7 @@ void ompk_progress_tty_init(struct ompk_progress_tty *t, const char *label, bool
 	t->label = label;
 	t->enabled = enabled;
 	t->drawn = false;
-	t->start = t->last = now();
+	t->start = t->last = ompk_now();
 }
 
 void ompk_progress_tty_done(struct ompk_progress_tty *t)

@@ -218,14 +218,19 @@ static void test_outputs(void **state)
 	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(count_lines(cap.out), 2);
-	assert_non_null(strstr(
-		cap.out,
-		"kernel,variant,threads,schedule,from,to,jobs,file,count,per_job,verified,"));
-	assert_non_null(strstr(cap.out, "\nprimes,seq,1,none,0,50000,1,,5133,5133,true,1,"));
+	assert_non_null(strstr(cap.out, "tool,kernel,variant,threads,threads_requested,schedule,"));
+	assert_non_null(strstr(cap.out, ",file,file_bytes,from,to,jobs,count,per_job,verified,"
+					"verify_method,repeats,warmup,times_s,median_s,"));
+	assert_non_null(strstr(cap.out, "\nprimes,primes,seq,1,1,none,"));
+	assert_non_null(strstr(cap.out, ",,,0,50000,1,5133,5133,yes,plain segmented sieve"));
 
+	/* -q: each field on its own line, an array's values on one line. */
 	cli(primes, &cap, NULL, "-q", "--to", "1e3", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_string_equal(cap.out, "168 168\n");
+	assert_string_equal(cap.out, "168\n168\n");
+	cli(lcg, &cap, NULL, "-q", "--seeds", "2", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_string_equal(cap.out, "6306054913191490176 6301162584745976961\n");
 
 	cli(primes, &cap, NULL, "--to", "100", "--schedule", "guided,4", NULL);
 	assert_int_equal(cap.code, 0);
@@ -234,14 +239,28 @@ static void test_outputs(void **state)
 	assert_non_null(
 		strstr(cap.out, "verified   = yes (plain segmented sieve of Eratosthenes)\n"));
 
+	/* Not checked: null in JSON, said why in text and CSV, never "yes". */
 	cli(ck, &cap, NULL, "--no-verify", "--format", "json", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_non_null(strstr(cap.out, "\"verified\":false"));
+	assert_non_null(strstr(cap.out, "\"verified\":null,\"verify_method\":\"not checked "
+					"(--no-verify)\""));
+	cli(ck, &cap, NULL, "--no-verify", NULL);
+	assert_non_null(strstr(cap.out, "verified   = not checked (--no-verify)\n"));
+	cli(ck, &cap, NULL, "--no-verify", "--format", "csv", NULL);
+	assert_non_null(strstr(cap.out, ",,not checked (--no-verify),"));
 
 	/* Standard input as a file: "abc" folds to 92895538425936242. */
 	cli(ck, &cap, "abc", "--file", "-", "-q", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_string_equal(cap.out, "92895538425936242\n");
+	/* Its length is reported (it was printed after the input was released: 0 bytes). */
+	cli(ck, &cap, "abc", "--file", "-", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "file       = - (3 bytes)\n"));
+	/* A --file run lists no range parameters it did not use. */
+	cli(ck, &cap, "abc", "--file", "-", "--format", "json", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "\"file\":\"-\",\"file_bytes\":3,\"params\":{},"));
 
 	cli(primes, &cap, NULL, "--help", NULL);
 	assert_int_equal(cap.code, 0);
