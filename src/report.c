@@ -231,16 +231,11 @@ static void emit_report(struct ompk_emit *e, const struct ompk_job *job,
 			env_or("OMP_PLACES", "unset"));
 	if (e->format == OMPK_TEXT)
 		text_binding(e->f, &rep->binding);
-	ompk_emit_only(e, OMPK_IN_DATA);
-	ompk_emit_str(e, "proc_bind", ompk_proc_bind_name());
-	ompk_emit_object(e, "binding", 0);
-	ompk_emit_str(e, "proc_bind", rep->binding.proc_bind);
-	ompk_emit_int(e, "num_places", rep->binding.num_places);
-	ompk_emit_ints(e, "thread_place", rep->binding.place, (size_t)rep->binding.nthreads);
-	ompk_emit_ints(e, "thread_cpu", rep->binding.cpu, (size_t)rep->binding.nthreads);
+	ompk_emit_object(e, "params", OMPK_EMIT_FLAT);
+	for (size_t i = 0; i < k->nparams; i++)
+		if (param_listed(job, i))
+			ompk_emit_u64(e, k->params[i].name, job->p[i]);
 	ompk_emit_object_end(e);
-	ompk_emit_only(e, OMPK_IN_ALL);
-
 	if (job->file)
 		ompk_emit_textf(e, "file", "%s (%zu bytes)", job->file, rep->input_bytes);
 	ompk_emit_only(e, OMPK_IN_DATA);
@@ -250,11 +245,6 @@ static void emit_report(struct ompk_emit *e, const struct ompk_job *job,
 	else
 		ompk_emit_null(e, "file_bytes");
 	ompk_emit_only(e, OMPK_IN_ALL);
-	ompk_emit_object(e, "params", OMPK_EMIT_FLAT);
-	for (size_t i = 0; i < k->nparams; i++)
-		if (param_listed(job, i))
-			ompk_emit_u64(e, k->params[i].name, job->p[i]);
-	ompk_emit_object_end(e);
 
 	if (e->format == OMPK_TEXT) {
 		fprintf(e->f, "%-10s = ", "result");
@@ -280,6 +270,18 @@ static void emit_report(struct ompk_emit *e, const struct ompk_job *job,
 	}
 	ompk_emit_times(e, rep->times, &s, o->warmup);
 	ompk_emit_rate(e, rep->rate, k->unit);
+	/* After the parameters, the result and the times: scripts find the
+	 * parameters between `schedule` and `file` (scripts/sweep.sh). */
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_str(e, "proc_bind", ompk_proc_bind_name());
+	ompk_emit_object(e, "binding", 0);
+	ompk_emit_str(e, "proc_bind", rep->binding.proc_bind);
+	ompk_emit_int(e, "num_places", rep->binding.num_places);
+	ompk_emit_ints(e, "thread_place", rep->binding.place, (size_t)rep->binding.nthreads);
+	ompk_emit_ints(e, "thread_cpu", rep->binding.cpu, (size_t)rep->binding.nthreads);
+	ompk_emit_object_end(e);
+	ompk_emit_only(e, OMPK_IN_ALL);
+
 	if (rep->ranks > 0) {
 		ompk_emit_textf(e, "ranks", "%d (MPI processes, %d OpenMP threads each)",
 				rep->ranks, rep->threads_used);

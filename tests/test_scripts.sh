@@ -77,7 +77,7 @@ NR == 1 { nh = csvsplit($0, h); for (i = 1; i <= nh; i++) col[h[i]] = i; next }
 	p = f[col["threads"]] + 0
 	rows[key, p] = $0; ps[key] = ps[key] " " p
 	if (p == 1) t1[key] = f[col["median_s"]]
-	if (f[col["verified"]] != "true") print "row " NR ": not verified"
+	if (f[col["verified"]] != "yes") print "row " NR ": not verified"
 }
 END {
 	for (k in ps) {
@@ -151,7 +151,7 @@ cat >"$fake/fake" <<EOF
 echo "\$OMP_NUM_THREADS \${OMP_SCHEDULE-unset} \$*" >>"$tmp/fake.log"
 if [ "\${FAKE_FAIL_AT:-0}" = "\$OMP_NUM_THREADS" ]; then echo "ompk: fake: boom" >&2; exit 1; fi
 echo 'kernel,variant,threads,schedule,n,file,x,verified,repeats,median_s,min_s,max_s,rate,rate_unit'
-echo "fake,omp,\$OMP_NUM_THREADS,\"\$OMP_SCHEDULE\",5,,7,true,1,0.5,0.4,0.6,10,things/s"
+echo "fake,omp,\$OMP_NUM_THREADS,\"\$OMP_SCHEDULE\",5,,7,yes,1,0.5,0.4,0.6,10,things/s"
 EOF
 chmod +x "$fake/fake"
 rc=0
