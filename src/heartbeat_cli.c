@@ -235,9 +235,9 @@ static void report(struct ompk_emit *e, const struct ompk_hb_config *c,
 	ompk_emit_object(e, "result", OMPK_EMIT_FLAT);
 	ompk_emit_num(e, "max_lateness_ms", ms(r->max_late_ns));
 	ompk_emit_object_end(e);
-	ompk_emit_only(e, OMPK_IN_DATA);
 	ompk_emit_verified(e, -1, "not checked (a timing experiment: no oracle)", NULL);
 	ompk_emit_times(e, &wall_s, &s, 0);
+	ompk_emit_only(e, OMPK_IN_DATA);
 	ompk_emit_rate(e, 0, NULL);
 	if (ticks && late) {
 		ompk_emit_nums(e, "tick_times_ms", ticks, r->nticks);
