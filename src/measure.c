@@ -39,15 +39,6 @@ void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k)
 		job->p[i] = k->params[i].def;
 }
 
-/* Starts the runtime's thread pool outside any timing: creating threads is a one-off cost of
- * the process, not of what is measured. */
-void ompk_team_start(int threads)
-{
-#pragma omp parallel num_threads(threads) default(none)
-	{
-	}
-}
-
 static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out,
 		    double *secs)
 {

@@ -11,7 +11,26 @@
 #include <string.h>
 #include <time.h>
 
+#include <omp.h>
+
 #include "ompkit/stats.h"
+
+/*
+ * The region must do something the compiler cannot drop: gcc -O2 removes
+ * an empty parallel region altogether (no GOMP_parallel call at all), so
+ * a `{}` body starts nothing.
+ */
+int ompk_team_start(int threads)
+{
+	int started = 0;
+
+#pragma omp parallel num_threads(threads) default(none) shared(started)
+	{
+#pragma omp master
+		started = omp_get_num_threads();
+	}
+	return started;
+}
 
 double ompk_now(void)
 {

@@ -21,8 +21,7 @@
 #include "ompkit/report.h"
 #include "ompkit/stats.h"
 
-static void summary_is(const double *t, size_t n, double median, double min, double max,
-		       size_t run)
+static void summary_is(const double *t, size_t n, double median, double min, double max, size_t run)
 {
 	struct ompk_summary s;
 

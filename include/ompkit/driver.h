@@ -114,9 +114,6 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		 char *msg, size_t len);
 void ompk_report_free(struct ompk_report *rep);
 
-/* Starts the OpenMP runtime's pool of `threads` threads, so no timing includes that. */
-void ompk_team_start(int threads);
-
 /*
  * Runs one parallel region of `threads` threads and records where each
  * thread runs (place and CPU) and the binding policy. Returns 0 or -ENOMEM.

@@ -13,6 +13,14 @@
 double ompk_now(void);
 uint64_t ompk_now_ns(void);
 
+/*
+ * Starts the OpenMP team of `threads` threads of the calling thread
+ * (libgomp keeps one per thread that starts parallel regions), so that no
+ * timing includes creating them: call it untimed, from the thread that
+ * will run the timed regions.
+ */
+int ompk_team_start(int threads); /* returns the team size the runtime gave */
+
 /* What a list of repeated timings is summarised to. */
 struct ompk_summary {
 	size_t n;	   /* how many timings */

@@ -27,6 +27,7 @@
 
 #include "loader_int.h"
 #include "ompkit/driver.h"
+#include "ompkit/stats.h"
 #include "ompkit/fileio.h"
 #include "ompkit/checksum.h"
 #include "ompkit/sumsq.h"
@@ -603,6 +604,19 @@ static void *compute_main(void *arg)
 	const uint64_t one = 1;
 	struct shard *batch[BATCH_MAX];
 
+	/*
+	 * A thread's first parallel region starts its OpenMP team (libgomp
+	 * keeps one pool per thread that starts regions, and this thread is
+	 * new each run): do it now, before the run's clock starts, so the
+	 * first shard's compute time is the kernel's and not thread creation.
+	 */
+	if (x->c->variant != OMPK_SEQ)
+		ompk_team_start(x->c->threads);
+	pthread_mutex_lock(&x->mu);
+	x->compute_ready = true;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+
 	for (;;) {
 		struct shard *sh;
 		int n = 0, team = x->c->threads;
@@ -979,6 +993,10 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_loader_st
 		goto out;
 	}
 	x.compute_started = true;
+	pthread_mutex_lock(&x.mu);
+	while (!x.compute_ready)
+		pthread_cond_wait(&x.cv, &x.mu);
+	pthread_mutex_unlock(&x.mu);
 	err = b == OMPK_BACKEND_URING ? ompk__uring_run(&x, setup_failed) : threads_run(&x);
 	st->wall_s = ompk__now() - x.t0;
 out:

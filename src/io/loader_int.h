@@ -76,6 +76,7 @@ struct lctx {
 	size_t pool_len;
 	pthread_t compute;
 	bool compute_started;
+	bool compute_ready; /* its OpenMP team is started: the clock may start */
 };
 
 double ompk__now(void);

@@ -371,9 +371,6 @@ int main(int argc, char **argv)
 		snprintf(msg, sizeof(msg), "--repeat: out of memory");
 		goto fail;
 	}
-	/* The runtime's threads are started untimed, as the kernels' are. */
-	if (a.c.variant != OMPK_SEQ)
-		ompk_team_start(a.c.threads);
 	for (uint64_t r = 0; r < a.o.warmup + a.o.repeat; r++) {
 		ompk_loader_stats_free(&st);
 		err = ompk_loader_run(&a.c, &st, msg, sizeof(msg));
