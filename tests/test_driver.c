@@ -283,6 +283,8 @@ static int fake_run(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	fake_calls++;
 	if (fake_mode == 2)
 		return -EOVERFLOW;
+	if (job->p[0] == 7)
+		job->method = "fake algorithm"; /* a run that says which algorithm it chose */
 	/* mode 0: wrong answer; mode 1: a different answer every call */
 	return ompk_result_scalar(out, "value",
 				  job->p[0] + 1 + (fake_mode == 1 ? (uint64_t)fake_calls : 0));
@@ -321,6 +323,16 @@ static void test_wrong_results_are_never_passed_off(void **state)
 	assert_string_equal(cap.out, ""); /* no bare number */
 	assert_non_null(strstr(cap.err, "got 6"));
 	assert_non_null(strstr(cap.err, "expected 5"));
+
+	/* Text: "no: expected ..." with the method; the expected value in JSON. */
+	cli(&fake, &cap, NULL, NULL);
+	assert_int_equal(cap.code, 1);
+	assert_non_null(strstr(cap.out, "verified   = no: expected value 5 (identity)\n"));
+	assert_null(strstr(cap.out, "method     ="));
+	cli(&fake, &cap, NULL, "--n", "7", "--format", "json", NULL);
+	assert_non_null(strstr(cap.out, "\"variant\":\"omp\",\"method\":\"fake algorithm\","));
+	cli(&fake, &cap, NULL, "--n", "7", NULL);
+	assert_non_null(strstr(cap.out, "method     = fake algorithm\n"));
 
 	cli(&fake, &cap, NULL, "--format", "json", NULL);
 	assert_int_equal(cap.code, 1);
