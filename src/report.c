@@ -169,6 +169,35 @@ void ompk_emit_result(struct ompk_emit *e, const struct ompk_result *r)
 	}
 }
 
+void ompk_emit_outcome(struct ompk_emit *e, const struct ompk_result *result, int verified,
+		       const char *method, const struct ompk_result *expected)
+{
+	unsigned only = e->only;
+	char *exp_text = NULL;
+
+	if (e->format == OMPK_TEXT && (only & OMPK_IN_TEXT)) {
+		fprintf(e->f, "%-10s = ", "result");
+		text_result(e->f, result);
+		fputc('\n', e->f);
+	}
+	ompk_emit_only(e, only & OMPK_IN_DATA);
+	ompk_emit_object(e, "result", OMPK_EMIT_FLAT);
+	ompk_emit_result(e, result);
+	ompk_emit_object_end(e);
+	ompk_emit_only(e, only);
+	if (verified == 0 && e->format == OMPK_TEXT)
+		exp_text = text_result_string(expected);
+	ompk_emit_verified(e, verified, method, exp_text);
+	free(exp_text);
+	if (verified == 0) {
+		ompk_emit_only(e, only & OMPK_IN_JSON);
+		ompk_emit_object(e, "expected", OMPK_EMIT_FLAT);
+		ompk_emit_result(e, expected);
+		ompk_emit_object_end(e);
+		ompk_emit_only(e, only);
+	}
+}
+
 static const char *env_or(const char *name, const char *fallback)
 {
 	const char *v = getenv(name);
@@ -207,7 +236,6 @@ static void emit_report(struct ompk_emit *e, const struct ompk_job *job,
 {
 	const struct ompk_kernel *k = job->kernel;
 	char tool[64];
-	char *expected = NULL;
 	struct ompk_summary s = {
 		.n = rep->ntimes, .median = rep->median, .min = rep->min, .max = rep->max
 	};
@@ -246,28 +274,7 @@ static void emit_report(struct ompk_emit *e, const struct ompk_job *job,
 		ompk_emit_null(e, "file_bytes");
 	ompk_emit_only(e, OMPK_IN_ALL);
 
-	if (e->format == OMPK_TEXT) {
-		fprintf(e->f, "%-10s = ", "result");
-		text_result(e->f, &rep->result);
-		fputc('\n', e->f);
-	}
-	ompk_emit_only(e, OMPK_IN_DATA);
-	ompk_emit_object(e, "result", OMPK_EMIT_FLAT);
-	ompk_emit_result(e, &rep->result);
-	ompk_emit_object_end(e);
-	ompk_emit_only(e, OMPK_IN_ALL);
-
-	if (rep->verified == 0 && e->format == OMPK_TEXT)
-		expected = text_result_string(&rep->expected);
-	ompk_emit_verified(e, rep->verified, rep->method, expected);
-	free(expected);
-	if (rep->verified == 0) {
-		ompk_emit_only(e, OMPK_IN_JSON);
-		ompk_emit_object(e, "expected", OMPK_EMIT_FLAT);
-		ompk_emit_result(e, &rep->expected);
-		ompk_emit_object_end(e);
-		ompk_emit_only(e, OMPK_IN_ALL);
-	}
+	ompk_emit_outcome(e, &rep->result, rep->verified, rep->method, &rep->expected);
 	ompk_emit_times(e, rep->times, &s, o->warmup);
 	ompk_emit_rate(e, rep->rate, k->unit);
 	/* After the parameters, the result and the times: scripts find the

@@ -34,6 +34,12 @@ void ompk_emit_times(struct ompk_emit *e, const double *times, const struct ompk
 void ompk_emit_rate(struct ompk_emit *e, double rate, const char *unit);
 /* The result's fields as members of the current object (u64 scalars and arrays). */
 void ompk_emit_result(struct ompk_emit *e, const struct ompk_result *r);
+/*
+ * `result` (text: "name v1 v2, name v"), then `verified` and
+ * `verify_method`, and `expected` (JSON) when verified is 0.
+ */
+void ompk_emit_outcome(struct ompk_emit *e, const struct ompk_result *result, int verified,
+		       const char *method, const struct ompk_result *expected);
 /* `build`, `env` and `version`, the last keys of every report. */
 void ompk_emit_tail(struct ompk_emit *e);
 

@@ -157,15 +157,6 @@ static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 	return ompk_loader_check(&a->c, msg, len);
 }
 
-static void text_result(FILE *f, const struct ompk_result *r)
-{
-	for (size_t i = 0; i < r->nfields; i++) {
-		fprintf(f, "%s%s", i ? ", " : "", r->f[i].name);
-		for (size_t j = 0; j < r->f[i].n; j++)
-			fprintf(f, " %llu", (unsigned long long)r->f[i].v[j]);
-	}
-}
-
 /*
  * The report of the repeats, through the shared emitter and keys
  * (report.h): `times_s` holds every repeat's wall time and `median_s`
@@ -178,8 +169,6 @@ static void report(struct ompk_emit *e, const struct args *a, const struct ompk_
 		   const char *method, const struct ompk_result *expected)
 {
 	const struct ompk_loader_config *c = &a->c;
-	char *exp_text = NULL;
-	size_t exp_len;
 	double *fetch = NULL, *compute = NULL;
 
 	ompk_emit_only(e, OMPK_IN_DATA);
@@ -207,34 +196,7 @@ static void report(struct ompk_emit *e, const struct args *a, const struct ompk_
 	ompk_emit_bool(e, "fallback", st->fallback_err != 0);
 	ompk_emit_only(e, OMPK_IN_ALL);
 
-	if (e->format == OMPK_TEXT) {
-		fprintf(e->f, "%-10s = ", "result");
-		text_result(e->f, &st->result);
-		fputc('\n', e->f);
-	}
-	ompk_emit_only(e, OMPK_IN_DATA);
-	ompk_emit_object(e, "result", OMPK_EMIT_FLAT);
-	ompk_emit_result(e, &st->result);
-	ompk_emit_object_end(e);
-	ompk_emit_only(e, OMPK_IN_ALL);
-	if (verified == 0 && e->format == OMPK_TEXT) {
-		FILE *m = open_memstream(&exp_text, &exp_len);
-
-		if (m) {
-			text_result(m, expected);
-			if (fclose(m))
-				exp_text = NULL;
-		}
-	}
-	ompk_emit_verified(e, verified, method, exp_text);
-	free(exp_text);
-	if (verified == 0) {
-		ompk_emit_only(e, OMPK_IN_JSON);
-		ompk_emit_object(e, "expected", OMPK_EMIT_FLAT);
-		ompk_emit_result(e, expected);
-		ompk_emit_object_end(e);
-		ompk_emit_only(e, OMPK_IN_ALL);
-	}
+	ompk_emit_outcome(e, &st->result, verified, method, expected);
 	ompk_emit_times(e, walls, sum, a->o.warmup);
 	ompk_emit_rate(e,
 		       sum->median > 0 ? (double)c->shards * (double)c->shard_len / sum->median : 0,
@@ -428,8 +390,7 @@ int main(int argc, char **argv)
 	}
 	if (verified == 0) {
 		fprintf(stderr, "ompk: result does not match the %s; expected ", method);
-		text_result(stderr, &expected);
-		fprintf(stderr, "\n");
+		ompk_result_print_bare(stderr, &expected);
 	}
 	rc = verified == 0 ? OMPK_EXIT_FAIL : OMPK_EXIT_OK;
 	goto out;
