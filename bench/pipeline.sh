@@ -29,8 +29,8 @@ verdict() { awk -v v="$1" -v f="$2" -v op="$3" 'BEGIN { ok = op == "<=" ? v <= f
 echo "== pipeline: the tutorial's 4 shards x 250,000 values, 50 ms (medians of 5, interleaved)"
 ov=() se=()
 for _ in 1 2 3 4 5; do
-	ov+=("$(field wall_s)")
-	se+=("$(field wall_s --mode serial)")
+	ov+=("$(field median_s)")
+	se+=("$(field median_s --mode serial)")
 done
 o=$(printf '%s\n' "${ov[@]}" | median)
 s=$(printf '%s\n' "${se[@]}" | median)
@@ -39,7 +39,7 @@ printf '  overlap %.1f ms, serial %.1f ms, ratio %s (floor <= 0.30, ideal 0.25):
 	"$(awk -v x="$o" 'BEGIN { print x * 1e3 }')" "$(awk -v x="$s" 'BEGIN { print x * 1e3 }')" "$r" "$(verdict "$r" 0.30 "<=")"
 
 echo "== pipeline: 10,000 synthetic shards of 100 values, 100 ms each, --inflight 10000 (median of 5)"
-w=$(for _ in 1 2 3 4 5; do field wall_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
+w=$(for _ in 1 2 3 4 5; do field median_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
 ms=$(awk -v x="$w" 'BEGIN { printf "%.1f", x * 1e3 }')
 echo "  wall $ms ms (floor <= 125 ms): $(verdict "$ms" 125 "<=")"
 
@@ -58,7 +58,7 @@ for _ in 1 2 3 4 5; do
 	out=$("$p" --source "$work" --shards $shards --shard-len $len --latency-ms 0 \
 		--inflight $depth --read-block $bs --variant fast -t 1 --format json)
 	grep -q '"verified":true' <<<"$out" || { echo "bench: shard files: NOT VERIFIED" >&2; exit 1; }
-	last=$(grep -o '"fetch_done_ms":[0-9.]*' <<<"$out" | cut -d: -f2 | sort -g | tail -n 1)
+	last=$(grep -o '"fetch_done_ms":\[[0-9.e,+-]*\]' <<<"$out" | cut -d'[' -f2 | tr -d ']' | tr ',' '\n' | sort -g | tail -n 1)
 	ours+=("$(awk -v ms="$last" -v b=$((shards * (len * 8 + 16))) 'BEGIN { printf "%.0f", b / (ms / 1e3) }')")
 	fout=$(fio --name=shards --ioengine=io_uring --rw=read --bs=$bs --iodepth=$depth --opendir="$work" \
 		--file_service_type=roundrobin --numjobs=1 --thread --output-format=terse --terse-version=3 2>/dev/null) || { echo "  fio failed: skipped"; exit 0; }
