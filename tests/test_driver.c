@@ -271,6 +271,39 @@ static void test_outputs(void **state)
 	assert_non_null(strstr(cap.out, "ompkit " OMPK_VERSION));
 }
 
+/*
+ * What front ends used to ask by name is in the descriptor: the demo's
+ * parameters are valid for their kernel, and primes (trial division: the
+ * cost grows with the number) is the uneven one the benches compare
+ * schedules on.
+ */
+static void test_descriptor_facts(void **state)
+{
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; ompk_kernels[i]; i++) {
+		const struct ompk_kernel *k = ompk_kernels[i];
+		struct ompk_options o;
+		struct ompk_job job;
+
+		if (!k->demo)
+			continue;
+		ompk_options_default(&o);
+		ompk_job_init(&job, k);
+		for (size_t p = 0; p < k->nparams; p++) {
+			assert_in_range(k->demo[p], k->params[p].min, k->params[p].max);
+			job.p[p] = k->demo[p];
+		}
+		if (ompk_cli_check(k, &o, &job, msg, sizeof(msg)) != 0)
+			fail_msg("%s: demo parameters refused: %s", k->name, msg);
+	}
+	assert_true(ompk_kernel_find("primes")->uneven);
+	assert_non_null(ompk_kernel_find("primes")->demo);
+	assert_int_equal(ompk_kernel_find("primes")->demo[2], 4); /* the tutorial's four jobs */
+	assert_false(ompk_kernel_find("sumsq")->uneven);
+}
+
 /* Fake kernels that misbehave, to test the driver's own checks. */
 static int fake_mode;
 static int fake_calls;
@@ -399,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_runtime_errors),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_descriptor_facts),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
 		cmocka_unit_test(test_interrupted_runs_print_nothing),
 	};
