@@ -19,10 +19,17 @@
 #define OMPK_CFLAGS "unknown"
 #endif
 
+/* clang's __clang_version__ ends with a space (and may carry a build note): use the numbers. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#if defined(__clang__)
+#define CLANG_VERSION STR(__clang_major__) "." STR(__clang_minor__) "." STR(__clang_patchlevel__)
+#endif
+
 const char *ompk_build_compiler(void)
 {
 #if defined(__clang__)
-	return "clang " __clang_version__;
+	return "clang " CLANG_VERSION;
 #elif defined(__GNUC__)
 	return "gcc " __VERSION__;
 #else
@@ -44,7 +51,7 @@ const char *ompk_build_compiler_name(void)
 const char *ompk_build_compiler_version(void)
 {
 #if defined(__clang__)
-	return __clang_version__;
+	return CLANG_VERSION;
 #elif defined(__GNUC__)
 	return __VERSION__;
 #else
