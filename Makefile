@@ -196,11 +196,8 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@ && $(src_dep)
 
-# Build information shown by every binary (--version, reports): the flags, and
-# the OpenMP runtime -fopenmp links (clang: LLVM's libomp, gcc: libgomp).
-OMP_RUNTIME := $(if $(filter clang,$(CC_FAMILY)),libomp,libgomp)
-$(BUILD)/src/report.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"' \
-	-DOMPK_OMP_RUNTIME='"$(OMP_RUNTIME)"'
+# Build information shown by every binary (--version, reports).
+$(BUILD)/src/build.o: override CPPFLAGS += -DOMPK_CFLAGS='"$(USER_CFLAGS) -fopenmp -fno-omit-frame-pointer"'
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")

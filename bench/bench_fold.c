@@ -23,6 +23,7 @@
 
 #include "ompkit/checksum.h"
 #include "ompkit/membw.h"
+#include "ompkit/stats.h"
 #include "ompkit/sumsq.h"
 
 #define REPEATS 5
@@ -154,13 +155,6 @@ static void run_sumsq_fast_cached(struct job *j)
 	j->result = s;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median rate in GB/s of REPEATS runs after a warm-up; bytes is the input size. */
 static double measure(job_fn *fn, struct job *j, double bytes)
 {
@@ -168,13 +162,12 @@ static double measure(job_fn *fn, struct job *j, double bytes)
 
 	fn(j);
 	for (int r = 0; r < REPEATS; r++) {
-		double t0 = omp_get_wtime();
+		double t0 = ompk_now();
 
 		fn(j);
-		rate[r] = bytes / (omp_get_wtime() - t0) / 1e9;
+		rate[r] = bytes / (ompk_now() - t0) / 1e9;
 	}
-	qsort(rate, REPEATS, sizeof rate[0], cmp_double);
-	return rate[REPEATS / 2];
+	return ompk_median(rate, REPEATS);
 }
 
 static int failures;

@@ -2,8 +2,9 @@
  * bench_kernels.c - seq vs omp for every kernel, at 1 thread and at every
  * core, median of REPEATS runs each, measured through the same driver as
  * the binaries; prints speedup over seq and parallel efficiency side by
- * side, and the schedules compared for primes (whose cost per number
- * grows with the number, so static splitting is unbalanced).
+ * side, and the schedules compared for the kernels whose descriptor says
+ * they are uneven (primes: the cost per number grows with the number, so
+ * static splitting is unbalanced).
  *
  * Usage: bench_kernels [REPEATS]   (default 5)
  */
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 			       (unsigned long long)sizes[i].p[j]);
 		printf("]\n");
 		row(k, sizes[i].p, OMPK_OMP, 1, "dynamic,1", t_seq);
-		if (strcmp(k->name, "primes") == 0) {
+		if (k->uneven) {
 			static const char *const scheds[] = { "static", "static,1", "dynamic,1",
 							      "dynamic,16", "guided" };
 

@@ -4,7 +4,7 @@
  *
  * Usage: bench_sieve TO THREADS REPEATS   (TO may be written 1e10)
  * One untimed warm-up on [0, TO/100) starts the OpenMP team and the
- * allocator; then REPEATS timed runs (omp_get_wtime, a monotonic clock).
+ * allocator; then REPEATS timed runs (ompk_now, a monotonic clock).
  * Prints aligned `key = value` lines; `count` and `median` are what the
  * script reads. Exit 0 on success, 1 on a runtime failure or runs that
  * disagree, 2 on usage errors.
@@ -17,13 +17,7 @@
 
 #include "ompkit/parse.h"
 #include "ompkit/primes.h"
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "ompkit/stats.h"
 
 static int arg(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -48,6 +42,7 @@ static int arg(const char *name, const char *s, uint64_t min, uint64_t max, uint
 int main(int argc, char **argv)
 {
 	uint64_t to, threads, repeats, count = 0, first = 0;
+	struct ompk_summary sum;
 	double *t;
 	int err;
 
@@ -65,9 +60,9 @@ int main(int argc, char **argv)
 	}
 	err = ompk_sieve_count(0, to / 100, (int)threads, NULL, &count);
 	for (uint64_t r = 0; !err && r < repeats; r++) {
-		double t0 = omp_get_wtime();
+		double t0 = ompk_now();
 		err = ompk_sieve_count(0, to, (int)threads, NULL, &count);
-		t[r] = omp_get_wtime() - t0;
+		t[r] = ompk_now() - t0;
 		if (r == 0)
 			first = count;
 		else if (!err && count != first) {
@@ -82,15 +77,18 @@ int main(int argc, char **argv)
 		free(t);
 		return 1;
 	}
-	qsort(t, repeats, sizeof(*t), cmp_double);
+	if (ompk_summarise(t, repeats, &sum)) {
+		fprintf(stderr, "bench_sieve: %s\n", strerror(ENOMEM));
+		free(t);
+		return 1;
+	}
 	printf("to      = %llu\n", (unsigned long long)to);
 	printf("threads = %llu\n", (unsigned long long)threads);
 	printf("repeats = %llu\n", (unsigned long long)repeats);
 	printf("count   = %llu\n", (unsigned long long)count);
-	printf("median  = %.6f\n",
-	       repeats % 2 ? t[repeats / 2] : (t[repeats / 2 - 1] + t[repeats / 2]) / 2);
-	printf("min     = %.6f\n", t[0]);
-	printf("max     = %.6f\n", t[repeats - 1]);
+	printf("median  = %.6f\n", sum.median);
+	printf("min     = %.6f\n", sum.min);
+	printf("max     = %.6f\n", sum.max);
 	free(t);
 	return 0;
 }

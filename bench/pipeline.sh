@@ -40,8 +40,8 @@ verdict() { awk -v v="$1" -v f="$2" -v op="$3" 'BEGIN { ok = op == "<=" ? v <= f
 echo "== pipeline: the tutorial's 4 shards x 250,000 values, 50 ms (medians of 5, interleaved)"
 ov=() se=()
 for _ in 1 2 3 4 5; do
-	ov+=("$(field wall_s)")
-	se+=("$(field wall_s --mode serial)")
+	ov+=("$(field median_s)")
+	se+=("$(field median_s --mode serial)")
 done
 o=$(median_of "${ov[@]}")
 s=$(median_of "${se[@]}")
@@ -50,7 +50,7 @@ printf '  overlap %s ms, serial %s ms, ratio %s (floor <= 0.30, ideal 0.25): %s\
 	"$(ms "$o")" "$(ms "$s")" "$r" "$(verdict "$r" 0.30 "<=")"
 
 echo "== pipeline: 10,000 synthetic shards of 100 values, 100 ms each, --inflight 10000 (median of 5)"
-w=$(for _ in 1 2 3 4 5; do field wall_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
+w=$(for _ in 1 2 3 4 5; do field median_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
 echo "  wall $(ms "$w") ms (floor <= 125 ms): $(verdict "$(ms "$w")" 125 "<=")"
 
 echo "== pipeline: 1 GiB of shard files (256 x 4 MiB) vs fio --ioengine=io_uring, warm and cold (medians of 5, interleaved)"
@@ -71,7 +71,8 @@ ours() {
 	local out last
 	out=$(verified_json "$p" --source "$work" --shards $shards --shard-len $len --latency-ms 0 \
 		--inflight $depth --read-block $bs --variant fast -t 1)
-	last=$(grep -o '"fetch_done_ms":[0-9.]*' <<<"$out" | cut -d: -f2 | sort -g | tail -n 1)
+	last=$(grep -o '"fetch_done_ms":\[[0-9.e,+-]*\]' <<<"$out" | cut -d'[' -f2 | tr -d ']' |
+		tr ',' '\n' | sort -g | tail -n 1)
 	awk -v ms="$last" -v b=$bytes 'BEGIN { printf "%.0f", b / (ms / 1e3) }'
 }
 # fio's read bandwidth in B/s (terse v3: field 7 is KiB/s); fio ARGS...

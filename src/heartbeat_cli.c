@@ -3,15 +3,18 @@
  * (--tick-ms, --ticks, --block-ms, --work, --mode, --loop, --timer) as
  * rows of the one option table type (ompkit/cli.h), the driver's rows
  * --format, -q, --help and --version, and the text, JSON and CSV output
- * of one run.
+ * of one run (through the shared emitter).
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ompkit/driver.h"
 #include "ompkit/heartbeat.h"
+#include "ompkit/report.h"
+#include "ompkit/stats.h"
 
 #define MS 1000000ull
 #define MAX_MS 3600000ull /* one hour */
@@ -164,70 +167,82 @@ static const char *loop_text(const struct ompk_hb_result *r, char *buf, size_t l
 	return buf;
 }
 
-static void print_text(FILE *f, const struct ompk_hb_config *c, const struct ompk_hb_result *r)
+/*
+ * The report, through the shared emitter and keys (report.h). The run is
+ * one timed repeat; its result is the maximum lateness (what -q prints);
+ * nothing is verified (a timing experiment has no oracle). The period is
+ * `period_ms`, the times the ticks came `tick_times_ms`: two names, two
+ * facts.
+ */
+static void report(struct ompk_emit *e, const struct ompk_hb_config *c,
+		   const struct ompk_hb_result *r, double wall_s)
 {
+	const struct ompk_summary s = { .n = 1, .median = wall_s, .min = wall_s, .max = wall_s };
+	double *ticks = calloc(r->nticks ? r->nticks : 1, sizeof(double));
+	double *late = calloc(r->nticks ? r->nticks : 1, sizeof(double));
 	char loop[64];
 
-	fprintf(f, "tick-ms  = %llu\n", (unsigned long long)(c->tick_ns / MS));
-	fprintf(f, "ticks    = %llu\n", (unsigned long long)c->ticks);
-	fprintf(f, "block-ms = %llu\n", (unsigned long long)(c->block_ns / MS));
-	fprintf(f, "work     = %s\n", ompk_hb_work_name(c->work));
-	fprintf(f, "mode     = %s\n", ompk_hb_mode_name(c->mode));
-	fprintf(f, "loop     = %s\n", loop_text(r, loop, sizeof(loop)));
-	for (uint64_t k = 0; k < r->nticks; k++)
-		fprintf(f, "heartbeat %llu at %.1f ms (due %.1f ms, late %.1f ms)\n",
-			(unsigned long long)k + 1, ms(r->tick_ns[k]), ms((k + 1) * c->tick_ns),
-			ms(ompk_hb_lateness(c, r, k)));
-	fprintf(f, "job done at %.1f ms", ms(r->job_done_ns));
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_str(e, "tool", "heartbeat");
+	ompk_emit_null(e, "kernel");
+	ompk_emit_null(e, "variant");
+	ompk_emit_null(e, "threads");
+	ompk_emit_null(e, "threads_requested");
+	ompk_emit_only(e, OMPK_IN_ALL);
+	ompk_emit_str(e, "mode", ompk_hb_mode_name(c->mode));
+	ompk_emit_str(e, "work", ompk_hb_work_name(c->work));
+	ompk_emit_textf(e, "loop", "%s", loop_text(r, loop, sizeof(loop)));
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_str(e, "loop", ompk_hb_loop_name(r->loop));
+	ompk_emit_str(e, "timer",
+		      r->loop == OMPK_HB_LOOP_URING ? ompk_hb_timer_name(r->timer) : "timerfd");
+	ompk_emit_only(e, OMPK_IN_ALL);
+	ompk_emit_object(e, "params", OMPK_EMIT_FLAT);
+	ompk_emit_u64(e, "period_ms", c->tick_ns / MS);
+	ompk_emit_u64(e, "ticks", c->ticks);
+	ompk_emit_u64(e, "block_ms", c->block_ns / MS);
+	ompk_emit_object_end(e);
+
+	for (uint64_t k = 0; k < r->nticks; k++) {
+		if (ticks && late) {
+			ticks[k] = ms(r->tick_ns[k]);
+			late[k] = ms(ompk_hb_lateness(c, r, k));
+		}
+		ompk_emit_textline(e, "heartbeat %llu at %.1f ms (due %.1f ms, late %.1f ms)",
+				   (unsigned long long)k + 1, ms(r->tick_ns[k]),
+				   ms((k + 1) * c->tick_ns), ms(ompk_hb_lateness(c, r, k)));
+	}
 	if (c->work == OMPK_HB_LCG)
-		fprintf(f, " (%llu LCG steps, state %llu)", (unsigned long long)r->lcg_steps,
-			(unsigned long long)r->lcg_state);
-	fprintf(f, "\nmax lateness = %.1f ms\n", ms(r->max_late_ns));
-}
-
-static void print_list(FILE *f, const struct ompk_hb_config *c, const struct ompk_hb_result *r,
-		       bool late, const char *sep)
-{
-	for (uint64_t k = 0; k < r->nticks; k++)
-		fprintf(f, "%s%.3f", k ? sep : "",
-			ms(late ? ompk_hb_lateness(c, r, k) : r->tick_ns[k]));
-}
-
-static void print_json(FILE *f, const struct ompk_hb_config *c, const struct ompk_hb_result *r)
-{
-	fprintf(f,
-		"{\"tool\":\"heartbeat\",\"mode\":\"%s\",\"work\":\"%s\",\"loop\":\"%s\",\"timer\":"
-		"\"%s\",",
-		ompk_hb_mode_name(c->mode), ompk_hb_work_name(c->work), ompk_hb_loop_name(r->loop),
-		r->loop == OMPK_HB_LOOP_URING ? ompk_hb_timer_name(r->timer) : "timerfd");
-	fprintf(f, "\"params\":{\"tick_ms\":%llu,\"ticks\":%llu,\"block_ms\":%llu},",
-		(unsigned long long)(c->tick_ns / MS), (unsigned long long)c->ticks,
-		(unsigned long long)(c->block_ns / MS));
-	fprintf(f, "\"tick_ms\":[");
-	print_list(f, c, r, false, ",");
-	fprintf(f, "],\"lateness_ms\":[");
-	print_list(f, c, r, true, ",");
-	fprintf(f, "],\"job_done_ms\":%.3f,\"max_lateness_ms\":%.3f", ms(r->job_done_ns),
-		ms(r->max_late_ns));
-	if (c->work == OMPK_HB_LCG)
-		fprintf(f, ",\"lcg_steps\":%llu,\"lcg_state\":%llu",
-			(unsigned long long)r->lcg_steps, (unsigned long long)r->lcg_state);
-	fprintf(f, ",\"version\":\"%s\"}\n", OMPK_VERSION);
-}
-
-static void print_csv(FILE *f, const struct ompk_hb_config *c, const struct ompk_hb_result *r)
-{
-	fprintf(f, "mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_"
-		   "ms,max_lateness_ms\n");
-	fprintf(f, "%s,%s,%s,%s,%llu,%llu,%llu,", ompk_hb_mode_name(c->mode),
-		ompk_hb_work_name(c->work), ompk_hb_loop_name(r->loop),
-		r->loop == OMPK_HB_LOOP_URING ? ompk_hb_timer_name(r->timer) : "timerfd",
-		(unsigned long long)(c->tick_ns / MS), (unsigned long long)c->ticks,
-		(unsigned long long)(c->block_ns / MS));
-	print_list(f, c, r, false, " ");
-	fputc(',', f);
-	print_list(f, c, r, true, " ");
-	fprintf(f, ",%.3f,%.3f\n", ms(r->job_done_ns), ms(r->max_late_ns));
+		ompk_emit_textline(e, "job done at %.1f ms (%llu LCG steps, state %llu)",
+				   ms(r->job_done_ns), (unsigned long long)r->lcg_steps,
+				   (unsigned long long)r->lcg_state);
+	else
+		ompk_emit_textline(e, "job done at %.1f ms", ms(r->job_done_ns));
+	ompk_emit_object(e, "result", OMPK_EMIT_FLAT);
+	ompk_emit_num(e, "max_lateness_ms", ms(r->max_late_ns));
+	ompk_emit_object_end(e);
+	ompk_emit_verified(e, -1, "not checked (a timing experiment: no oracle)", NULL);
+	ompk_emit_times(e, &wall_s, &s, 0);
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_rate(e, 0, NULL);
+	if (ticks && late) {
+		ompk_emit_nums(e, "tick_times_ms", ticks, r->nticks);
+		ompk_emit_nums(e, "lateness_ms", late, r->nticks);
+	} else {
+		e->err = -ENOMEM;
+	}
+	ompk_emit_num(e, "job_done_ms", ms(r->job_done_ns));
+	if (c->work == OMPK_HB_LCG) {
+		ompk_emit_u64(e, "lcg_steps", r->lcg_steps);
+		ompk_emit_u64(e, "lcg_state", r->lcg_state);
+	} else {
+		ompk_emit_null(e, "lcg_steps");
+		ompk_emit_null(e, "lcg_state");
+	}
+	ompk_emit_only(e, OMPK_IN_ALL);
+	ompk_emit_tail(e);
+	free(ticks);
+	free(late);
 }
 
 int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
@@ -236,6 +251,7 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 	struct ompk_hb_result r;
 	struct ompk_options o;
 	char msg[512] = "";
+	double t0, wall_s;
 	int ret;
 
 	if (ompk_heartbeat_cli_parse(argc, argv, &c, &o, msg, sizeof(msg)) < 0)
@@ -248,7 +264,9 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 		ompk_version(out, "heartbeat");
 		return OMPK_EXIT_OK;
 	}
+	t0 = ompk_now();
 	ret = ompk_hb_run(&c, &r);
+	wall_s = ompk_now() - t0;
 	if (ret < 0) {
 		if (ret == -EOPNOTSUPP)
 			fprintf(err, "ompk: --timer multishot: this kernel has no multishot "
@@ -264,14 +282,20 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 	if (r.uring_err)
 		fprintf(err, "ompk: io_uring unavailable (%s); using epoll + timerfd\n",
 			strerror(-r.uring_err));
-	if (o.quiet)
-		fprintf(out, "%.1f\n", ms(r.max_late_ns));
-	else if (o.format == OMPK_JSON)
-		print_json(out, &c, &r);
-	else if (o.format == OMPK_CSV)
-		print_csv(out, &c, &r);
-	else
-		print_text(out, &c, &r);
+	ret = OMPK_EXIT_OK;
+	if (o.quiet) {
+		fprintf(out, "%.9g\n", ms(r.max_late_ns));
+	} else {
+		struct ompk_emit e;
+
+		if (ompk_emit_begin(&e, out, o.format) == 0)
+			report(&e, &c, &r, wall_s);
+		if (ompk_emit_end(&e) < 0) {
+			fprintf(err, "ompk: heartbeat: cannot write the report: %s\n",
+				strerror(-e.err));
+			ret = OMPK_EXIT_FAIL;
+		}
+	}
 	ompk_hb_result_free(&r);
-	return OMPK_EXIT_OK;
+	return ret;
 }

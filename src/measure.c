@@ -3,7 +3,8 @@
  * repeats, verify against the kernel's independent oracle, summarise.
  *
  * Preparation, warm-up and verification are outside the timed region;
- * each timed run is bracketed by CLOCK_MONOTONIC reads and nothing else.
+ * each timed run is bracketed by ompk_now() reads and nothing else, and
+ * the repeats are summarised by ompk_summarise() (stats.c).
  * Every repeat must give the same result: a kernel whose answer changes
  * between runs is reported as a failure, not averaged.
  */
@@ -12,24 +13,10 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ompkit/driver.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "ompkit/report.h"
+#include "ompkit/stats.h"
 
 void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,
 			      size_t len)
@@ -52,28 +39,6 @@ void ompk_job_init(struct ompk_job *job, const struct ompk_kernel *k)
 		job->p[i] = k->params[i].def;
 }
 
-static void summarise(struct ompk_report *rep)
-{
-	double *sorted = malloc(rep->ntimes * sizeof(*sorted));
-	size_t n = rep->ntimes;
-
-	rep->min = rep->max = rep->times[0];
-	for (size_t i = 0; i < n; i++) {
-		if (rep->times[i] < rep->min)
-			rep->min = rep->times[i];
-		if (rep->times[i] > rep->max)
-			rep->max = rep->times[i];
-	}
-	if (!sorted) {
-		rep->median = rep->min;
-		return;
-	}
-	memcpy(sorted, rep->times, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_double);
-	rep->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-	free(sorted);
-}
-
 static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out,
 		    double *secs)
 {
@@ -82,9 +47,10 @@ static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 
 	memset(out, 0, sizeof(*out));
 	job->threads_used = 0;
-	t0 = now();
+	job->method = NULL;
+	t0 = ompk_now();
 	err = job->kernel->run(job, v, out);
-	t1 = now();
+	t1 = ompk_now();
 	if (secs)
 		*secs = t1 - t0;
 	if (err)
@@ -97,13 +63,14 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 {
 	const struct ompk_kernel *k = job->kernel;
 	struct ompk_result r;
+	struct ompk_summary sum;
 	int err = 0;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->kernel = k;
 	rep->variant = o->variant;
 	rep->verified = -1;
-	rep->method = "not checked (--no-verify)";
+	rep->method = OMPK_NOT_CHECKED_NO_VERIFY;
 	if (!(k->variants & OMPK_VARIANT_BIT(o->variant))) {
 		ompk_variant_unavailable(k, o->variant, msg, len);
 		return -EINVAL;
@@ -128,15 +95,10 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		if (err)
 			goto out;
 	}
-	/* Start the runtime's thread pool outside the timings: creating threads
-	 * is a one-off cost of the process, not of the kernel. */
-	if (o->variant != OMPK_SEQ) {
-		const int threads = job->threads;
-
-#pragma omp parallel num_threads(threads) default(none)
-		{
-		}
-	}
+	/* Read now: release (below) frees the input and clears its length. */
+	rep->input_bytes = job->data_len;
+	if (o->variant != OMPK_SEQ)
+		ompk_team_start(job->threads);
 	for (uint64_t w = 0; w < o->warmup; w++) {
 		err = run_once(job, o->variant, &r, NULL);
 		if (err)
@@ -162,7 +124,15 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		ompk_result_free(&r);
 	}
 	rep->threads_used = job->threads_used > 0 ? job->threads_used : 1;
-	summarise(rep);
+	rep->method_chosen = job->method;
+	err = ompk_summarise(rep->times, rep->ntimes, &sum);
+	if (err) {
+		snprintf(msg, len, "%s: cannot summarise the timings: %s", k->name, strerror(-err));
+		goto out;
+	}
+	rep->median = sum.median;
+	rep->min = sum.min;
+	rep->max = sum.max;
 	rep->rate = rep->median > 0 ? k->work(job) / rep->median : 0;
 	err = ompk_binding_query(o->variant == OMPK_SEQ ? 1 : job->threads, &rep->binding);
 	if (err) {
@@ -177,6 +147,7 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		job->measured = NULL;
 		if (err == -ENOTSUP) {
 			err = 0; /* no oracle for these inputs: said, not hidden */
+			rep->method = OMPK_NOT_CHECKED_NO_ORACLE;
 		} else if (err) {
 			snprintf(msg, len, "%s: verification failed to run: %s", k->name,
 				 strerror(-err));

@@ -14,6 +14,7 @@
  * compared like for like on a noisy machine.
  */
 #include "ompkit/membw.h"
+#include "ompkit/stats.h"
 
 #include <errno.h>
 #include <omp.h>
@@ -64,13 +65,6 @@ static uint64_t read_pass(const uint64_t *w, size_t n, int threads)
 	return s;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 double ompk_membw_read(const void *buf, size_t bytes, int threads, int repeats)
 {
 	/* Only whole aligned words are read, and only those are counted. */
@@ -91,14 +85,13 @@ double ompk_membw_read(const void *buf, size_t bytes, int threads, int repeats)
 
 	sink = read_pass(w, n, threads);
 	for (int r = 0; r < repeats; r++) {
-		double t0 = omp_get_wtime();
+		double t0 = ompk_now();
 
 		sink = read_pass(w, n, threads);
-		rate[r] = (double)n * 8 / (omp_get_wtime() - t0);
+		rate[r] = (double)n * 8 / (ompk_now() - t0);
 	}
 	(void)sink;
-	qsort(rate, (size_t)repeats, sizeof *rate, cmp_double);
-	median = repeats % 2 ? rate[repeats / 2] : (rate[repeats / 2 - 1] + rate[repeats / 2]) / 2;
+	median = ompk_median(rate, (size_t)repeats);
 	free(rate);
 	return median;
 }

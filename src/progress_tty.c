@@ -12,21 +12,16 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "ompkit/stats.h"
+
 #define REDRAW_S 0.25 /* at most four redraws a second */
 #define QUIET_S 1.0   /* runs shorter than this never draw: no flicker */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Draws the line if it is due. Called with t->lock held. */
 static void render(struct ompk_progress_tty *t)
 {
-	double tnow = now(), elapsed = tnow - t->start, frac;
+	double tnow = ompk_now(), elapsed = tnow - t->start, frac;
 
 	if (tnow - t->last < REDRAW_S || elapsed < QUIET_S)
 		return;
@@ -85,7 +80,7 @@ void ompk_progress_tty_init(struct ompk_progress_tty *t, const char *label, bool
 	t->enabled = enabled;
 	t->drawn = t->have_fraction = t->ticking = t->stop = false;
 	t->done = t->total = 0;
-	t->start = t->last = now();
+	t->start = t->last = ompk_now();
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

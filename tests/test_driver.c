@@ -276,14 +276,19 @@ static void test_outputs(void **state)
 	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(count_lines(cap.out), 2);
-	assert_non_null(strstr(
-		cap.out,
-		"kernel,variant,threads,schedule,from,to,jobs,file,count,per_job,verified,"));
-	assert_non_null(strstr(cap.out, "\nprimes,seq,1,none,0,50000,1,,5133,5133,true,1,"));
+	assert_non_null(strstr(cap.out, "tool,kernel,variant,threads,threads_requested,schedule,"));
+	assert_non_null(strstr(cap.out, ",from,to,jobs,file,file_bytes,count,per_job,verified,"
+					"verify_method,repeats,warmup,times_s,median_s,"));
+	assert_non_null(strstr(cap.out, "\nprimes,primes,seq,1,"));
+	assert_non_null(strstr(cap.out, ",0,50000,1,,,5133,5133,yes,plain segmented sieve"));
 
+	/* -q: each field on its own line, an array's values on one line. */
 	cli(primes, &cap, NULL, "-q", "--to", "1e3", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_string_equal(cap.out, "168 168\n");
+	assert_string_equal(cap.out, "168\n168\n");
+	cli(lcg, &cap, NULL, "-q", "--seeds", "2", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_string_equal(cap.out, "6306054913191490176 6301162584745976961\n");
 
 	cli(primes, &cap, NULL, "--to", "100", "--schedule", "guided,4", NULL);
 	assert_int_equal(cap.code, 0);
@@ -292,14 +297,28 @@ static void test_outputs(void **state)
 	assert_non_null(
 		strstr(cap.out, "verified   = yes (plain segmented sieve of Eratosthenes)\n"));
 
+	/* Not checked: null in JSON, said why in text and CSV, never "yes". */
 	cli(ck, &cap, NULL, "--no-verify", "--format", "json", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_non_null(strstr(cap.out, "\"verified\":false"));
+	assert_non_null(strstr(cap.out, "\"verified\":null,\"verify_method\":\"not checked "
+					"(--no-verify)\""));
+	cli(ck, &cap, NULL, "--no-verify", NULL);
+	assert_non_null(strstr(cap.out, "verified   = not checked (--no-verify)\n"));
+	cli(ck, &cap, NULL, "--no-verify", "--format", "csv", NULL);
+	assert_non_null(strstr(cap.out, ",,not checked (--no-verify),"));
 
 	/* Standard input as a file: "abc" folds to 92895538425936242. */
 	cli(ck, &cap, "abc", "--file", "-", "-q", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_string_equal(cap.out, "92895538425936242\n");
+	/* Its length is reported (it was printed after the input was released: 0 bytes). */
+	cli(ck, &cap, "abc", "--file", "-", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "file       = - (3 bytes)\n"));
+	/* A --file run lists no range parameters it did not use. */
+	cli(ck, &cap, "abc", "--file", "-", "--format", "json", NULL);
+	assert_int_equal(cap.code, 0);
+	assert_non_null(strstr(cap.out, "\"params\":{},\"file\":\"-\",\"file_bytes\":3,"));
 
 	cli(primes, &cap, NULL, "--help", NULL);
 	assert_int_equal(cap.code, 0);
@@ -314,6 +333,39 @@ static void test_outputs(void **state)
 	}
 }
 
+/*
+ * What front ends used to ask by name is in the descriptor: the demo's
+ * parameters are valid for their kernel, and primes (trial division: the
+ * cost grows with the number) is the uneven one the benches compare
+ * schedules on.
+ */
+static void test_descriptor_facts(void **state)
+{
+	char msg[512];
+
+	(void)state;
+	for (size_t i = 0; ompk_kernels[i]; i++) {
+		const struct ompk_kernel *k = ompk_kernels[i];
+		struct ompk_options o;
+		struct ompk_job job;
+
+		if (!k->demo)
+			continue;
+		ompk_options_default(&o);
+		ompk_job_init(&job, k);
+		for (size_t p = 0; p < k->nparams; p++) {
+			assert_in_range(k->demo[p], k->params[p].min, k->params[p].max);
+			job.p[p] = k->demo[p];
+		}
+		if (ompk_cli_check(k, &o, &job, msg, sizeof(msg)) != 0)
+			fail_msg("%s: demo parameters refused: %s", k->name, msg);
+	}
+	assert_true(ompk_kernel_find("primes")->uneven);
+	assert_non_null(ompk_kernel_find("primes")->demo);
+	assert_int_equal(ompk_kernel_find("primes")->demo[2], 4); /* the tutorial's four jobs */
+	assert_false(ompk_kernel_find("sumsq")->uneven);
+}
+
 /* Fake kernels that misbehave, to test the driver's own checks. */
 static int fake_mode;
 static int fake_calls;
@@ -326,6 +378,8 @@ static int fake_run(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	fake_calls++;
 	if (fake_mode == 2)
 		return -EOVERFLOW;
+	if (job->p[0] == 7)
+		job->method = "fake algorithm"; /* a run that says which algorithm it chose */
 	/* mode 0: wrong answer; mode 1: a different answer every call */
 	return ompk_result_scalar(out, "value",
 				  job->p[0] + 1 + (fake_mode == 1 ? (uint64_t)fake_calls : 0));
@@ -364,6 +418,16 @@ static void test_wrong_results_are_never_passed_off(void **state)
 	assert_string_equal(cap.out, ""); /* no bare number */
 	assert_non_null(strstr(cap.err, "got 6"));
 	assert_non_null(strstr(cap.err, "expected 5"));
+
+	/* Text: "no: expected ..." with the method; the expected value in JSON. */
+	cli(&fake, &cap, NULL, NULL);
+	assert_int_equal(cap.code, 1);
+	assert_non_null(strstr(cap.out, "verified   = no: expected value 5 (identity)\n"));
+	assert_null(strstr(cap.out, "method     ="));
+	cli(&fake, &cap, NULL, "--n", "7", "--format", "json", NULL);
+	assert_non_null(strstr(cap.out, "\"variant\":\"omp\",\"method\":\"fake algorithm\","));
+	cli(&fake, &cap, NULL, "--n", "7", NULL);
+	assert_non_null(strstr(cap.out, "method     = fake algorithm\n"));
 
 	cli(&fake, &cap, NULL, "--format", "json", NULL);
 	assert_int_equal(cap.code, 1);
@@ -431,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_runtime_errors),
 		cmocka_unit_test(test_thread_limit),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_descriptor_facts),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
 		cmocka_unit_test(test_interrupted_runs_print_nothing),
 	};

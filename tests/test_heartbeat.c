@@ -367,23 +367,28 @@ static void test_cli_outputs(void **state)
 		NULL);
 	assert_int_equal(c.code, 0);
 	assert_string_equal(c.err, "");
-	assert_non_null(strstr(c.out, "mode     = offload\n"));
+	assert_non_null(strstr(c.out, "mode       = offload\n"));
+	assert_non_null(strstr(c.out, "period_ms  = 20\n"));
 	assert_non_null(strstr(c.out, "heartbeat 1 at "));
 	assert_non_null(strstr(c.out, "heartbeat 2 at "));
 	assert_null(strstr(c.out, "heartbeat 3 at "));
 	assert_non_null(strstr(c.out, "job done at "));
-	assert_non_null(strstr(c.out, "max lateness = "));
+	assert_non_null(strstr(c.out, "max_lateness_ms = "));
 
 	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2",
 		"--block-ms", "30", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 1);
 	snprintf(head, sizeof(head),
-		 "{\"tool\":\"heartbeat\",\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
+		 "{\"tool\":\"heartbeat\",\"kernel\":null,\"variant\":null,\"threads\":null,"
+		 "\"threads_requested\":null,\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
 		 small ? "epoll" : "uring");
 	assert_true(starts_with(c.out, head));
-	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
-	assert_non_null(strstr(c.out, "\"tick_ms\":["));
+	assert_non_null(strstr(c.out, "\"params\":{\"period_ms\":20,\"ticks\":2,\"block_ms\":30}"));
+	/* The period and the tick times are two facts with two names. */
+	assert_null(strstr(c.out, "\"tick_ms\""));
+	assert_non_null(strstr(c.out, "\"tick_times_ms\":["));
+	assert_non_null(strstr(c.out, "\"result\":{\"max_lateness_ms\":"));
 	assert_non_null(strstr(c.out, "\"lateness_ms\":["));
 	assert_non_null(strstr(c.out, "\"lcg_steps\":"));
 	assert_string_equal(c.out + strlen(c.out) - 2, "}\n");
@@ -392,10 +397,10 @@ static void test_cli_outputs(void **state)
 	    "0", NULL);
 	assert_int_equal(c.code, 0);
 	assert_int_equal(count_lines(c.out), 2);
-	assert_true(starts_with(
-		c.out,
-		"mode,work,loop,timer,tick_ms,ticks,block_ms,tick_times_ms,lateness_ms,job_done_ms,"
-		"max_lateness_ms\ninline,sleep,epoll,timerfd,10,3,0,"));
+	assert_true(starts_with(c.out,
+				"tool,kernel,variant,threads,threads_requested,mode,work,loop,"
+				"timer,period_ms,ticks,block_ms,max_lateness_ms,verified,"));
+	assert_non_null(strstr(c.out, "\nheartbeat,,,,,inline,sleep,epoll,timerfd,10,3,0,"));
 
 	cli_run(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0",
 		NULL);
@@ -451,7 +456,7 @@ static int fallback_child(int err)
 	if (count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") ||
 	    !strstr(c.err, "epoll"))
 		return 12;
-	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_ms\":["))
+	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_times_ms\":["))
 		return 13;
 	/* Forced, io_uring's failure is an error naming the flag. */
 	fo = tmpfile();

@@ -85,7 +85,7 @@ NR == 1 { nh = csvsplit($0, h); for (i = 1; i <= nh; i++) col[h[i]] = i; next }
 	rows[key, p] = $0; ps[key] = ps[key] " " p
 	if (p == 1) t1[key] = f[col["median_s"]]
 	if (f[col["variant"]] == "seq") tseq = f[col["median_s"]]
-	if (f[col["verified"]] != "true") print "row " NR ": not verified"
+	if (f[col["verified"]] != "yes") print "row " NR ": not verified"
 }
 END {
 	for (k in ps) {
@@ -168,7 +168,7 @@ if [ "\${FAKE_FAIL_AT:-0}" = "\$OMP_NUM_THREADS" ]; then echo "ompk: fake: boom"
 v=\$2 used=\$OMP_NUM_THREADS
 case \$v in seq | fast) used=1 ;; esac
 echo 'kernel,variant,threads,schedule,n,file,x,verified,repeats,median_s,min_s,max_s,rate,rate_unit'
-echo "fake,\$v,\$used,\"\$OMP_SCHEDULE\",5,,7,true,1,0.5,0.4,0.6,10,things/s"
+echo "fake,\$v,\$used,\"\$OMP_SCHEDULE\",5,,7,yes,1,0.5,0.4,0.6,10,things/s"
 EOF
 chmod +x "$fake/fake"
 rc=0

@@ -16,11 +16,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "ompkit/build.h"
 #include "ompkit/cli.h"
+#include "ompkit/emit.h" /* enum ompk_format */
 #include "ompkit/kernel.h"
 #include "ompkit/sched.h"
-
-enum ompk_format { OMPK_TEXT, OMPK_JSON, OMPK_CSV };
 
 /* Exit codes, the same for every binary. */
 enum { OMPK_EXIT_OK = 0, OMPK_EXIT_FAIL = 1, OMPK_EXIT_USAGE = 2 };
@@ -56,11 +56,13 @@ struct ompk_report {
 	struct ompk_result result;
 	struct ompk_result expected; /* valid when verified >= 0 */
 	int verified;		     /* 1 matches, 0 mismatch, -1 not checked */
-	const char *method;	     /* the oracle used, or why none */
+	const char *method;	     /* verify_method: the oracle used, or why none */
+	const char *method_chosen;   /* method: the algorithm the run chose (job->method) */
+	size_t input_bytes;	     /* bytes of the --file input, read before it is released */
 	double *times;		     /* seconds, one per repeat */
 	size_t ntimes;
-	double median, min, max;
-	double rate; /* units of work per second, at the median */
+	double median, min, max; /* ompk_summarise() of times */
+	double rate;		 /* units of work per second, at the median */
 	int threads_used;
 	char schedule[32];
 	struct ompk_binding binding;
@@ -157,10 +159,5 @@ int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct
 		      struct ompk_job *job, bool speak);
 int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
 		       const struct ompk_report *rep, int err, const char *msg);
-
-/* "gcc 12.2.0" and the flags the build used. */
-const char *ompk_build_compiler(void);
-const char *ompk_build_flags(void);
-#define OMPK_VERSION "0.1.0"
 
 #endif

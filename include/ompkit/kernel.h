@@ -107,6 +107,15 @@ struct ompk_kernel {
 	/* Frees what prepare made. May be NULL. */
 	void (*release)(struct ompk_job *job);
 
+	/*
+	 * What front ends would otherwise ask by name. demo: the tutorial's
+	 * parameter values (nparams of them) for bin/demo, NULL for the
+	 * defaults. uneven: the cost of a unit grows along the range, so a
+	 * static split is unbalanced and the benches compare schedules.
+	 */
+	const uint64_t *demo;
+	bool uneven;
+
 	/* Parameter sets for the generic tests: empty, tiny, odd and larger
 	 * sizes, each quick for every variant. */
 	const uint64_t (*samples)[OMPK_MAX_PARAMS];

@@ -44,6 +44,9 @@ static const uint64_t samples[][OMPK_MAX_PARAMS] = {
 	{ 0, 7, 1 }, { 1, 1023, 1 }, { 1000, 3000, 3 }, { 0, 10000, 1 }, { 1000000, 1000300, 2 },
 };
 
+/* The tutorial's run: four jobs, one per thread. */
+static const uint64_t demo[OMPK_MAX_PARAMS] = { [P_FROM] = 0, [P_TO] = 50000, [P_JOBS] = 4 };
+
 static int is_prime(uint64_t x)
 {
 	if (x < 2)
@@ -248,6 +251,8 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.work = work,
 	.samples = samples,
 	.nsamples = sizeof(samples) / sizeof(samples[0]),
+	.demo = demo,
+	.uneven = true, /* trial division: larger numbers cost more */
 	.units = units,
 	.subjob = subjob,
 	.combine = combine,

@@ -134,7 +134,7 @@ static void *fetch_main(void *arg)
 		if (!t->wait)
 			t->wait_tail = NULL;
 		ts = ts_of(sh->deadline_ns);
-		while (!ompk__is_cancelled(x) && ompk__now_ns() < sh->deadline_ns)
+		while (!ompk__is_cancelled(x) && ompk_now_ns() < sh->deadline_ns)
 			pthread_cond_timedwait(&t->wake, &t->mu, &ts);
 		pthread_mutex_unlock(&t->mu);
 
@@ -145,7 +145,7 @@ static void *fetch_main(void *arg)
 			 * REORDER: wait (2 s at most: valgrind is slow) until a shard with a later
 			 * read has landed.
 			 */
-			ts = ts_of(ompk__now_ns() + 2000000000u);
+			ts = ts_of(ompk_now_ns() + 2000000000u);
 			while (t->landed_after <= held && !ompk__is_cancelled(x) &&
 			       pthread_cond_timedwait(&t->wake, &t->mu, &ts) != ETIMEDOUT)
 				;
@@ -190,7 +190,7 @@ static void admit(struct threads_loop *t)
 
 		if (!sh)
 			break;
-		sh->deadline_ns = ompk__now_ns() + x->c->latency_ns;
+		sh->deadline_ns = ompk_now_ns() + x->c->latency_ns;
 		pthread_mutex_lock(&t->mu);
 		sh->next = NULL;
 		if (t->wait_tail)
@@ -281,7 +281,7 @@ int ompk__threads_run(struct lctx *x)
 		err = -EAGAIN;
 		goto out;
 	}
-	x->t0 = ompk__now();
+	x->t0 = ompk_now();
 	err = loop(&t);
 	pthread_mutex_lock(&t.mu);
 	t.stop = true;

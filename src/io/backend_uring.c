@@ -411,7 +411,7 @@ static void admit(struct uring_loop *u)
 	while (!u->closing && ompk__may_start(x)) {
 		struct shard *sh;
 
-		if (u->open && ompk__now_ns() - u->open->first_ns > SLACK_NS)
+		if (u->open && ompk_now_ns() - u->open->first_ns > SLACK_NS)
 			group_close(u);
 		if (!u->open && u->groups >= u->group_cap)
 			break; /* the CQ has room for no more timers: wait for one */
@@ -421,7 +421,7 @@ static void admit(struct uring_loop *u)
 				ompk__set_err(x, -ENOMEM, "out of memory for a timer");
 				break;
 			}
-			u->open->first_ns = ompk__now_ns();
+			u->open->first_ns = ompk_now_ns();
 		}
 		sh = ompk__shard_start(x);
 		if (!sh)
@@ -452,7 +452,7 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 		return err;
 	}
 	u.group_cap = x->st->cq_entries - 2;
-	x->t0 = ompk__now();
+	x->t0 = ompk_now();
 	err = arm_poll(&u, x->efd, &x->efd);
 	if (err)
 		ompk__set_err(x, err, "io_uring: cannot queue the eventfd poll");

@@ -70,7 +70,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 	int err = sh->err;
 
 	x->inflight -= sh->count;
-	sh->t_fetch = ompk__now();
+	sh->t_fetch = ompk_now();
 	if (sh->fd >= 0) {
 		close(sh->fd);
 		sh->fd = -1;
@@ -113,11 +113,11 @@ static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_vari
 	job.data = payload;
 	job.data_len = (size_t)(x->bytes * sh->count);
 	x->kind->input(&job, sh->count, x->c->shard_len);
-	t = ompk__now();
+	t = ompk_now();
 	if (x->c->dir)
 		ompk__shard_decode(x->kind, payload, x->c->shard_len);
 	err = k->run(&job, v, &sh->res);
-	sh->t_comp = ompk__now();
+	sh->t_comp = ompk_now();
 	sh->comp_s = sh->t_comp - t;
 	sh->threads_used = job.threads_used;
 	/*
@@ -140,6 +140,19 @@ static void *compute_main(void *arg)
 	struct lctx *x = arg;
 	const uint64_t one = 1;
 	struct shard *batch[BATCH_MAX];
+
+	/*
+	 * A thread's first parallel region starts its OpenMP team (libgomp
+	 * keeps one pool per thread that starts regions, and this thread is
+	 * new each run): do it now, before the run's clock starts, so the
+	 * first shard's compute time is the kernel's and not thread creation.
+	 */
+	if (x->c->variant != OMPK_SEQ)
+		ompk_team_start(x->c->threads);
+	pthread_mutex_lock(&x->mu);
+	x->compute_ready = true;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
 
 	for (;;) {
 		struct shard *sh;
@@ -226,6 +239,11 @@ int ompk__handover_start(struct lctx *x)
 	if (pthread_create(&x->compute, NULL, compute_main, x) != 0)
 		return -EAGAIN;
 	x->compute_started = true;
+	/* The backends start the clock after this: wait for the team. */
+	pthread_mutex_lock(&x->mu);
+	while (!x->compute_ready)
+		pthread_cond_wait(&x->cv, &x->mu);
+	pthread_mutex_unlock(&x->mu);
 	return 0;
 }
 

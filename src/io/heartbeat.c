@@ -37,6 +37,7 @@
 #include "uring_setup.h"
 #include "ompkit/heartbeat.h"
 #include "ompkit/lcg.h"
+#include "ompkit/stats.h"
 
 /* liburing 2.3's header predates it (kernel 6.4, liburing 2.4). */
 #ifndef IORING_TIMEOUT_MULTISHOT
@@ -61,14 +62,6 @@ struct loop {
 	bool worker_started;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * NS + (uint64_t)t.tv_nsec;
-}
-
 void ompk_hb_config_default(struct ompk_hb_config *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -85,7 +78,7 @@ void ompk_hb_config_default(struct ompk_hb_config *c)
 static void job_run(struct loop *l)
 {
 	const struct ompk_hb_config *c = l->c;
-	uint64_t start = now_ns();
+	uint64_t start = ompk_now_ns();
 
 	if (c->work == OMPK_HB_SLEEP) {
 		struct timespec t = { (time_t)(c->block_ns / NS), (long)(c->block_ns % NS) };
@@ -101,7 +94,7 @@ static void job_run(struct loop *l)
 		for (int i = 0; i < LCG_CHUNK; i++)
 			x = OMPK_LCG_A * x + OMPK_LCG_C;
 		steps += LCG_CHUNK;
-	} while (now_ns() - start < c->block_ns);
+	} while (ompk_now_ns() - start < c->block_ns);
 	l->r->lcg_steps = steps;
 	l->r->lcg_state = x;
 }
@@ -123,7 +116,7 @@ static void tick_seen(struct loop *l)
 	struct ompk_hb_result *r = l->r;
 
 	if (r->nticks < l->c->ticks)
-		r->tick_ns[r->nticks++] = now_ns() - l->t0;
+		r->tick_ns[r->nticks++] = ompk_now_ns() - l->t0;
 }
 
 static bool loop_done(const struct loop *l)
@@ -224,7 +217,7 @@ static int uring_complete(struct loop *l, struct io_uring *ring, const struct io
 		if (cqe->res != sizeof(l->efd_buf))
 			return cqe->res < 0 ? cqe->res : -EIO;
 		l->job_done = true;
-		l->r->job_done_ns = now_ns() - l->t0;
+		l->r->job_done_ns = ompk_now_ns() - l->t0;
 		return 0;
 	default:
 		return -EPROTO;
@@ -237,7 +230,7 @@ static int uring_loop(struct loop *l, struct io_uring *ring)
 
 	if (l->c->mode == OMPK_HB_OFFLOAD && (ret = arm_job_read(l, ring)) < 0)
 		return ret;
-	l->hb_start = now_ns();
+	l->hb_start = ompk_now_ns();
 	if ((ret = arm_tick(l, ring)) < 0)
 		return ret;
 	while (!loop_done(l)) {
@@ -284,7 +277,7 @@ static int epoll_loop(struct loop *l)
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, l->efd, &ev) < 0)
 			goto fail;
 	}
-	l->hb_start = now_ns();
+	l->hb_start = ompk_now_ns();
 	first = l->hb_start + l->c->tick_ns;
 	its.it_value.tv_sec = (time_t)(first / NS);
 	its.it_value.tv_nsec = (long)(first % NS);
@@ -321,7 +314,7 @@ static int epoll_loop(struct loop *l)
 					goto fail;
 				}
 				l->job_done = true;
-				l->r->job_done_ns = now_ns() - l->t0;
+				l->r->job_done_ns = ompk_now_ns() - l->t0;
 				epoll_ctl(ep, EPOLL_CTL_DEL, l->efd, NULL);
 			}
 		}
@@ -389,11 +382,11 @@ int ompk_hb_run(const struct ompk_hb_config *c, struct ompk_hb_result *r)
 		}
 	}
 
-	l.t0 = now_ns();
+	l.t0 = ompk_now_ns();
 	if (c->mode == OMPK_HB_INLINE) {
 		job_run(&l);
 		l.job_done = true;
-		r->job_done_ns = now_ns() - l.t0;
+		r->job_done_ns = ompk_now_ns() - l.t0;
 	} else {
 		l.efd = eventfd(0, EFD_CLOEXEC | (have_ring ? 0 : EFD_NONBLOCK));
 		if (l.efd < 0) {

@@ -93,7 +93,7 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_fault *f,
 		goto out;
 	}
 	err = b == OMPK_BACKEND_URING ? ompk__uring_run(&x, setup_failed) : ompk__threads_run(&x);
-	st->wall_s = ompk__now() - x.t0;
+	st->wall_s = ompk_now() - x.t0;
 out:
 	ompk__handover_stop(&x);
 	ompk__shards_release(&x);

@@ -24,22 +24,6 @@
 #define SLAB 512
 #define MAP_MIN (256u << 10)
 
-double ompk__now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-uint64_t ompk__now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -296,7 +280,7 @@ struct shard *ompk__shard_start(struct lctx *x)
 	}
 	x->next += sh->count;
 	x->inflight += sh->count;
-	sh->t_start = ompk__now();
+	sh->t_start = ompk_now();
 	return sh;
 }
 

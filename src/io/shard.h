@@ -23,6 +23,7 @@
 #include "loader_fault.h"
 #include "shard_kind.h"
 #include "ompkit/loader.h"
+#include "ompkit/stats.h"
 
 /*
  * A FIFO waits for its writer (STAGE_POLL) before its first read: read(2)
@@ -90,10 +91,9 @@ struct lctx {
 	size_t pool_len;
 	pthread_t compute;
 	bool compute_started;
+	bool compute_ready; /* its OpenMP team is started: the clock may start */
 };
 
-double ompk__now(void);
-uint64_t ompk__now_ns(void);
 void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -33,11 +33,11 @@ static const struct ompk_opt rows[] = {
 
 #define DRIVER_ROWS (OMPK_DOPT(THREADS) | OMPK_DOPT(HELP) | OMPK_DOPT(VERSION))
 
-/* The tutorial's parameters where they differ from a kernel's defaults. */
+/* The tutorial's parameters, where the kernel's descriptor gives them. */
 static void tutorial_params(struct ompk_job *job)
 {
-	if (strcmp(job->kernel->name, "primes") == 0)
-		job->p[ompk_param_index(job->kernel, "jobs")] = 4; /* one thread per job */
+	if (job->kernel->demo)
+		memcpy(job->p, job->kernel->demo, job->kernel->nparams * sizeof(job->p[0]));
 }
 
 static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads, uint64_t repeat,

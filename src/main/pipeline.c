@@ -28,6 +28,8 @@
 #include "ompkit/loader.h"
 #include "ompkit/pipeline.h"
 #include "ompkit/registry.h"
+#include "ompkit/report.h"
+#include "ompkit/stats.h"
 
 #define MSG 4352
 
@@ -56,117 +58,88 @@ static int parse(int argc, char **argv, struct args *a, char *msg, size_t len)
 	return err;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void print_u64s(FILE *f, const struct ompk_result *r, const char *sep)
-{
-	for (size_t j = 0; j < r->f[0].n; j++)
-		fprintf(f, "%s%llu", j ? sep : "", (unsigned long long)r->f[0].v[j]);
-}
-
-static void print_times(FILE *f, const double *t, uint64_t n, const char *sep)
-{
-	for (uint64_t j = 0; j < n; j++)
-		fprintf(f, "%s%.3f", j ? sep : "", t[j] * 1e3);
-}
-
-static void report(const struct args *a, const struct ompk_loader_stats *st, const double *walls,
-		   size_t nw, int verified, const char *method)
+/*
+ * The report of the repeats, through the shared emitter and keys
+ * (report.h): `times_s` holds every repeat's wall time and `median_s`
+ * their median; the overlap, the sums and the timeline are those of one
+ * run, the one nearest the median (`median_run`), whose own wall time is
+ * times_s[median_run], so the figures printed side by side belong together.
+ */
+static void report(struct ompk_emit *e, const struct args *a, const struct ompk_loader_stats *st,
+		   const double *walls, const struct ompk_summary *sum, int verified,
+		   const char *method, const struct ompk_result *expected)
 {
 	const struct ompk_loader_config *c = &a->c;
-	const char *ver = verified > 0 ? "yes" : verified == 0 ? "NO" : "not checked";
-	double med = walls[nw / 2], min = walls[0], max = walls[nw - 1];
-	FILE *f = stdout;
+	double *fetch = NULL, *compute = NULL;
 
-	if (a->o.quiet) {
-		ompk_result_print_bare(f, &st->result);
-		return;
-	}
-	if (a->o.format == OMPK_JSON) {
-		fprintf(f,
-			"{\"tool\":\"pipeline\",\"kernel\":\"%s\",\"variant\":\"%s\",\"threads\":%"
-			"d,"
-			"\"params\":{\"shards\":%llu,\"shard_len\":%llu,\"latency_ms\":%llu,"
-			"\"inflight\":%llu},"
-			"\"source\":\"%s\",\"mode\":\"%s\",\"backend\":\"%s\",\"fallback\":%s,"
-			"\"result\":{\"%s\":",
-			c->kernel->name, ompk_variant_name(c->variant), st->threads_used,
-			(unsigned long long)c->shards, (unsigned long long)c->shard_len,
-			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
-			c->dir ? "dir" : "synthetic", c->serial ? "serial" : "overlap",
-			ompk_backend_name(st->backend), st->fallback_err ? "true" : "false",
-			st->result.f[0].name);
-		fprintf(f, st->result.f[0].array ? "[" : "");
-		print_u64s(f, &st->result, ",");
-		fprintf(f,
-			"%s},\"verified\":%s,\"verify_method\":\"%s\",\"repeats\":%zu,"
-			"\"wall_s\":%.6f,\"min_s\":%.6f,\"max_s\":%.6f,\"fetch_sum_s\":%.6f,"
-			"\"compute_sum_s\":%.6f,"
-			"\"overlap\":%.3f,\"timeline\":[",
-			st->result.f[0].array ? "]" : "", verified > 0 ? "true" : "false", method,
-			nw, med, min, max, st->fetch_sum, st->compute_sum, st->overlap);
-		for (uint64_t i = 0; i < c->shards; i++)
-			fprintf(f,
-				"%s{\"shard\":%llu,\"fetch_done_ms\":%.3f,\"compute_done_ms\":%."
-				"3f}",
-				i ? "," : "", (unsigned long long)i, st->fetch_done[i] * 1e3,
-				st->compute_done[i] * 1e3);
-		fprintf(f, "],\"version\":\"%s\"}\n", OMPK_VERSION);
-		return;
-	}
-	if (a->o.format == OMPK_CSV) {
-		fprintf(f,
-			"tool,kernel,variant,threads,shards,shard_len,latency_ms,inflight,source,"
-			"mode,backend,%s,"
-			"verified,repeats,wall_s,min_s,max_s,fetch_sum_s,compute_sum_s,overlap,"
-			"fetch_done_ms,compute_done_ms\n",
-			st->result.f[0].name);
-		fprintf(f, "pipeline,%s,%s,%d,%llu,%llu,%llu,%llu,%s,%s,%s,", c->kernel->name,
-			ompk_variant_name(c->variant), st->threads_used,
-			(unsigned long long)c->shards, (unsigned long long)c->shard_len,
-			(unsigned long long)a->latency_ms, (unsigned long long)c->inflight,
-			a->source, c->serial ? "serial" : "overlap",
-			ompk_backend_name(st->backend));
-		print_u64s(f, &st->result, " ");
-		fprintf(f, ",%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.3f,", verified > 0 ? "yes" : "no",
-			nw, med, min, max, st->fetch_sum, st->compute_sum, st->overlap);
-		print_times(f, st->fetch_done, c->shards, " ");
-		fprintf(f, ",");
-		print_times(f, st->compute_done, c->shards, " ");
-		fprintf(f, "\n");
-		return;
-	}
-	fprintf(f, "kernel     = %s (%s, %d threads)\n", c->kernel->name,
-		ompk_variant_name(c->variant), st->threads_used);
-	fprintf(f, "shards     = %llu x %llu %s, %llu ms latency each, %llu in flight\n",
-		(unsigned long long)c->shards, (unsigned long long)c->shard_len,
-		strcmp(c->kernel->name, "sumsq") ? "bytes" : "values",
-		(unsigned long long)a->latency_ms, (unsigned long long)c->inflight);
-	fprintf(f, "source     = %s\n", a->source);
-	fprintf(f, "mode       = %s\n", c->serial ? "serial" : "overlap");
-	fprintf(f, "backend    = %s%s\n", ompk_backend_name(st->backend),
-		st->fallback_err ? " (io_uring unavailable)" : "");
-	fprintf(f, "result     = ");
-	print_u64s(f, &st->result, ", ");
-	fprintf(f, "\nverified   = %s (%s)\n", ver, method);
-	fprintf(f, "wall       = %.1f ms (median of %zu; min %.1f, max %.1f)\n", med * 1e3, nw,
-		min * 1e3, max * 1e3);
-	fprintf(f, "overlap    = %.2f = (fetch %.1f ms + compute %.1f ms) / wall %.1f ms\n",
-		st->overlap, st->fetch_sum * 1e3, st->compute_sum * 1e3, st->wall_s * 1e3);
-	if (c->shards <= 64) {
-		fprintf(f, "timeline   = shard: fetch done, compute done (ms)\n");
-		for (uint64_t i = 0; i < c->shards; i++)
-			fprintf(f, "  %6llu: %9.1f %9.1f\n", (unsigned long long)i,
-				st->fetch_done[i] * 1e3, st->compute_done[i] * 1e3);
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_str(e, "tool", "pipeline");
+	ompk_emit_only(e, OMPK_IN_ALL);
+	ompk_emit_str(e, "kernel", c->kernel->name);
+	ompk_emit_str(e, "variant", ompk_variant_name(c->variant));
+	ompk_emit_int(e, "threads", st->threads_used);
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_int(e, "threads_requested", c->threads);
+	ompk_emit_only(e, OMPK_IN_ALL);
+	ompk_emit_object(e, "params", OMPK_EMIT_FLAT);
+	ompk_emit_u64(e, "shards", c->shards);
+	ompk_emit_u64(e, "shard_len", c->shard_len);
+	ompk_emit_u64(e, "latency_ms", a->latency_ms);
+	ompk_emit_u64(e, "inflight", c->inflight);
+	ompk_emit_u64(e, "read_block", c->read_block);
+	ompk_emit_object_end(e);
+	ompk_emit_str(e, "source", a->source);
+	ompk_emit_str(e, "mode", c->serial ? "serial" : "overlap");
+	ompk_emit_textf(e, "backend", "%s%s", ompk_backend_name(st->backend),
+			st->fallback_err ? " (io_uring unavailable)" : "");
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_str(e, "backend", ompk_backend_name(st->backend));
+	ompk_emit_bool(e, "fallback", st->fallback_err != 0);
+	ompk_emit_only(e, OMPK_IN_ALL);
+
+	ompk_emit_outcome(e, &st->result, verified, method, expected);
+	ompk_emit_times(e, walls, sum, a->o.warmup);
+	ompk_emit_rate(e,
+		       sum->median > 0 ? (double)c->shards * (double)c->shard_len / sum->median : 0,
+		       c->kernel->unit);
+
+	ompk_emit_textf(e, "overlap",
+			"%.2f = (fetch %.1f ms + compute %.1f ms) / wall %.1f ms (run %zu of %zu, "
+			"nearest the median)",
+			st->overlap, st->fetch_sum * 1e3, st->compute_sum * 1e3, st->wall_s * 1e3,
+			sum->median_run + 1, sum->n);
+	ompk_emit_only(e, OMPK_IN_DATA);
+	ompk_emit_u64(e, "median_run", sum->median_run);
+	ompk_emit_num(e, "fetch_sum_s", st->fetch_sum);
+	ompk_emit_num(e, "compute_sum_s", st->compute_sum);
+	ompk_emit_num(e, "overlap", st->overlap);
+	fetch = calloc(c->shards, sizeof(double));
+	compute = calloc(c->shards, sizeof(double));
+	if (fetch && compute) {
+		for (uint64_t i = 0; i < c->shards; i++) {
+			fetch[i] = st->fetch_done[i] * 1e3;
+			compute[i] = st->compute_done[i] * 1e3;
+		}
+		ompk_emit_object(e, "timeline", 0);
+		ompk_emit_nums(e, "fetch_done_ms", fetch, c->shards);
+		ompk_emit_nums(e, "compute_done_ms", compute, c->shards);
+		ompk_emit_object_end(e);
 	} else {
-		fprintf(f, "timeline   = %llu shards (--format json lists each)\n",
-			(unsigned long long)c->shards);
+		e->err = -ENOMEM;
 	}
+	free(fetch);
+	free(compute);
+	ompk_emit_only(e, OMPK_IN_ALL);
+	if (c->shards <= 64) {
+		ompk_emit_textf(e, "timeline", "shard: fetch done, compute done (ms)");
+		for (uint64_t i = 0; i < c->shards; i++)
+			ompk_emit_textline(e, "  %6llu: %9.1f %9.1f", (unsigned long long)i,
+					   st->fetch_done[i] * 1e3, st->compute_done[i] * 1e3);
+	} else {
+		ompk_emit_textf(e, "timeline", "%llu shards (--format json lists each)",
+				(unsigned long long)c->shards);
+	}
+	ompk_emit_tail(e);
 }
 
 /*
@@ -212,7 +185,10 @@ int main(int argc, char **argv)
 	struct args a;
 	struct ompk_loader_stats st = { 0 };
 	struct ompk_result expected = { 0 };
-	const char *method = "--no-verify";
+	struct ompk_loader_stats *runs = NULL; /* every timed run, kept for the median one */
+	struct ompk_summary sum;
+	struct ompk_emit e;
+	const char *method = OMPK_NOT_CHECKED_NO_VERIFY;
 	char msg[MSG];
 	double *walls = NULL;
 	size_t nw = 0;
@@ -246,7 +222,8 @@ int main(int argc, char **argv)
 	a.c.cancel_fd = sfd;
 	a.c.cancel_fd_set = sfd >= 0;
 	walls = calloc(a.o.repeat, sizeof(double));
-	if (!walls) {
+	runs = calloc(a.o.repeat, sizeof(*runs));
+	if (!walls || !runs) {
 		snprintf(msg, sizeof(msg), "--repeat: out of memory");
 		goto fail;
 	}
@@ -262,27 +239,52 @@ int main(int argc, char **argv)
 				"ompk: io_uring is not available here (%s); using the threads "
 				"backend\n",
 				strerror(-st.fallback_err));
-		if (r >= a.o.warmup)
-			walls[nw++] = st.wall_s;
+		if (r < a.o.warmup)
+			continue;
+		if (nw > 0 && !ompk_result_equal(&st.result, &runs[0].result)) {
+			snprintf(msg, sizeof(msg),
+				 "pipeline: repeat %zu gave a different result from repeat 1",
+				 nw + 1);
+			goto fail;
+		}
+		walls[nw] = st.wall_s;
+		runs[nw++] = st;
+		memset(&st, 0, sizeof(st));
 	}
-	qsort(walls, nw, sizeof(double), cmp_double);
+	err = ompk_summarise(walls, nw, &sum);
+	if (err) {
+		snprintf(msg, sizeof(msg), "pipeline: cannot summarise the timings: %s",
+			 strerror(-err));
+		goto fail;
+	}
 	if (a.o.verify) {
 		err = ompk_loader_expect(&a.c, &expected, &method, msg, sizeof(msg));
 		if (err == -ESPIPE) { /* a stream: said so, never passed off as checked */
-			method = "a shard is a stream, which cannot be read a second time";
+			method = "not checked (a shard is a stream, which cannot be read a second "
+				 "time)";
 		} else if (err) {
 			goto fail;
 		} else {
-			verified = ompk_result_equal(&st.result, &expected);
+			verified = ompk_result_equal(&runs[0].result, &expected);
 		}
 	}
 	if ((sig = signal_pending(sfd)) != 0)
 		goto out;
-	report(&a, &st, walls, nw, verified, method);
+	if (a.o.quiet) {
+		ompk_result_print_bare(stdout, &runs[0].result);
+	} else {
+		if (ompk_emit_begin(&e, stdout, a.o.format) == 0)
+			report(&e, &a, &runs[sum.median_run], walls, &sum, verified, method,
+			       &expected);
+		if (ompk_emit_end(&e) < 0) {
+			snprintf(msg, sizeof(msg), "pipeline: cannot write the report: %s",
+				 strerror(-e.err));
+			goto fail;
+		}
+	}
 	if (verified == 0) {
 		fprintf(stderr, "ompk: result does not match the %s; expected ", method);
-		print_u64s(stderr, &expected, ", ");
-		fprintf(stderr, "\n");
+		ompk_result_print_bare(stderr, &expected);
 	}
 	rc = verified == 0 ? OMPK_EXIT_FAIL : OMPK_EXIT_OK;
 	goto out;
@@ -296,6 +298,9 @@ out:
 			sig == SIGINT ? "SIGINT" : "SIGTERM", (unsigned long long)st.cancelled,
 			st.cancelled == 1 ? "" : "es");
 	free(walls);
+	for (size_t i = 0; i < nw; i++)
+		ompk_loader_stats_free(&runs[i]);
+	free(runs);
 	ompk_loader_stats_free(&st);
 	ompk_result_free(&expected);
 	if (sfd >= 0)

@@ -34,11 +34,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ompkit/driver.h"
 #include "ompkit/mpi_driver.h"
 #include "ompkit/split.h"
+#include "ompkit/stats.h"
 
 #define TAG_PART 7
 
@@ -60,14 +60,6 @@ struct dist {
 static struct dist *dist_of(const struct ompk_job *job)
 {
 	return (struct dist *)job->kernel; /* k is the first member */
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* The job as the kernel itself sees it. */
@@ -183,17 +175,18 @@ static int dist_run(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	int err = 0;
 
 	MPI_Barrier(MPI_COMM_WORLD);
-	t0 = now();
+	t0 = ompk_now();
 	job->threads_used = job->threads;
 	if (ompk_split_part_runs(&whole, (unsigned)d->rank, lo, hi)) {
 		ompk_split_subjob(&whole, lo, hi, &sub);
 		err = d->inner->run(&sub, v, &part);
 		job->threads_used = sub.threads_used;
+		job->method = sub.method;
 	}
 	if (!err && d->rank == d->fail_rank)
 		err = -EIO;
 	if (d->runs >= d->warmup && d->ntimes < d->cap)
-		d->part_times[d->ntimes++] = now() - t0;
+		d->part_times[d->ntimes++] = ompk_now() - t0;
 	d->runs++;
 	if (err && d->rank != 0)
 		fprintf(stderr, "ompk: rank %d of %d: %s: units [%llu, %llu) failed: %s\n", d->rank,
@@ -216,25 +209,13 @@ out:
 	return err;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Rank 0 gets every rank's median part time, and the imbalance. */
 static void gather_rank_times(struct dist *d, struct ompk_report *rep)
 {
 	double mine = 0, sum = 0, max = 0;
 
-	if (d->ntimes) {
-		qsort(d->part_times, d->ntimes, sizeof(double), cmp_double);
-		mine = d->ntimes % 2
-			       ? d->part_times[d->ntimes / 2]
-			       : (d->part_times[d->ntimes / 2 - 1] + d->part_times[d->ntimes / 2]) /
-					 2;
-	}
+	if (d->ntimes)
+		mine = ompk_median(d->part_times, d->ntimes);
 	MPI_Gather(&mine, 1, MPI_DOUBLE, rep->rank_times, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
 	if (d->rank != 0)
 		return;
