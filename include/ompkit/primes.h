@@ -28,6 +28,19 @@
 int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
 		     uint64_t *count);
 
+/* The largest x ompk_pi accepts (a sieve covers the rest of the 64-bit range). */
+#define OMPK_PI_MAX UINT64_C(10000000000000000000)
+
+/*
+ * pi(x), the number of primes p <= x, into *count, by the combinatorial
+ * method of Lagarias-Miller-Odlyzko with Deleglise-Rivat's easy leaves
+ * (kernels/primes/pi.c), with an OpenMP team of `threads` threads in its
+ * sieving parts. Time about x^(2/3) / log x, memory about 4 y + sqrt(x)/10
+ * bytes (y a few times cbrt(x)). Returns 0, -EINVAL (threads < 1, count
+ * NULL), -ERANGE (x > OMPK_PI_MAX) or -ENOMEM.
+ */
+int ompk_pi(uint64_t x, int threads, uint64_t *count);
+
 /* The oracle (kernels/primes/oracle.c), a method independent of the sieve above. */
 
 /* Deterministic Miller-Rabin for all 64-bit n (bases 2..37). */
