@@ -53,4 +53,10 @@ bool ompk_is_prime_mr(uint64_t n);
  */
 int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count);
 
+/*
+ * The primes in [from, to) when a published table has them (pi(10^k),
+ * pi(2^k), windows [a, a + 1e11]): 0 and *count, or -ENOTSUP.
+ */
+int ompk_oracle_published(uint64_t from, uint64_t to, uint64_t *count);
+
 #endif

@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,13 +245,22 @@ int ompk_pi(uint64_t x, int threads, uint64_t *count)
 	x13 = icbrt_u64(x);
 	c.y = choose_y(x, x13, c.sqrtx);
 	c.zmax = x / c.y;
+	double T0 = omp_get_wtime();
 	err = pi_tables_init(&c);
+	double T1 = omp_get_wtime();
 	if (!err)
 		err = p2(&c, &sum_p2);
+	double T2 = omp_get_wtime();
 	if (!err)
 		err = pi_s2_easy(&c, &s2e);
+	double T3 = omp_get_wtime();
 	if (!err)
 		err = pi_s2_hard(&c, &s2h);
+	double T4 = omp_get_wtime();
+	if (getenv("OMPK_PI_DEBUG"))
+		fprintf(stderr, "y=%llu a=%llu zmax=%llu tables %.3f p2 %.3f easy %.3f hard %.3f\n",
+			(unsigned long long)c.y, (unsigned long long)c.a,
+			(unsigned long long)c.zmax, T1 - T0, T2 - T1, T3 - T2, T4 - T3);
 	if (err)
 		goto out;
 	pi = s1(&c) + s2e + s2h + (__int128)c.a - 1 - sum_p2;
