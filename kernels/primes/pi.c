@@ -143,8 +143,8 @@ struct p2_chunk {
 	uint64_t count; /* primes in the chunk */
 };
 
-static void p2_chunk_run(const struct pi_ctx *c, uint64_t *bits, uint64_t clo, uint64_t chi,
-			 struct p2_chunk *out)
+PI_HOT static void p2_chunk_run(const struct pi_ctx *c, uint64_t *bits, uint64_t clo, uint64_t chi,
+				struct p2_chunk *out)
 {
 	const uint64_t x = c->x, seg = 128 * (uint64_t)PI_SEG_WORDS;
 	const uint64_t p_lo = max_u64(c->y, x / chi);

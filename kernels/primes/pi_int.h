@@ -22,6 +22,17 @@
 /* Segment length in words (2^18 bits, 2^19 numbers). */
 #define PI_SEG_WORDS 4096u
 
+/*
+ * The hot loops count bits; x86-64's baseline has no popcnt instruction, so
+ * they are compiled twice and the loader picks the popcnt clone where the
+ * CPU has it (as fast.c checks __builtin_cpu_supports).
+ */
+#if defined(__x86_64__) && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
+#define PI_HOT __attribute__((target_clones("popcnt", "default")))
+#else
+#define PI_HOT
+#endif
+
 /* pi(n) for n <= limit in O(1): an odd-only bitmap and a count per word. */
 struct pi_table {
 	uint64_t limit;

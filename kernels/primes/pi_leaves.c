@@ -43,7 +43,7 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 }
 
 /* The easy leaves of one b: p = p_b > 13. */
-static __int128 easy_one(const struct pi_ctx *c, uint64_t b)
+PI_HOT static __int128 easy_one(const struct pi_ctx *c, uint64_t b)
 {
 	const struct pi_table *t = &c->pt;
 	const uint64_t p = c->primes[b], xp = c->x / p, y = c->y, a = c->a;
@@ -82,8 +82,11 @@ static __int128 easy_one(const struct pi_ctx *c, uint64_t b)
 	while (i <= i_end) {
 		uint64_t z = xp / c->primes[i], l = pi_lookup(t, z), j = i;
 
-		/* q' keeps pi(x/(p q')) = l while x/(p q') >= p_l. */
-		if (l <= a)
+		/*
+		 * q' keeps pi(x/(p q')) = l while x/(p q') >= p_l. Worth a second
+		 * division only where z moves slower than the primes near z (z < y).
+		 */
+		if (z < y)
 			j = pi_lookup(t, min_u64(e_hi, xp / c->primes[l]));
 		sum += (__int128)(j - i + 1) * (__int128)(l + 2 - b);
 		i = j + 1;
@@ -141,8 +144,8 @@ static uint64_t prefix(const uint64_t *bits, const uint32_t *counters, uint64_t 
 }
 
 /* The hard leaves of p_b whose z lies in the segment [low, high). */
-static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf *hb, uint64_t b,
-			    uint64_t low, uint64_t high, int64_t phi, int64_t *musum)
+PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf *hb, uint64_t b,
+				   uint64_t low, uint64_t high, int64_t phi, int64_t *musum)
 {
 	const uint64_t p = c->primes[b], xp = c->x / p, y = c->y;
 	uint64_t m_hi = min_u64(y, xp / p / p), m_lo = max_u64(y / p, xp / high);
@@ -204,8 +207,8 @@ static void cross(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low, uin
 	hb->next[b] = low + 2 * i + 1;
 }
 
-static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb, uint64_t bmax, uint64_t clo,
-			   uint64_t chi, struct hard_chunk *out)
+PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb, uint64_t bmax,
+				  uint64_t clo, uint64_t chi, struct hard_chunk *out)
 {
 	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS;
 

@@ -305,7 +305,7 @@ static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
 const struct ompk_kernel ompk_kernel_primes = {
 	.name = "primes",
 	.summary = "count primes in [--from, --to), --jobs times (seq, omp: trial division; "
-		   "fast: sieve)",
+		   "fast: sieve or combinatorial pi(x))",
 	.params = params,
 	.nparams = sizeof(params) / sizeof(params[0]),
 	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
