@@ -446,12 +446,21 @@ static void test_pi_boundaries(void **state)
 		x[n++] = 100000 + (uint64_t)(int64_t)d;
 		x[n++] = UINT64_C(10000000000) + (uint64_t)(int64_t)d;
 	}
-	/* x/y = k 2^19 + {-1, 0, 1} with y = 2.7 cbrt(x) (x >= 1e10): solve x^(2/3) = 2.7 k 2^19. */
-	for (uint64_t k = 1; k <= 3; k++) {
-		uint64_t x0 = (uint64_t)pow(2.7 * (double)(k << 19) * 1.0, 1.5);
+	/*
+	 * x / y = k 2^19 + {-1, 0, 1}: below 1e10, y = cbrt(x) + 1 = r + 1, so
+	 * x = T (r + 1) with r^3 <= x < (r + 1)^3 for r near (k 2^19)^(1/2).
+	 */
+	for (uint64_t k = 1; k <= 8; k++) {
+		uint64_t r = (uint64_t)sqrt((double)(k << 19));
 
-		for (int d = -2; d <= 2; d++)
-			x[n++] = x0 + (uint64_t)(int64_t)d;
+		for (uint64_t t = (k << 19) - 1; t <= (k << 19) + 1; t++)
+			for (uint64_t rr = r - 2; rr <= r + 2; rr++) {
+				uint64_t v = t * (rr + 1);
+
+				if (rr * rr * rr <= v && v < (rr + 1) * (rr + 1) * (rr + 1) &&
+				    v < UINT64_C(10000000000))
+					x[n++] = v;
+			}
 	}
 	assert_true(n <= sizeof(x) / sizeof(x[0]));
 	pi_check_many(x, n);
