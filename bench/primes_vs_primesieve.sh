@@ -25,7 +25,10 @@ for peer in primesieve primecount; do
 	command -v "$peer" >/dev/null || apt-get install -y "$peer" >/dev/null
 done
 num() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() {
+	sort -g | awk '{ v[NR] = $1 }
+		END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 # timed CMD...: runs CMD, stdout to $tmp.out; prints "seconds peak_kib"
@@ -36,9 +39,11 @@ timed() {
 trap 'rm -f "$tmp" "$tmp.out"' EXIT
 
 echo "peers: $(primesieve --version | head -n 1); $(primecount --version | head -n 1)"
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; repeats = $repeats (interleaved, medians)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "repeats = $repeats (interleaved, medians)"
 fail=0
-printf '%-28s %3s %9s %9s %6s %9s %20s %20s\n' range thr ours_s peer_s ratio ours_MiB ours_count peer_count
+printf '%-28s %3s %9s %9s %6s %9s %20s %20s\n' range thr ours_s peer_s ratio ours_MiB \
+	ours_count peer_count
 row() { # LABEL THREADS OURS_CMD... -- PEER_CMD...
 	local label=$1 t=$2 ours=() peer=() ot=() pt=() om=() oc='' pc='' r s c
 	shift 2
@@ -76,7 +81,11 @@ if [[ " $rows " == *" sieve "* ]]; then
 		"2^64-1e10-1 2^64-1"; do
 		read -r a b <<<"$r"
 		case $a in 2^64*) lo=$((top - 10000000000)) ;; *) lo=$(num "$a") ;; esac
-		case $b in 2^64*) hi=$top ;; *+*) hi=$(($(num "${b%+*}") + $(num "${b#*+}"))) ;; *) hi=$(num "$b") ;; esac
+		case $b in
+		2^64*) hi=$top ;;
+		*+*) hi=$(($(num "${b%+*}") + $(num "${b#*+}"))) ;;
+		*) hi=$(num "$b") ;;
+		esac
 		for t in $threads; do
 			row "[$a, $b)" "$t" "${ours[@]}" --threads "$t" --from "$lo" --to "$hi" -- \
 				primesieve "$lo" $((hi - 1)) -t "$t" -q
