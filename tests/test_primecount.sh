@@ -32,8 +32,8 @@ pc() { # pi(x), 0 for x < 2
 	if [ "$1" -lt 2 ]; then echo 0; else primecount "$1"; fi
 }
 while read -r a b; do
-	ours=$(bin/primes --variant fast --from "$a" --to "$b" --repeat 1 --warmup 0 --no-verify -q |
-		awk '{ print $1 }')
+	ours=$(bin/primes --variant fast --from "$a" --to "$b" --repeat 1 --warmup 0 \
+		--no-verify -q | awk '{ print $1 }')
 	peer=$(($(pc $((b - 1))) - $(pc $((a > 0 ? a - 1 : 0)))))
 	if [ "$ours" = "$peer" ]; then
 		passed=$((passed + 1))
