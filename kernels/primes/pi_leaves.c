@@ -207,8 +207,9 @@ static void cross(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low, uin
 	hb->next[b] = low + 2 * i + 1;
 }
 
-PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb, uint64_t bmax,
-				  uint64_t clo, uint64_t chi, struct hard_chunk *out)
+PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
+				  const uint64_t *zspan, uint64_t bmax, uint64_t clo, uint64_t chi,
+				  struct hard_chunk *out)
 {
 	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS;
 
@@ -242,7 +243,10 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb, u
 
 			if (p * p >= high)
 				break;
-			out->sum += hard_leaves(c, hb, b, low, high, out->phi[b], &out->musum[b]);
+			/* Skip without dividing when no leaf of b has its z in the segment. */
+			if (zspan[2 * b] < high && zspan[2 * b + 1] >= low)
+				out->sum += hard_leaves(c, hb, b, low, high, out->phi[b],
+							&out->musum[b]);
 			out->phi[b] += (int64_t)total;
 			cross(hb, b, p, low, nbits, &total);
 		}
@@ -265,6 +269,7 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 	uint64_t bmax = PI_C, nseg, nchunk;
 	struct hard_chunk *ch = NULL;
 	int64_t *arrays = NULL;
+	uint64_t *zspan = NULL;
 	int err = 0;
 
 	*s2 = 0;
@@ -276,16 +281,25 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 	nchunk = min_u64(nseg, (uint64_t)c->threads * CHUNKS_PER_THREAD);
 	ch = calloc(nchunk, sizeof(*ch));
 	arrays = calloc(2 * nchunk * (bmax + 1), sizeof(*arrays));
-	if (!ch || !arrays) {
+	zspan = malloc(2 * (bmax + 1) * sizeof(*zspan));
+	if (!ch || !arrays || !zspan) {
 		err = -ENOMEM;
 		goto out;
+	}
+	/* zspan[2b], zspan[2b + 1]: the least and greatest z of b's hard leaves (empty: 1, 0). */
+	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
+		const uint64_t p = c->primes[b], xp = c->x / p;
+		const uint64_t m_lo = c->y / p, m_hi = xp / p / p < c->y ? xp / p / p : c->y;
+
+		zspan[2 * b] = m_hi > m_lo ? xp / m_hi : 1;
+		zspan[2 * b + 1] = m_hi > m_lo ? xp / (m_lo + 1) : 0;
 	}
 	for (uint64_t k = 0; k < nchunk; k++) {
 		ch[k].phi = arrays + 2 * k * (bmax + 1);
 		ch[k].musum = ch[k].phi + bmax + 1;
 	}
 #pragma omp parallel num_threads(c->threads) default(none) \
-	shared(c, ch, nchunk, nseg, bmax, err, L, seg)
+	shared(c, ch, nchunk, nseg, bmax, err, L, seg, zspan)
 	{
 		struct hard_buf hb = {
 			.bits = malloc(PI_SEG_WORDS * sizeof(uint64_t)),
@@ -304,7 +318,7 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 			uint64_t chi = min_u64(nseg * (k + 1) / nchunk * seg, L);
 
 			if (hb.bits && hb.counters && hb.next)
-				hard_chunk_run(c, &hb, bmax, clo, chi, &ch[k]);
+				hard_chunk_run(c, &hb, zspan, bmax, clo, chi, &ch[k]);
 		}
 		free(hb.bits);
 		free(hb.counters);
@@ -325,5 +339,6 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 out:
 	free(ch);
 	free(arrays);
+	free(zspan);
 	return err;
 }
