@@ -11,7 +11,8 @@
 # peak RSS, both counts and ours/peer. The load average is printed before
 # and after: on a shared machine read the ratio, not the seconds.
 # ROWS=sieve or ROWS=pi runs one table; PI_XS overrides the pi rows
-# (default "1e11 1e13 1e15 1e16"). Exits 1 if any count differs.
+# (default "1e11 1e13 1e15 1e16"); OMPK_PRIMES names the binary (default
+# bin/primes). Exits 1 if any count differs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ repeats=${REPEATS:-3}
 threads=${THREADS:-1 2}
 rows=${ROWS:-sieve pi}
 pi_xs=${PI_XS:-1e11 1e13 1e15 1e16}
-bin=bin/primes
+bin=${OMPK_PRIMES:-bin/primes}
 [[ -x $bin ]] || make -j2 >/dev/null
 for peer in primesieve primecount; do
 	command -v "$peer" >/dev/null || apt-get install -y "$peer" >/dev/null
