@@ -1,14 +1,16 @@
 /*
- * primes.h - the primes kernel's public functions. The fast count: a segmented sieve of
- * Eratosthenes on a mod-30 wheel (one byte holds the 8 numbers coprime to
- * 30 of a block of 30), pre-sieved by pattern copy, counted by popcount,
- * with OpenMP threads over chunks of cache-sized segments.
+ * primes.h - the primes kernel's public functions. Two exact fast counts:
+ * ompk_sieve_count, a segmented sieve of Eratosthenes on a mod-30 wheel
+ * (one byte holds the 8 numbers coprime to 30 of a block of 30), pre-sieved
+ * by pattern copy, counted by popcount, with OpenMP threads over chunks of
+ * cache-sized segments; and ompk_pi, the combinatorial pi(x) (about x^(2/3)
+ * work instead of x), which the fast variant uses for wide ranges.
  *
- * Exact for every range below 2^64. Memory stays small: per thread one
- * segment and one state per base prime up to min(sqrt(to), 2^24); ranges
- * above 2^48 stream their larger base primes through a window instead of
- * storing them (correct, but each window then costs a sieve up to
- * sqrt(to), about a second near 2^64).
+ * The sieve is exact for every range below 2^64. Its memory stays small:
+ * per thread one segment and one state per base prime up to
+ * min(sqrt(to), 2^24); ranges above 2^48 stream their larger base primes
+ * through a window instead of storing them (correct, but each window then
+ * costs a sieve up to sqrt(to), about a second near 2^64).
  */
 #ifndef OMPKIT_PRIMES_H
 #define OMPKIT_PRIMES_H
