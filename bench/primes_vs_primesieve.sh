@@ -77,19 +77,24 @@ row() { # LABEL THREADS OURS_CMD... -- PEER_CMD...
 }
 ours=("$bin" --variant fast --repeat 1 --warmup 0 --no-verify -q)
 if [[ " $rows " == *" sieve "* ]]; then
-	top=18446744073709551615
+	# Bash arithmetic is signed 64-bit: the row near 2^64 is written out.
 	for r in "0 1e9" "0 1e10" "1e12 1e12+1e9" "1e14 1e14+1e9" "1e16 1e16+1e9" \
 		"2^64-1e10-1 2^64-1"; do
 		read -r a b <<<"$r"
-		case $a in 2^64*) lo=$((top - 10000000000)) ;; *) lo=$(num "$a") ;; esac
-		case $b in
-		2^64*) hi=$top ;;
-		*+*) hi=$(($(num "${b%+*}") + $(num "${b#*+}"))) ;;
-		*) hi=$(num "$b") ;;
+		case $a in
+		2^64*) lo=18446744063709551615 hi=18446744073709551615 last=18446744073709551614 ;;
+		*)
+			lo=$(num "$a")
+			case $b in
+			*+*) hi=$(($(num "${b%+*}") + $(num "${b#*+}"))) ;;
+			*) hi=$(num "$b") ;;
+			esac
+			last=$((hi - 1))
+			;;
 		esac
 		for t in $threads; do
 			row "[$a, $b)" "$t" "${ours[@]}" --threads "$t" --from "$lo" --to "$hi" -- \
-				primesieve "$lo" $((hi - 1)) -t "$t" -q
+				primesieve "$lo" "$last" -t "$t" -q
 		done
 	done
 fi
