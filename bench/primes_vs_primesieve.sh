@@ -1,54 +1,107 @@
 #!/usr/bin/env bash
-# primes_vs_primesieve.sh - ompk_sieve_count against primesieve, side by side.
-#
-# For TO in 1e9 1e10 and 1 and 2 threads, alternates one run of ours
-# (bench_sieve TO THREADS 1) with one of `primesieve TO -t THREADS -q --time`,
-# REPEATS times (default 5), so both see the same machine load; prints the
-# medians of both tools' own timings (each times its sieve only, not process
-# start), both counts and ours/primesieve. Exits 1 if any count differs.
-#
-# Usage: bench/primes_vs_primesieve.sh BENCH_SIEVE: the bench_sieve binary
-# make builds (`make bench` passes its own). Missing primesieve is installed
-# with apt-get.
+# primes_vs_primesieve.sh - the fast primes variant against both peers,
+# whole process, side by side:
+#  - sieve rows: `bin/primes --variant fast --from A --to B` against
+#    `primesieve A B-1` (closed interval) on the ranges of issue 12;
+#  - pi rows: `bin/primes --variant fast --to X+1` (the primes <= X, where
+#    the kernel picks the combinatorial count) against `primecount X`.
+# For each row and thread count (THREADS, default "1 2") one run of ours and
+# one of the peer alternate REPEATS times (default 3), so both see the same
+# load; prints the median wall times (whole process, /usr/bin/time), our
+# peak RSS, both counts and ours/peer. The load average is printed before
+# and after: on a shared machine read the ratio, not the seconds.
+# ROWS=sieve or ROWS=pi runs one table; PI_XS overrides the pi rows
+# (default "1e11 1e13 1e15 1e16"); OMPK_PRIMES names the binary (default
+# bin/primes). Exits 1 if any count differs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-repeats=${REPEATS:-5}
-bin=${1:-}
-[[ -n $bin && -x $bin ]] || {
-	echo "primes_vs_primesieve: '${bin}': not a bench_sieve binary; accepted: the one make builds (make bench runs this)" >&2
-	exit 2
-}
-. bench/lib.sh
-command -v primesieve >/dev/null || apt-get install -y primesieve
-echo "peer: $(primesieve --version | head -n 1)"
-echo "ours: $bin"
-echo "repeats = $repeats (interleaved, medians)"
-
-fail=0
-printf '%-6s %7s %12s %12s %9s %13s %13s\n' to threads ours_s peer_s ratio ours_count peer_count
-for to in 1e9 1e10; do
-	for t in 1 2; do
-		ours_t=() peer_t=() ours_c='' peer_c=''
-		for ((r = 0; r < repeats; r++)); do
-			out=$("$bin" "$to" "$t" 1)
-			ours_t+=("$(awk '$1 == "median" { print $3 }' <<<"$out")")
-			c=$(awk '$1 == "count" { print $3 }' <<<"$out")
-			[[ -z $ours_c || $c == "$ours_c" ]] || { echo "ours: counts differ: $c $ours_c" >&2; fail=1; }
-			ours_c=$c
-			out=$(primesieve "$to" -t "$t" -q --time)
-			peer_t+=("$(awk '$1 == "Seconds:" { print $2 }' <<<"$out")")
-			c=$(awk 'NF == 1 { print $1 }' <<<"$out")
-			[[ -z $peer_c || $c == "$peer_c" ]] || { echo "primesieve: counts differ: $c $peer_c" >&2; fail=1; }
-			peer_c=$c
-		done
-		mo=$(median_of "${ours_t[@]}")
-		mp=$(median_of "${peer_t[@]}")
-		printf '%-6s %7s %12.4f %12.4f %9s %13s %13s\n' "$to" "$t" "$mo" "$mp" "$(ratio "$mo" "$mp")" "$ours_c" "$peer_c"
-		if [[ $ours_c != "$peer_c" ]]; then
-			echo "count mismatch at $to: ours $ours_c, primesieve $peer_c" >&2
-			fail=1
-		fi
-	done
+. bench/lib.sh # median
+repeats=${REPEATS:-3}
+threads=${THREADS:-1 2}
+rows=${ROWS:-sieve pi}
+pi_xs=${PI_XS:-1e11 1e13 1e15 1e16}
+bin=${OMPK_PRIMES:-bin/primes}
+[[ -x $bin ]] || make -j2 >/dev/null
+for peer in primesieve primecount; do
+	command -v "$peer" >/dev/null || apt-get install -y "$peer" >/dev/null
 done
+num() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+# timed CMD...: runs CMD, stdout to $tmp.out; prints "seconds peak_kib"
+timed() {
+	/usr/bin/time -f '%e %M' -o "$tmp" "$@" >"$tmp.out"
+	cat "$tmp"
+}
+trap 'rm -f "$tmp" "$tmp.out"' EXIT
+
+echo "peers: $(primesieve --version | head -n 1); $(primecount --version | head -n 1)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "repeats = $repeats (interleaved, medians)"
+fail=0
+printf '%-28s %3s %9s %9s %6s %9s %20s %20s\n' range thr ours_s peer_s ratio ours_MiB \
+	ours_count peer_count
+row() { # LABEL THREADS OURS_CMD... -- PEER_CMD...
+	local label=$1 t=$2 ours=() peer=() ot=() pt=() om=() oc='' pc='' r s c
+	shift 2
+	while [[ $1 != -- ]]; do ours+=("$1"); shift; done
+	shift
+	peer=("$@")
+	for ((r = 0; r < repeats; r++)); do
+		read -r s m < <(timed "${ours[@]}")
+		ot+=("$s") om+=("$m")
+		c=$(awk 'NR == 1 { print $1 }' "$tmp.out")
+		[[ -z $oc || $c == "$oc" ]] || { echo "ours: counts differ: $c $oc" >&2; fail=1; }
+		oc=$c
+		read -r s m < <(timed "${peer[@]}")
+		pt+=("$s")
+		c=$(awk 'NF == 1 { print $1 }' "$tmp.out" | tail -n 1)
+		[[ -z $pc || $c == "$pc" ]] || { echo "peer: counts differ: $c $pc" >&2; fail=1; }
+		pc=$c
+	done
+	local mo mp mm
+	mo=$(median_of "${ot[@]}")
+	mp=$(median_of "${pt[@]}")
+	mm=$(printf '%s\n' "${om[@]}" | sort -g | tail -n 1)
+	printf '%-28s %3s %9.3f %9.3f %6.2f %9.1f %20s %20s\n' "$label" "$t" "$mo" "$mp" \
+		"$(awk -v a="$mo" -v b="$mp" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
+		"$(awk -v k="$mm" 'BEGIN { print k / 1024 }')" "$oc" "$pc"
+	if [[ $oc != "$pc" ]]; then
+		echo "count mismatch on $label: ours $oc, peer $pc" >&2
+		fail=1
+	fi
+}
+ours=("$bin" --variant fast --repeat 1 --warmup 0 --no-verify -q)
+if [[ " $rows " == *" sieve "* ]]; then
+	# Bash arithmetic is signed 64-bit: the row near 2^64 is written out.
+	for r in "0 1e9" "0 1e10" "1e12 1e12+1e9" "1e14 1e14+1e9" "1e16 1e16+1e9" \
+		"2^64-1e10-1 2^64-1"; do
+		read -r a b <<<"$r"
+		case $a in
+		2^64*) lo=18446744063709551615 hi=18446744073709551615 last=18446744073709551614 ;;
+		*)
+			lo=$(num "$a")
+			case $b in
+			*+*) hi=$(($(num "${b%+*}") + $(num "${b#*+}"))) ;;
+			*) hi=$(num "$b") ;;
+			esac
+			last=$((hi - 1))
+			;;
+		esac
+		for t in $threads; do
+			row "[$a, $b)" "$t" "${ours[@]}" --threads "$t" --from "$lo" --to "$hi" -- \
+				primesieve "$lo" "$last" -t "$t" -q
+		done
+	done
+fi
+if [[ " $rows " == *" pi "* ]]; then
+	for x in $pi_xs; do
+		for t in $threads; do
+			row "pi($x)" "$t" "${ours[@]}" --threads "$t" --to $(($(num "$x") + 1)) -- \
+				primecount "$x" -t "$t"
+		done
+	done
+fi
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit "$fail"

@@ -40,7 +40,10 @@ PKGLIBDIR ?= $(PREFIX)/lib/ompkit
 COMPDIR ?= $(DATADIR)/bash-completion/completions
 IPREFIX = $(DESTDIR)$(PREFIX)
 
-VERSION := $(shell sed -n 's/^\#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
+VERSION := $(shell sed -n 's/^\#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/build.h)
+ifeq ($(VERSION),)
+$(error scripts/install.mk: no OMPK_VERSION in include/ompkit/build.h)
+endif
 SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 SONAME := libompkit.so.$(SOMAJOR)
 SHLIB := $(BUILD)/libompkit.so.$(VERSION)

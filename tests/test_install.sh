@@ -74,7 +74,7 @@ MAKEFLAGS=$(sed -E 's/(^| )--jobserver-(auth|fds)=[^ ]*//g; s/(^| )-j[0-9]*( |$)
 export MAKEFLAGS
 mk() { ${MAKE:-make} --no-print-directory SAN= MPI= "$@"; }
 
-version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
+version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/build.h)
 kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 progs="$kernels pipeline heartbeat demo"
 # The binaries of the configuration installed (not OMPK_BIN_DIR's, which may

@@ -577,9 +577,9 @@ static void test_lcg_fast_near_2_64(void **state)
 	}
 }
 
-/* Measured through the driver: verified, and by which method. */
+/* Measured through the driver: verified, by which method, and (if run_method) which one ran. */
 static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_variant v,
-			       const char *method)
+			       const char *method, const char *run_method)
 {
 	const struct ompk_kernel *k = ompk_kernel_find(kernel);
 	struct ompk_options o;
@@ -597,6 +597,9 @@ static void assert_verified_by(const char *kernel, const uint64_t *p, enum ompk_
 	if (rep.verified != 1 || !strstr(rep.method, method))
 		fail_msg("%s: verified %d by '%s', wanted '%s'", kernel, rep.verified, rep.method,
 			 method);
+	if (run_method && (!job.method || strcmp(job.method, run_method)))
+		fail_msg("%s: ran '%s', wanted '%s'", kernel, job.method ? job.method : "(null)",
+			 run_method);
 	ompk_report_free(&rep);
 }
 
@@ -609,12 +612,13 @@ static void test_fast_verification_methods(void **state)
 		       cwide[] = { 1000000000, 1060000000 }, csmall[] = { 3, 1000000 };
 
 	(void)state;
-	assert_verified_by("primes", pi32, OMPK_FAST, "published pi(x)");
-	assert_verified_by("primes", pwide, OMPK_FAST, "spot check");
-	assert_verified_by("primes", psmall, OMPK_FAST, "plain segmented sieve");
-	assert_verified_by("collatz", c8, OMPK_FAST, "published records");
-	assert_verified_by("collatz", cwide, OMPK_FAST, "spot check");
-	assert_verified_by("collatz", csmall, OMPK_FAST, "odd-step shortcut");
+	assert_verified_by("primes", pi32, OMPK_FAST, "published table", "lmo");
+	assert_verified_by("primes", pwide, OMPK_FAST, "spot check: plain sieve over both ends",
+			   "lmo");
+	assert_verified_by("primes", psmall, OMPK_FAST, "plain segmented sieve", "sieve");
+	assert_verified_by("collatz", c8, OMPK_FAST, "published records", NULL);
+	assert_verified_by("collatz", cwide, OMPK_FAST, "spot check", NULL);
+	assert_verified_by("collatz", csmall, OMPK_FAST, "odd-step shortcut", NULL);
 }
 
 int main(void)

@@ -2,9 +2,11 @@
  * test_primes.c - cmocka tests of ompk_sieve_count against values known
  * independently of it: published pi(x), a plain interval sieve written
  * here (byte per number, trial by every prime up to sqrt), and a
- * deterministic Miller-Rabin near 2^64.
+ * deterministic Miller-Rabin near 2^64; then of ompk_pi (the combinatorial
+ * count) against that sieve and published tables.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -292,6 +294,178 @@ static void test_progress(void **state)
 	assert_int_equal(seen.last_done, seen.total);
 }
 
+/*
+ * ompk_pi, the combinatorial count, against the sieve above and published
+ * tables. Under sanitizers (about 10x slower) the sizes shrink.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PI_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PI_SANITIZED 1
+#endif
+#endif
+#ifdef PI_SANITIZED
+#define PI_RANDOM_MAX 1e8
+#define PI_RANDOM_N 300
+#else
+#define PI_RANDOM_MAX 1e10
+#define PI_RANDOM_N 2000
+#endif
+
+static uint64_t pi_of(uint64_t x, int threads)
+{
+	uint64_t c = UINT64_MAX;
+
+	assert_int_equal(ompk_pi(x, threads, &c), 0);
+	return c;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* pi(x[i]) for every i against one sweep of the sieve over [0, max x]; threads cycle 1..4. */
+static void pi_check_many(uint64_t *x, size_t n)
+{
+	uint64_t below = 0, done = 0; /* below: primes < done */
+
+	qsort(x, n, sizeof(*x), cmp_u64);
+	for (size_t i = 0; i < n; i++) {
+		below += count(done, x[i] + 1, 2);
+		done = x[i] + 1;
+		if (pi_of(x[i], 1 + (int)(i % 4)) != below)
+			fail_msg("pi(%llu): ompk_pi %llu, sieve %llu", (unsigned long long)x[i],
+				 (unsigned long long)pi_of(x[i], 1), (unsigned long long)below);
+	}
+}
+
+/* Thousands of x, log-uniform below PI_RANDOM_MAX (every phase's sizes get hit). */
+static void test_pi_random(void **state)
+{
+	uint64_t *x = malloc(PI_RANDOM_N * sizeof(*x));
+
+	(void)state;
+	assert_non_null(x);
+	for (size_t i = 0; i < PI_RANDOM_N; i++)
+		x[i] = (uint64_t)exp((double)(rnd() >> 11) / 9007199254740992.0 *
+				     log(PI_RANDOM_MAX));
+	pi_check_many(x, PI_RANDOM_N);
+	free(x);
+}
+
+static void test_pi_published(void **state)
+{
+	static const uint64_t pi10[] = { 0,	    4,		25,	     168,	  1229,
+					 9592,	    78498,	664579,	     5761455,	  50847534,
+					 455052511, 4118054813, 37607912018, 346065536839 };
+	static const struct {
+		int k;
+		uint64_t pi;
+	} pi2[] = { { 16, 6542 },      { 20, 82025 },	   { 24, 1077871 },    { 30, 54400028 },
+		    { 32, 203280221 }, { 36, 2874398515 }, { 40, 41203088796 } };
+	uint64_t x = 1;
+#ifdef PI_SANITIZED
+	const int kmax = 11, k2max = 36;
+#else
+	const int kmax = 13, k2max = 40;
+#endif
+
+	(void)state;
+	for (int k = 0; k <= kmax; k++, x *= 10)
+		assert_int_equal(pi_of(x, 2), pi10[k]);
+	for (size_t i = 0; i < sizeof(pi2) / sizeof(pi2[0]) && pi2[i].k <= k2max; i++)
+		assert_int_equal(pi_of(UINT64_C(1) << pi2[i].k, 1 + (int)(i % 4)), pi2[i].pi);
+	/* The table the oracle uses says the same. */
+	assert_int_equal(ompk_oracle_published(0, UINT64_C(1000000000000), &x), 0);
+	assert_int_equal(x, 37607912018);
+	assert_int_equal(ompk_oracle_published(2, UINT64_C(1) << 40, &x), 0);
+	assert_int_equal(x, 41203088796);
+	assert_int_equal(ompk_oracle_published(3, UINT64_C(1) << 40, &x), -ENOTSUP);
+	/* Thread counts agree on a phase-heavy x. */
+	for (int t = 1; t <= 4; t++)
+		assert_int_equal(pi_of(UINT64_C(1000000000000), t), 37607912018);
+}
+
+static void test_pi_errors(void **state)
+{
+	uint64_t c = 7;
+
+	(void)state;
+	assert_int_equal(ompk_pi(100, 0, &c), -EINVAL);
+	assert_int_equal(ompk_pi(100, -1, &c), -EINVAL);
+	assert_int_equal(ompk_pi(100, 1, NULL), -EINVAL);
+	assert_int_equal(ompk_pi(OMPK_PI_MAX + 1, 1, &c), -ERANGE);
+	assert_int_equal(ompk_pi(UINT64_MAX, 1, &c), -ERANGE);
+	assert_int_equal(c, 7);
+	for (uint64_t x = 0; x < 200; x++)
+		assert_int_equal(pi_of(x, 1), ref_count(0, x + 1));
+}
+
+/*
+ * x = p - 1, p, p + 1 for primes p of every size; squares and cubes of
+ * primes and x = p^3 q (a leaf with x/(p q) = p^2 exactly: the easy/hard
+ * border) and their neighbours; x next to the small-x cut (1e5), the alpha
+ * switch (1e10) and the segment size of the leaf sieve (x / y near
+ * multiples of 2^19).
+ */
+static void test_pi_boundaries(void **state)
+{
+	uint64_t x[4000];
+	size_t n = 0;
+
+	(void)state;
+	for (int e = 3; e <= 9; e++) {
+		uint64_t p = (uint64_t)pow(10, e) + rnd() % 1000;
+
+		while (!is_prime_mr(p))
+			p++;
+		for (int d = -1; d <= 1; d++)
+			x[n++] = p + (uint64_t)(int64_t)d;
+	}
+	for (size_t i = 0; i < ref_nprimes && ref_primes[i] < 2200; i += 7) {
+		uint64_t p = ref_primes[i];
+
+		for (int d = -1; d <= 1; d++) {
+			x[n++] = p * p + (uint64_t)(int64_t)d;
+			x[n++] = p * p * p + (uint64_t)(int64_t)d;
+		}
+	}
+	for (size_t i = 6; i < 40; i += 3)
+		for (size_t j = i + 1; j < 400; j += 37) {
+			uint64_t p = ref_primes[i], q = ref_primes[j];
+
+			if (p * p * p * q < UINT64_C(10000000000))
+				for (int d = -1; d <= 1; d++)
+					x[n++] = p * p * p * q + (uint64_t)(int64_t)d;
+		}
+	for (int d = -3; d <= 3; d++) {
+		x[n++] = 100000 + (uint64_t)(int64_t)d;
+		x[n++] = UINT64_C(10000000000) + (uint64_t)(int64_t)d;
+	}
+	/*
+	 * x / y = k 2^19 + {-1, 0, 1}: below 1e10, y = cbrt(x) + 1 = r + 1, so
+	 * x = T (r + 1) with r^3 <= x < (r + 1)^3 for r near (k 2^19)^(1/2).
+	 */
+	for (uint64_t k = 1; k <= 8; k++) {
+		uint64_t r = (uint64_t)sqrt((double)(k << 19));
+
+		for (uint64_t t = (k << 19) - 1; t <= (k << 19) + 1; t++)
+			for (uint64_t rr = r - 2; rr <= r + 2; rr++) {
+				uint64_t v = t * (rr + 1);
+
+				if (rr * rr * rr <= v && v < (rr + 1) * (rr + 1) * (rr + 1) &&
+				    v < UINT64_C(10000000000))
+					x[n++] = v;
+			}
+	}
+	assert_true(n <= sizeof(x) / sizeof(x[0]));
+	pi_check_many(x, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +473,8 @@ int main(void)
 		cmocka_unit_test(test_all_tiny_ranges), cmocka_unit_test(test_random_ranges),
 		cmocka_unit_test(test_boundaries),	cmocka_unit_test(test_large_and_threads),
 		cmocka_unit_test(test_near_2_64),	cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_pi_errors),	cmocka_unit_test(test_pi_published),
+		cmocka_unit_test(test_pi_boundaries),	cmocka_unit_test(test_pi_random),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

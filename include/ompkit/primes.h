@@ -1,14 +1,16 @@
 /*
- * primes.h - the primes kernel's public functions. The fast count: a segmented sieve of
- * Eratosthenes on a mod-30 wheel (one byte holds the 8 numbers coprime to
- * 30 of a block of 30), pre-sieved by pattern copy, counted by popcount,
- * with OpenMP threads over chunks of cache-sized segments.
+ * primes.h - the primes kernel's public functions. Two exact fast counts:
+ * ompk_sieve_count, a segmented sieve of Eratosthenes on a mod-30 wheel
+ * (one byte holds the 8 numbers coprime to 30 of a block of 30), pre-sieved
+ * by pattern copy, counted by popcount, with OpenMP threads over chunks of
+ * cache-sized segments; and ompk_pi, the combinatorial pi(x) (about x^(2/3)
+ * work instead of x), which the fast variant uses for wide ranges.
  *
- * Exact for every range below 2^64. Memory stays small: per thread one
- * segment and one state per base prime up to min(sqrt(to), 2^24); ranges
- * above 2^48 stream their larger base primes through a window instead of
- * storing them (correct, but each window then costs a sieve up to
- * sqrt(to), about a second near 2^64).
+ * The sieve is exact for every range below 2^64. Its memory stays small:
+ * per thread one segment and one state per base prime up to
+ * min(sqrt(to), 2^24); ranges above 2^48 stream their larger base primes
+ * through a window instead of storing them (correct, but each window then
+ * costs a sieve up to sqrt(to), about a second near 2^64).
  */
 #ifndef OMPKIT_PRIMES_H
 #define OMPKIT_PRIMES_H
@@ -28,6 +30,19 @@
 int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
 		     uint64_t *count);
 
+/* The largest x ompk_pi accepts (a sieve covers the rest of the 64-bit range). */
+#define OMPK_PI_MAX UINT64_C(10000000000000000000)
+
+/*
+ * pi(x), the number of primes p <= x, into *count, by the combinatorial
+ * method of Lagarias-Miller-Odlyzko with Deleglise-Rivat's easy leaves
+ * (kernels/primes/pi.c), with an OpenMP team of `threads` threads in its
+ * sieving parts. Time about x^(2/3) / log x, memory about 4 y + sqrt(x)/10
+ * bytes (y a few times cbrt(x)). Returns 0, -EINVAL (threads < 1, count
+ * NULL), -ERANGE (x > OMPK_PI_MAX) or -ENOMEM.
+ */
+int ompk_pi(uint64_t x, int threads, uint64_t *count);
+
 /* The oracle (kernels/primes/oracle.c), a method independent of the sieve above. */
 
 /* Deterministic Miller-Rabin for all 64-bit n (bases 2..37). */
@@ -39,5 +54,11 @@ bool ompk_is_prime_mr(uint64_t n);
  * with Miller-Rabin instead. Returns 0 or -ENOMEM.
  */
 int ompk_oracle_prime_count(uint64_t from, uint64_t to, uint64_t *count);
+
+/*
+ * The primes in [from, to) when a published table has them (pi(10^k),
+ * pi(2^k), windows [a, a + 1e11]): 0 and *count, or -ENOTSUP.
+ */
+int ompk_oracle_published(uint64_t from, uint64_t to, uint64_t *count);
 
 #endif

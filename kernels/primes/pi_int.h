@@ -1,0 +1,90 @@
+/*
+ * pi_int.h - private to kernels/primes: the tables and phases shared by the
+ * combinatorial prime count (pi.c: parameters, S1, P2; pi_leaves.c: the
+ * special leaves S2; pi_tables.c: the tables both read).
+ *
+ * Numbers are odd-only bitmaps throughout: bit i of word w stands for the
+ * number low + 128w + 2i + 1, where low (a segment's start) is a multiple of
+ * 128, so a word's position never depends on low and the pre-sieve pattern
+ * is copied word by word.
+ */
+#ifndef OMPKIT_PI_INT_H
+#define OMPKIT_PI_INT_H
+
+#include <stdint.h>
+
+/* The ordinary leaves are phi(n, C) by the wheel of the first C primes. */
+#define PI_C 6
+#define PI_PRIMORIAL 30030u /* 2*3*5*7*11*13 */
+#define PI_TOTIENT 5760u    /* numbers below 30030 coprime to it */
+/* The pre-sieve pattern: odd multiples of 3, 5, 7, 11, 13 cleared; period 15015 words. */
+#define PI_PATTERN_WORDS 15015u
+/* Segment length in words (2^18 bits, 2^19 numbers). */
+#define PI_SEG_WORDS 4096u
+
+/*
+ * The hot loops count bits; x86-64's baseline has no popcnt instruction, so
+ * they are compiled twice and the loader picks the popcnt clone where the
+ * CPU has it (as fast.c checks __builtin_cpu_supports).
+ */
+#if defined(__x86_64__) && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
+#define PI_HOT __attribute__((target_clones("popcnt", "default")))
+#else
+#define PI_HOT
+#endif
+
+/* pi(n) for n <= limit in O(1): an odd-only bitmap and a count per word. */
+struct pi_table {
+	uint64_t limit;
+	uint64_t *bits;	 /* bit 0 of word 0 (the number 1) stands for the prime 2 */
+	uint32_t *count; /* count[w]: primes below 128w (2 included for w >= 1) */
+};
+
+struct pi_ctx {
+	uint64_t x;
+	uint64_t y;	    /* leaves split point, cbrt(x) < y <= sqrt(x) */
+	uint64_t sqrtx;	    /* floor(sqrt(x)) */
+	uint64_t zmax;	    /* x / y: every special leaf's x/n is at most this */
+	uint64_t a;	    /* pi(y) */
+	uint32_t *primes;   /* primes[1..a] = 2, 3, 5, ...; primes[0] = 0 */
+	int32_t *mu_lpf;    /* n <= y: 0 if mu(n) = 0, else mu(n) * lpf(n) (lpf(1) = INT32_MAX) */
+	uint16_t *phi_c;    /* phi_c[r] = #{1 <= k <= r : gcd(k, 30030) = 1} */
+	uint64_t *pattern;  /* PI_PATTERN_WORDS words, pattern[w] for the numbers 128w + 1.. */
+	struct pi_table pt; /* up to max(sqrtx, y) */
+	int threads;
+};
+
+static inline uint64_t pi_lookup(const struct pi_table *t, uint64_t n)
+{
+	uint64_t w = n >> 7, k = ((n & 127) + 1) >> 1;
+	uint64_t mask = k == 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1;
+
+	if (n < 2)
+		return 0;
+	return t->count[w] + (uint64_t)__builtin_popcountll(t->bits[w] & mask);
+}
+
+/* phi(n, 6): the numbers in [1, n] with no prime factor up to 13. */
+static inline uint64_t pi_phi_c(const struct pi_ctx *c, uint64_t n)
+{
+	return n / PI_PRIMORIAL * PI_TOTIENT + c->phi_c[n % PI_PRIMORIAL];
+}
+
+/* pi_tables.c. Each returns 0 or -ENOMEM. */
+int pi_tables_init(struct pi_ctx *c);
+void pi_tables_free(struct pi_ctx *c);
+/*
+ * Marks the primes of the odd numbers in [low, low + 128 * nwords) (low a
+ * multiple of 128): the pattern, then every prime of c->primes from 17 with
+ * p * p below the end. Numbers below 17 come out as the pattern leaves them
+ * (1 set, 3..13 cleared); callers that need them fix them up.
+ */
+void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint64_t nwords);
+/* Largest prime <= n in the table, for 17 <= n <= t->limit. */
+uint64_t pi_prev_prime(const struct pi_table *t, uint64_t n);
+
+/* pi_leaves.c: the special leaves' sum S2 (easy and hard), 0 or -ENOMEM. */
+int pi_s2_easy(const struct pi_ctx *c, __int128 *s2);
+int pi_s2_hard(const struct pi_ctx *c, __int128 *s2);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * pi_leaves.c - the special leaves S2 of the combinatorial prime count
+ * (Lagarias, Miller, Odlyzko 1985, with the easy leaves of Deleglise and
+ * Rivat 1996). pi.c explains the identity; here a special leaf is a pair
+ * (b, m) with p = p_b (b > 6), mu(m) != 0, lpf(m) > p and y/p < m <= y, and
+ * it adds -mu(m) * phi(x / (p m), b - 1).
+ *
+ * Easy leaves (z = x/(p m) < p^2): a number up to z with no prime factor
+ * below p is 1 or a prime (a composite one would be >= p^2), so
+ * phi(z, b - 1) = max(pi(z) - b + 2, 1), looked up in the pi table
+ * (z < min(p^2, x/p^2) <= sqrt(x)). When z < p it is 1 (trivial leaves,
+ * counted in bulk). Consecutive primes m = q with the same pi(z) are
+ * counted in one step: they run up to x / (p * p_pi(z)) (clustered leaves).
+ *
+ * Hard leaves (z >= p^2): phi(z, b - 1) is read from a sieve of [1, x/y]
+ * that is crossed off prime by prime: segment by segment, for b = 7, 8, ...
+ * the leaves of p_b in the segment (ascending z) read the count of numbers
+ * still set up to z (per-segment counters of 1024-bit blocks, kept
+ * exact while crossing off, plus a popcount inside one block), then the
+ * multiples of p_b are crossed off. Threads take chunks of segments; a
+ * chunk counts from its own start, and the counts of the chunks before it
+ * are added afterwards: sum over its leaves of -mu(m) times that prefix,
+ * which needs only the per-b sums of -mu(m) of the chunk.
+ */
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pi_int.h"
+
+#define COUNTER_SHIFT 10 /* bits per counter block: 1024 (16 words) */
+#define CHUNKS_PER_THREAD 8
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The easy leaves of one b: p = p_b > 13. */
+PI_HOT static __int128 easy_one(const struct pi_ctx *c, uint64_t b)
+{
+	const struct pi_table *t = &c->pt;
+	const uint64_t p = c->primes[b], xp = c->x / p, y = c->y, a = c->a;
+	__int128 sum = 0;
+
+	if (p * p <= y) {
+		/* m composite possible: scan m in (max(y/p, x/p^3), y]. */
+		for (uint64_t m = max_u64(y / p, xp / p / p) + 1; m <= y; m++) {
+			int32_t v = c->mu_lpf[m];
+			uint64_t z, l;
+
+			if (!v || (uint64_t)(v < 0 ? -(int64_t)v : v) <= p)
+				continue;
+			z = xp / m;
+			l = pi_lookup(t, z);
+			uint64_t phi = l + 2 > b ? l + 2 - b : 1;
+
+			sum += v < 0 ? (__int128)phi : -(__int128)phi;
+		}
+		return sum;
+	}
+	/* m = q prime, q > max(y/p, p). Trivial: q > x/p^2 (z < p), phi = 1, -mu = 1. */
+	const uint64_t lo = max_u64(y / p, p), xpp = xp / p;
+	uint64_t t_lo = max_u64(lo, xpp);
+
+	if (t_lo < y)
+		sum += (__int128)(a - pi_lookup(t, t_lo));
+	/* Easy, not trivial: q in (max(lo, x/p^3), min(y, x/p^2)]. */
+	const uint64_t e_lo = max_u64(lo, xpp / p), e_hi = min_u64(y, xpp);
+
+	if (e_hi <= e_lo)
+		return sum;
+	uint64_t i = pi_lookup(t, e_lo) + 1;
+	const uint64_t i_end = pi_lookup(t, e_hi);
+
+	while (i <= i_end) {
+		uint64_t z = xp / c->primes[i], l = pi_lookup(t, z), j = i;
+
+		/*
+		 * q' keeps pi(x/(p q')) = l while x/(p q') >= p_l. Worth a second
+		 * division only where z moves slower than the primes near z (z < y).
+		 */
+		if (z < y)
+			j = pi_lookup(t, min_u64(e_hi, xp / c->primes[l]));
+		sum += (__int128)(j - i + 1) * (__int128)(l + 2 - b);
+		i = j + 1;
+	}
+	return sum;
+}
+
+int pi_s2_easy(const struct pi_ctx *c, __int128 *s2)
+{
+	__int128 total = 0;
+	const uint64_t a = c->a;
+
+#pragma omp parallel num_threads(c->threads) default(none) shared(c, total, a)
+	{
+		__int128 sum = 0;
+
+#pragma omp for schedule(dynamic, 16) nowait
+		for (uint64_t b = PI_C + 1; b <= a; b++)
+			sum += easy_one(c, b);
+#pragma omp critical
+		total += sum;
+	}
+	*s2 = total;
+	return 0;
+}
+
+/* Per thread: one segment, its counters, the next multiple of each sieving prime. */
+struct hard_buf {
+	uint64_t *bits;
+	uint32_t *counters;
+	uint64_t *next; /* next odd multiple of p_b to cross off, as a number */
+};
+
+/* What a chunk hands back: its leaves' sum counted from its start, and per b the count it saw. */
+struct hard_chunk {
+	__int128 sum;
+	int64_t *phi;	/* numbers left after b-1 primes in the chunk */
+	int64_t *musum; /* sum of -mu(m) over the chunk's leaves of b */
+};
+
+/* Count of set bits in [0, k), resuming from *blk whole blocks summing to *acc. */
+static uint64_t prefix(const uint64_t *bits, const uint32_t *counters, uint64_t k, uint64_t *blk,
+		       uint64_t *acc)
+{
+	uint64_t kb = k >> COUNTER_SHIFT, n;
+
+	while (*blk < kb)
+		*acc += counters[(*blk)++];
+	n = *acc;
+	for (uint64_t w = kb << (COUNTER_SHIFT - 6); w < k >> 6; w++)
+		n += (uint64_t)__builtin_popcountll(bits[w]);
+	if (k & 63)
+		n += (uint64_t)__builtin_popcountll(bits[k >> 6] & ((UINT64_C(1) << (k & 63)) - 1));
+	return n;
+}
+
+/* The hard leaves of p_b whose z lies in the segment [low, high). */
+PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf *hb, uint64_t b,
+				   uint64_t low, uint64_t high, int64_t phi, int64_t *musum)
+{
+	const uint64_t p = c->primes[b], xp = c->x / p, y = c->y;
+	uint64_t m_hi = min_u64(y, xp / p / p), m_lo = max_u64(y / p, xp / high);
+	uint64_t blk = 0, acc = 0;
+	__int128 sum = 0;
+	int64_t ms = 0;
+
+	if (low > 0)
+		m_hi = min_u64(m_hi, xp / low);
+	if (p * p > y) {
+		m_lo = max_u64(m_lo, p);
+		if (m_hi <= m_lo)
+			return 0;
+		const uint64_t i_lo = pi_lookup(&c->pt, m_lo);
+
+		for (uint64_t i = pi_lookup(&c->pt, m_hi); i > i_lo; i--) {
+			uint64_t z = xp / c->primes[i];
+			uint64_t n = prefix(hb->bits, hb->counters, (z - low + 1) >> 1, &blk, &acc);
+
+			sum += phi + (int64_t)n;
+			ms++;
+		}
+	} else {
+		for (uint64_t m = m_hi; m > m_lo; m--) {
+			int32_t v = c->mu_lpf[m];
+
+			if (!v || (uint64_t)(v < 0 ? -(int64_t)v : v) <= p)
+				continue;
+			uint64_t z = xp / m;
+			uint64_t n = prefix(hb->bits, hb->counters, (z - low + 1) >> 1, &blk, &acc);
+
+			if (v < 0) {
+				sum += phi + (int64_t)n;
+				ms++;
+			} else {
+				sum -= phi + (int64_t)n;
+				ms--;
+			}
+		}
+	}
+	*musum += ms;
+	return sum;
+}
+
+/* Crosses off the odd multiples of p in the segment, keeping counters and *total exact. */
+static void cross(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low, uint64_t nbits,
+		  uint64_t *total)
+{
+	uint64_t i = (hb->next[b] - low) >> 1, removed = 0;
+
+	for (; i < nbits; i += p) {
+		uint64_t *w = &hb->bits[i >> 6], bit = (*w >> (i & 63)) & 1;
+
+		hb->counters[i >> COUNTER_SHIFT] -= (uint32_t)bit;
+		removed += bit;
+		*w &= ~(UINT64_C(1) << (i & 63));
+	}
+	*total -= removed;
+	hb->next[b] = low + 2 * i + 1;
+}
+
+PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
+				  const uint64_t *zspan, uint64_t bmax, uint64_t clo, uint64_t chi,
+				  struct hard_chunk *out)
+{
+	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS;
+
+	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
+		uint64_t p = c->primes[b], n = (clo + p - 1) / p * p;
+
+		hb->next[b] = n & 1 ? n : n + p;
+	}
+	for (uint64_t low = clo; low < chi; low += seg) {
+		const uint64_t high = min_u64(low + seg, chi), nbits = (high - low) >> 1;
+		const uint64_t nwords = (nbits + 63) >> 6, nblk = (nbits >> COUNTER_SHIFT) + 1;
+		uint64_t total = 0, b;
+
+		/* Sieved by 2 (odd only) and 3..13 (pattern); bits at or past high cleared. */
+		for (uint64_t w = 0, w0 = (low >> 7) % PI_PATTERN_WORDS; w < nwords; w++) {
+			hb->bits[w] = c->pattern[w0];
+			if (++w0 == PI_PATTERN_WORDS)
+				w0 = 0;
+		}
+		if (nbits & 63)
+			hb->bits[nwords - 1] &= (UINT64_C(1) << (nbits & 63)) - 1;
+		memset(hb->counters, 0, nblk * sizeof(*hb->counters));
+		for (uint64_t w = 0; w < nwords; w++) {
+			uint32_t n = (uint32_t)__builtin_popcountll(hb->bits[w]);
+
+			hb->counters[w >> (COUNTER_SHIFT - 6)] += n;
+			total += n;
+		}
+		for (b = PI_C + 1; b <= bmax; b++) {
+			const uint64_t p = c->primes[b];
+
+			if (p * p >= high)
+				break;
+			/* Skip without dividing when no leaf of b has its z in the segment. */
+			if (zspan[2 * b] < high && zspan[2 * b + 1] >= low)
+				out->sum += hard_leaves(c, hb, b, low, high, out->phi[b],
+							&out->musum[b]);
+			out->phi[b] += (int64_t)total;
+			cross(hb, b, p, low, nbits, &total);
+		}
+		/* Left: 1 and the primes >= p_b of the segment (a composite would be >= p_b^2). */
+		for (; b <= bmax; b++) {
+			const uint64_t p = c->primes[b];
+
+			out->phi[b] += (int64_t)total;
+			if (p >= low && p < high)
+				total--;
+			if (hb->next[b] < high)
+				hb->next[b] += 2 * p * ((high - hb->next[b] + 2 * p - 1) / (2 * p));
+		}
+	}
+}
+
+int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
+{
+	const uint64_t L = c->zmax + 1, seg = 128 * (uint64_t)PI_SEG_WORDS;
+	uint64_t bmax = PI_C, nseg, nchunk;
+	struct hard_chunk *ch = NULL;
+	int64_t *arrays = NULL;
+	uint64_t *zspan = NULL;
+	int err = 0;
+
+	*s2 = 0;
+	while (bmax < c->a && (uint64_t)c->primes[bmax + 1] * c->primes[bmax + 1] < L)
+		bmax++;
+	if (bmax == PI_C)
+		return 0;
+	nseg = (L + seg - 1) / seg;
+	nchunk = min_u64(nseg, (uint64_t)c->threads * CHUNKS_PER_THREAD);
+	ch = calloc(nchunk, sizeof(*ch));
+	arrays = calloc(2 * nchunk * (bmax + 1), sizeof(*arrays));
+	zspan = malloc(2 * (bmax + 1) * sizeof(*zspan));
+	if (!ch || !arrays || !zspan) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* zspan[2b], zspan[2b + 1]: the least and greatest z of b's hard leaves (empty: 1, 0). */
+	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
+		const uint64_t p = c->primes[b], xp = c->x / p;
+		const uint64_t m_lo = c->y / p, m_hi = xp / p / p < c->y ? xp / p / p : c->y;
+
+		zspan[2 * b] = m_hi > m_lo ? xp / m_hi : 1;
+		zspan[2 * b + 1] = m_hi > m_lo ? xp / (m_lo + 1) : 0;
+	}
+	for (uint64_t k = 0; k < nchunk; k++) {
+		ch[k].phi = arrays + 2 * k * (bmax + 1);
+		ch[k].musum = ch[k].phi + bmax + 1;
+	}
+#pragma omp parallel num_threads(c->threads) default(none) \
+	shared(c, ch, nchunk, nseg, bmax, err, L, seg, zspan)
+	{
+		struct hard_buf hb = {
+			.bits = malloc(PI_SEG_WORDS * sizeof(uint64_t)),
+			.counters = malloc(((64 * PI_SEG_WORDS >> COUNTER_SHIFT) + 1) *
+					   sizeof(uint32_t)),
+			.next = malloc((bmax + 1) * sizeof(uint64_t)),
+		};
+
+		if (!hb.bits || !hb.counters || !hb.next) {
+#pragma omp atomic write
+			err = -ENOMEM;
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (uint64_t k = 0; k < nchunk; k++) {
+			uint64_t clo = nseg * k / nchunk * seg;
+			uint64_t chi = min_u64(nseg * (k + 1) / nchunk * seg, L);
+
+			if (hb.bits && hb.counters && hb.next)
+				hard_chunk_run(c, &hb, zspan, bmax, clo, chi, &ch[k]);
+		}
+		free(hb.bits);
+		free(hb.counters);
+		free(hb.next);
+	}
+	if (err)
+		goto out;
+	/* Each chunk's leaves, plus -mu(m) times the counts of the chunks before it. */
+	for (uint64_t k = 0; k < nchunk; k++) {
+		*s2 += ch[k].sum;
+		if (k + 1 < nchunk)
+			for (uint64_t b = PI_C + 1; b <= bmax; b++)
+				ch[k + 1].phi[b] += ch[k].phi[b];
+		if (k > 0)
+			for (uint64_t b = PI_C + 1; b <= bmax; b++)
+				*s2 += (__int128)ch[k].musum[b] * ch[k - 1].phi[b];
+	}
+out:
+	free(ch);
+	free(arrays);
+	free(zspan);
+	return err;
+}
