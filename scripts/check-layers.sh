@@ -12,19 +12,21 @@
 # binaries.
 #
 # Usage: scripts/check-layers.sh [BUILD_DIR [SOURCE_DIR]]
-#   BUILD_DIR   default: the build directory bin/ points into
+#   BUILD_DIR   default: the one above OMPK_BIN_DIR (as `make test` sets it),
+#               else the current configuration's (`make print-BUILD`)
 #   SOURCE_DIR  the tree the objects were built from (default: this one)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
 build=${1:-}
 src=${2:-.}
-if [ -z "$build" ]; then
-	link=$(readlink bin 2>/dev/null) || {
-		echo "check-layers: no bin/ link; build first or name the build directory" >&2
+if [ -z "$build" ] && [ -n "${OMPK_BIN_DIR:-}" ]; then
+	build=$(dirname "$OMPK_BIN_DIR")
+elif [ -z "$build" ]; then
+	build=$(make -s --no-print-directory print-BUILD 2>/dev/null) || {
+		echo "check-layers: no build directory found; build first or name it" >&2
 		exit 2
 	}
-	build=$(dirname "$link")
 fi
 objs=()
 while IFS= read -r o; do

@@ -59,7 +59,8 @@ $(BUILD)/.pic-stamp:
 INST_PROGS := $(KERNELS) pipeline heartbeat demo
 INST_SCRIPTS := sweep profile
 # The public headers: what a program needs to embed a kernel or the loader.
-INST_HEADERS := kernel.h kernels.def progress.h registry.h driver.h sched.h parse.h simd.h \
+INST_HEADERS := kernel.h kernels.def progress.h registry.h driver.h build.h cli.h emit.h sched.h \
+	parse.h simd.h \
 	split.h lcg.h primes.h collatz.h sumsq.h checksum.h loader.h heartbeat.h
 SCHEMA := $(wildcard src/schema/ompkit.schema.json)
 # A binary gets a man page when it answers --help (the demo may not yet).

@@ -269,7 +269,13 @@ binaries_only="ompk_binding_free ompk_binding_query ompk_build_compiler ompk_bui
 ompk_cli_check ompk_cli_parse ompk_driver_finish ompk_driver_main ompk_driver_setup
 ompk_flag_value ompk_heartbeat_cli ompk_msg_sanitize ompk_number_arg ompk_options_help
 ompk_options_parse_one ompk_proc_bind_name ompk_report_print ompk_result_print_bare
-ompk_threads_warn ompk_variant_unavailable ompk_progress_report"
+ompk_threads_warn ompk_variant_unavailable ompk_progress_report ompk_driver_group
+ompk_heartbeat_cli_parse ompk_build_compiler_name ompk_build_compiler_version ompk_build_openmp
+ompk_build_openmp_library ompk_build_openmp_runtime ompk_csv_field ompk_emit_begin ompk_emit_bool
+ompk_emit_end ompk_emit_int ompk_emit_ints ompk_emit_null ompk_emit_num ompk_emit_nums
+ompk_emit_object ompk_emit_object_end ompk_emit_only ompk_emit_str ompk_emit_textf
+ompk_emit_textline ompk_emit_u64 ompk_emit_u64s ompk_help ompk_json_string ompk_opts_defaults
+ompk_opts_parse ompk_threads_check ompk_threads_max ompk_usage_error ompk_version"
 functions=$(grep -v -x -F "$(printf 'ompk_kernel_%s\n' $kernels; echo ompk_kernels)" <<<"$exported")
 gap=$(comm -3 <(echo "$functions") <(comm -23 <(echo "$declared") \
 	<(tr ' ' '\n' <<<"$binaries_only" | grep . | LC_ALL=C sort)))

@@ -79,27 +79,6 @@ struct scan {
 	uint64_t lvl;
 };
 
-int ompk_collatz_steps(uint64_t n, uint64_t *steps)
-{
-	u128 v = n;
-	uint64_t s = 0;
-
-	if (n == 0 || !steps)
-		return -EINVAL;
-	while (v != 1) {
-		if (v & 1) {
-			if (v > (U128_MAX - 1) / 3)
-				return -EOVERFLOW;
-			v = 3 * v + 1;
-		} else {
-			v >>= 1;
-		}
-		s++;
-	}
-	*steps = s;
-	return 0;
-}
-
 /*
  * The smaller ancestor of n for the residue r = n mod 18, or 0 if none:
  *  R1: n = 2 mod 3, n > 2. m = (2n-1)/3 is an integer (2n = 1 mod 3) and
