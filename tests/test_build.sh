@@ -8,30 +8,8 @@
 # make, and other configurations' dependency files are not read. Also
 # scripts/run-tests.sh's closing line with cmocka's and the shell suites'
 # skipped checks counted.
-# Prints "build: N passed, M failed" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-build.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	[ -z "${2:-}" ] || sed 's/^/     | /' <<<"$2" | head -n 20
-}
-# check NAME COMMAND...: passes when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else bad "$name" "$(cat "$tmp/check.out")"; fi
-}
+# Prints "build: N passed, M failed, K skipped" last; exits non-zero on a failure.
+. "$(dirname "$0")/lib.sh"
 # make as a user types it: nothing inherited from the make running this
 # suite (its command-line variables travel in MAKEFLAGS) or the environment.
 mk() {
@@ -169,5 +147,4 @@ else
 	check "run-tests: a failure fails the run" test "$rc" -ne 0
 fi
 
-echo "build: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish build

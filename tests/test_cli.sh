@@ -7,25 +7,9 @@
 # start is refused, never a crash, and the limit stated in --help runs);
 # the same oversubscription warning for --threads and OMP_NUM_THREADS; and
 # bin/demo's flags (which once all ran the 15-second demo).
-# Prints "cli: N passed, M failed" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-cli.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-result() { # NAME OK DETAIL
-	if [ "$2" = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok   $1"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $1"
-		sed 's/^/     | /' <<<"$3" | head -n 12
-	fi
-}
+# Prints "cli: N passed, M failed, K skipped" last; exits non-zero on a failure.
+. "$(dirname "$0")/lib.sh"
+detail_lines=12
 # run COMMAND...: sets rc, and the outputs in $tmp/out and $tmp/err (bounded: 20 s, or
 # RUN_TIMEOUT: thousands of threads under ASan on a loaded machine take minutes to tear down).
 run() {
@@ -172,5 +156,4 @@ for a in --help --version --bogus; do
 		"$(! grep -q -e '^ompkit demo:' -e 'results verified' -e 'DID NOT VERIFY' "$tmp/out" && echo 1)" "$(detail)"
 done
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli

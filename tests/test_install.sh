@@ -22,38 +22,7 @@
 #
 # The install is of the release configuration (SAN= MPI=), also under
 # make check-san. Prints "install: N passed, M failed, K skipped" last.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-install.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-skipped=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	[ -z "${2:-}" ] || sed 's/^/     | /' <<<"$2" | head -n 20
-}
-skip() {
-	skipped=$((skipped + 1))
-	echo "skip $1"
-}
-# check NAME COMMAND...: passes when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/check.out" 2>&1; then
-		ok "$name"
-	else
-		bad "$name" "$(cat "$tmp/check.out")"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 # contains NAME TEXT WORD...: passes when TEXT holds each WORD as a whole word.
 contains() {
 	local name=$1 text=$2 w
@@ -83,8 +52,8 @@ unset OMPK_BIN_DIR
 bindir=$(mk -s -f Makefile -f - print-bindir <<<'print-bindir: ; @echo $(BINDIR)' 2>/dev/null |
 	tail -n 1)
 [ -x "$bindir/primes" ] || mk -s all >/dev/null || {
-	echo "install: 0 passed, 1 failed (make all)"
-	exit 1
+	bad "make all"
+	finish install
 }
 sumsq4000=$(awk 'BEGIN { n = 4000; printf "%.0f\n", (n - 1) * n * (2 * n - 1) / 6 }')
 
@@ -100,8 +69,7 @@ if mk install PREFIX="$opt" >"$tmp/install.log" 2>&1; then
 	ok "make install PREFIX=$opt"
 else
 	bad "make install" "$(cat "$tmp/install.log")"
-	echo "install: $passed passed, $failed failed, $skipped skipped"
-	exit 1
+	finish install
 fi
 
 want=""
@@ -435,5 +403,4 @@ if [ -n "$deb" ]; then
 	fi
 fi
 
-echo "install: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish install

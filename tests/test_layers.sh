@@ -3,26 +3,9 @@
 # scripts/check-layers.sh over this build's objects, after checking on a
 # small made-up tree that the checker does catch a pair of objects using
 # each other's symbols (and ignores a one-way use and a stale object).
-# Prints "layers: N passed, M failed" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-layers.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# Prints "layers: N passed, M failed, K skipped" last; exits non-zero on a failure.
+. "$(dirname "$0")/lib.sh"
 cc=${CC:-cc}
-passed=0
-failed=0
-
-result() { # NAME OK DETAIL
-	if [ "$2" = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok   $1"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $1"
-		sed 's/^/     | /' <<<"$3" | head -n 20
-	fi
-}
 
 # A made-up library: a.c and b.c call each other, c.c calls a.c only,
 # d.o is left from a source that is gone and calls a.c, as a.c calls it.
@@ -82,5 +65,4 @@ ok=0
 result "this build: no two objects of the library reference each other (rc $rc)" $ok "$out"
 echo "$out" | tail -n 1
 
-echo "layers: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish layers

@@ -5,27 +5,9 @@
 # with the size asked and the memory there) rather than left to the OOM
 # killer; the sizes are derived from this machine's MemTotal, so the
 # checks mean the same on any machine.
-# Prints "limits: N passed, M failed" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-# The binaries under test: make test passes its build's; bin/ by hand.
-bindir=${OMPK_BIN_DIR:-$root/bin}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-limits.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-result() { # NAME OK DETAIL
-	if [ "$2" = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok   $1"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $1"
-		sed 's/^/     | /' <<<"$3" | head -n 10
-	fi
-}
+# Prints "limits: N passed, M failed, K skipped" last; exits non-zero on a failure.
+. "$(dirname "$0")/lib.sh"
+detail_lines=10
 # run NAME WANT_RC WANT_STDERR_LINES GREP COMMAND...
 run() {
 	local name=$1 want_rc=$2 want_lines=$3 pat=$4 rc=0 lines good=1
@@ -62,5 +44,4 @@ run "pipeline --mode serial: one shard of twice the memory is refused" 2 2 "^omp
 run "checksum: buffers that cannot fit are refused up front" 2 2 "bytes of memory here" \
 	"$bindir"/checksum --buffers 4 --size $((mem / 2 + 1))
 
-echo "limits: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish limits

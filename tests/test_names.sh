@@ -4,18 +4,10 @@
 # kernels is in the descriptor (include/ompkit/kernel.h), so a new kernel
 # needs no front-end code. Only the registry looks kernels up by name.
 # (The loader's table of shard kinds, src/io/, is the loader's to fix.)
-# Prints "names: N passed, M failed" last.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
+# Prints "names: N passed, M failed, K skipped" last.
+. "$(dirname "$0")/lib.sh"
 hits=$(grep -nE 'strcmp\([^,]*(kernel|k|job->kernel)->name, *"' src/*.c src/main/*.c src/mpi/*.c \
 	bench/*.c 2>/dev/null | grep -v '^src/registry.c:')
-if [ -z "$hits" ]; then
-	echo "ok   no front end compares a kernel's name with a literal"
-	echo "names: 1 passed, 0 failed"
-	exit 0
-fi
-echo "FAIL no front end compares a kernel's name with a literal"
-sed 's/^/     | /' <<<"$hits"
-echo "names: 0 passed, 1 failed"
-exit 1
+detail_lines=1000 # every hit
+result "no front end compares a kernel's name with a literal" "$([ -z "$hits" ] && echo 1)" "$hits"
+finish names

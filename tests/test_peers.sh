@@ -6,27 +6,9 @@
 # the heartbeat's verdict; the peer reads numbers as ompkit does and refuses
 # bad usage with exit 2. Skipped with a note where Debian's cargo, rustc or
 # the rayon/tokio/futures crates are not installed.
-# Prints "N passed, N failed" last; exits non-zero when any check failed.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-peers.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0 skipped=0
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	[ -z "${2:-}" ] || sed 's/^/     | /' <<<"$2" | head -n 30
-}
-finish() {
-	echo "test_peers: $passed passed, $failed failed, $skipped skipped"
-	[ "$failed" -eq 0 ]
-	exit
-}
+# Prints "test_peers: N passed, M failed, K skipped" last; exits non-zero when any check failed.
+. "$(dirname "$0")/lib.sh"
+detail_lines=30
 
 missing=""
 for f in /usr/bin/cargo /usr/bin/rustc; do [ -x $f ] || missing+=" ${f#/usr/bin/}"; done
@@ -34,9 +16,8 @@ for c in rayon tokio futures; do
 	compgen -G "/usr/share/cargo/registry/$c-[0-9]*" >/dev/null || missing+=" librust-$c-dev"
 done
 if [ -n "$missing" ]; then
-	echo "skip the Rust peers: not installed:$missing (scripts/debian-packages.txt lists them)"
-	skipped=1
-	finish
+	skip "the Rust peers: not installed:$missing (scripts/debian-packages.txt lists them)"
+	finish test_peers
 fi
 
 # bin/ is whatever configuration was built last: hand it to the script under its compiler.
@@ -106,4 +87,4 @@ for args in "nosuch|unknown example" "lcg --iters 1.5|not a whole number" "lcg -
 		bad "ompk-peers $cmd (exit $rc, want 2 and '$want')" "$(cat "$tmp/err")"
 	fi
 done
-finish
+finish test_peers

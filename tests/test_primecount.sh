@@ -5,17 +5,12 @@
 # primecount's pi(b-1) - pi(a-1) must equal our count. Skipped with a note
 # when primecount is not installed (Debian package primecount). The seed is
 # printed; OMPK_SEED=N repeats a run, OMPK_RANGES=N sets how many ranges.
-# Prints "primecount: N passed, M failed[, K skipped]" last.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-passed=0
-failed=0
+# Prints "primecount: N passed, M failed, K skipped" last.
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v primecount >/dev/null; then
-	echo "note: primecount not installed (apt-get install primecount); peer checks skipped"
-	echo "primecount: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	skip "peer checks: primecount not installed (apt-get install primecount)"
+	finish primecount
 fi
 seed=${OMPK_SEED:-$RANDOM}
 n=${OMPK_RANGES:-6}
@@ -36,12 +31,9 @@ while read -r a b; do
 		--no-verify -q | awk '{ print $1 }')
 	peer=$(($(pc $((b - 1))) - $(pc $((a > 0 ? a - 1 : 0)))))
 	if [ "$ours" = "$peer" ]; then
-		passed=$((passed + 1))
-		echo "ok   [$a, $b): $ours"
+		ok "[$a, $b): $ours"
 	else
-		failed=$((failed + 1))
-		echo "FAIL [$a, $b): ours $ours, primecount $peer"
+		bad "[$a, $b): ours $ours, primecount $peer"
 	fi
 done <<<"$ranges"
-echo "primecount: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish primecount

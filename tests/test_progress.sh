@@ -6,23 +6,8 @@
 # stderr is not a terminal never show it. The terminal is a pty made by
 # script(1) (util-linux); without it the checks are skipped with a note.
 # Prints "progress: N passed, M failed, K skipped" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-progress.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0 skipped=0
-
-result() { # NAME OK DETAIL
-	if [ "$2" = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok   $1"
-	else
-		failed=$((failed + 1))
-		echo "FAIL $1"
-		sed 's/^/     | /' <<<"$3" | head -n 10
-	fi
-}
+. "$(dirname "$0")/lib.sh"
+detail_lines=10
 
 # on_tty OUT COMMAND: runs COMMAND with stdin, stdout and stderr on a pty;
 # stdout goes to OUT.stdout (a file), the pty's bytes to OUT.
@@ -35,8 +20,7 @@ on_tty() {
 if ! command -v script >/dev/null; then
 	echo "skip progress checks: script(1) (util-linux) is not installed"
 	skipped=5
-	echo "progress: $passed passed, $failed failed, $skipped skipped"
-	exit 0
+	finish progress
 fi
 
 # Runs of 2-3 s on an idle 2-core machine (longer under load, never shorter).
@@ -67,5 +51,4 @@ ok=1
 [ -s "$tmp/pipe.err" ] && ok=0
 result "stderr not a terminal: nothing on it" "$ok" "$(cat -v "$tmp/pipe.err")"
 
-echo "progress: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish progress

@@ -15,16 +15,11 @@
 #     (verified: true/false/null in JSON is yes/no/empty in CSV);
 #   - the text report's `verified` line says the same as the JSON.
 # Prints "schema: N passed, M failed" last; exits non-zero on a failure.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-schema.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 if ! python3 -c 'import jsonschema' 2>/dev/null; then
-	echo "FAIL python3 with jsonschema (Debian: apt-get install python3-jsonschema)"
-	echo "schema: 0 passed, 1 failed"
-	exit 1
+	bad "python3 with jsonschema (Debian: apt-get install python3-jsonschema)"
+	finish schema
 fi
 
 kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)

@@ -9,42 +9,13 @@
 # sweep; that bad arguments, and binaries that are not kernels, fail with a
 # message and exit 2; that --bind/--places take effect (the JSON report
 # shows the binding from inside the region); and the profile's counters,
-# outlined-function symbols (gcc's or clang's) and flame graph. The CSV
-# parser here is written apart from the sweep's on purpose: the test does
-# not read results with the code under test.
+# outlined-function symbols (gcc's or clang's) and flame graph. The CSV is
+# read here with Python's csv module, not the sweep's parser, on purpose:
+# the test does not read results with the code under test.
 # Runs the binaries in OMPK_BIN_DIR (make test sets it to its build's), else bin/.
-# Prints "N passed, N failed, K skipped" last; exits non-zero when any check failed.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-# The binaries under test: make test passes its build's; bin/ by hand.
-bindir=${OMPK_BIN_DIR:-$root/bin}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-scripts.XXXXXX")
+# Prints "scripts: N passed, M failed, K skipped" last; exits non-zero when any check failed.
+. "$(dirname "$0")/lib.sh"
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-skipped=0
-
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $1"
-}
-bad() {
-	failed=$((failed + 1))
-	echo "FAIL $1"
-	[ -z "${2:-}" ] || sed 's/^/     | /' <<<"$2" | head -n 20
-}
-skip() {
-	skipped=$((skipped + 1))
-	echo "skip $1"
-}
-# check NAME COMMAND...: passes when COMMAND succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/check.out" 2>&1; then ok "$name"; else bad "$name" "$(cat "$tmp/check.out")"; fi
-}
 # usage_error NAME WANT_TEXT COMMAND...: exit 2 and a stderr line containing WANT_TEXT.
 usage_error() {
 	local name=$1 want=$2 rc=0
@@ -57,28 +28,20 @@ usage_error() {
 	fi
 }
 
-# The value checks, by column name. Prints one line per problem.
-check_results_awk='
-function csvsplit(line, out,    n, i, c, f, q) {
-	n = 0; f = ""; q = 0
-	for (i = 1; i <= length(line); i++) {
-		c = substr(line, i, 1)
-		if (q) {
-			if (c == "\"") {
-				if (substr(line, i + 1, 1) == "\"") { f = f "\""; i++ } else q = 0
-			} else f = f c
-		} else if (c == "\"") q = 1
-		else if (c == ",") { out[++n] = f; f = "" }
-		else f = f c
-	}
-	out[++n] = f
-	return n
+# results.csv as tab-separated fields, read by Python's csv module: not by
+# the sweep's own CSV parser (the code under test).
+csv_fields() {
+	python3 -c 'import csv, sys
+for row in csv.reader(open(sys.argv[1], newline="")):
+    print("\t".join(row))' "$1"
 }
+# The value checks, by column name, on csv_fields' output. Prints one line per problem.
+check_results_awk='
 function abs(x) { return x < 0 ? -x : x }
 function near(a, b) { return abs(a - b) <= 1e-5 * (abs(b) > 1 ? abs(b) : 1) }
-NR == 1 { nh = csvsplit($0, h); for (i = 1; i <= nh; i++) col[h[i]] = i; next }
+NR == 1 { nh = split($0, h, "\t"); for (i = 1; i <= nh; i++) col[h[i]] = i; next }
 {
-	n = csvsplit($0, f)
+	n = split($0, f, "\t")
 	if (n != nh) { print "row " NR ": " n " fields, header " nh; next }
 	key = f[col["variant"]] " " f[col["schedule"]]
 	p = f[col["threads"]] + 0
@@ -93,7 +56,7 @@ END {
 		m = split(ps[k], pl, " ")
 		for (j = 1; j <= m; j++) {
 			p = pl[j] + 0
-			csvsplit(rows[k, p], f)
+			split(rows[k, p], f, "\t")
 			S = (weak ? p : 1) * t1[k] / f[col["median_s"]]
 			s = f[col["speedup"]]; e = f[col["efficiency"]]; kf = f[col["karp_flatt"]]
 			if (!near(s, S)) print k " p=" p ": speedup " s ", medians give " S
@@ -127,7 +90,7 @@ check "results.csv has seq once and 2 series x 2 thread counts" test "$(tail -n 
 check "seq ran once, at 1 thread" test "$(grep -c '^primes,seq,' "$s/results.csv")" -eq 1
 check "results.csv keeps the chunk of dynamic,4 (quoted)" grep -q '^primes,omp,"dynamic,4",2,2,' "$s/results.csv"
 check "results.csv carries the kernel's size parameters" grep -q '^primes,seq,none,1,1,default,default,0,3000,1,3,' "$s/results.csv"
-problems=$(awk -v weak=0 -v want=5 "$check_results_awk" "$s/results.csv" 2>&1)
+problems=$( (csv_fields "$s/results.csv" | awk -v weak=0 -v want=5 "$check_results_awk") 2>&1)
 if [ -z "$problems" ]; then ok "speedup, efficiency and Karp-Flatt recomputed from the medians"; else bad "derived values" "$problems"; fi
 check "the table on stdout has the header and 5 rows" test "$(grep -c -E '^primes +(seq|omp) ' "$tmp/sweep.out")" -eq 5
 check "the table is aligned (rate_unit column)" \
@@ -152,7 +115,7 @@ scripts/sweep.sh primes --weak --threads 1,2 --variants omp --schedules dynamic 
 if [ "$rc" -eq 0 ]; then ok "weak sweep runs"; else bad "weak sweep runs (exit $rc)" "$(cat "$tmp/weak.err")"; fi
 check "weak sweep scales --jobs with the threads" \
 	bash -c "cut -d, -f4,10 '$w/results.csv' | tail -n +2 | tr '\n' ' ' | grep -qx '1,1 2,2 '"
-problems=$(awk -v weak=1 -v want=2 "$check_results_awk" "$w/results.csv" 2>&1)
+problems=$( (csv_fields "$w/results.csv" | awk -v weak=1 -v want=2 "$check_results_awk") 2>&1)
 if [ -z "$problems" ]; then ok "weak efficiency = T(1)/T(p)"; else bad "weak derived values" "$problems"; fi
 
 # --- sweep: what each run gets, and a failing run --------------------------
@@ -344,5 +307,4 @@ PATH=$tmp/fakeperf:$PATH scripts/profile.sh primes --out "$tmp/fp" -- --to 10 >/
 check "perf refused: exit 1 and perf_event_paranoid explained" \
 	bash -c "[ $rc -eq 1 ] && grep -q 'kernel.perf_event_paranoid' '$tmp/fp.err' && grep -q 'sysctl kernel.perf_event_paranoid=2' '$tmp/fp.err'"
 
-echo "scripts: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish scripts

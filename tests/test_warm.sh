@@ -8,19 +8,11 @@
 # shard of 0 values took 32-55 ms). Needs strace (ptrace); skipped with a
 # note where it cannot attach, or where io_uring is refused.
 # Prints "warm: N passed, M failed, K skipped" last.
-set -u
-root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root" || exit 1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ompk-test-warm.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-skipped=0
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; then
-	echo "note: strace missing or not allowed to attach here: skipped"
-	echo "warm: 0 passed, 0 failed, 1 skipped"
-	exit 0
+	skip "strace missing or not allowed to attach here"
+	finish warm
 fi
 for mode in overlap serial; do
 	for shards in 1 3; do
@@ -32,8 +24,7 @@ for mode in overlap serial; do
 			bin/pipeline --backend uring --mode "$mode" --shards "$shards" --shard-len 0 \
 			--latency-ms 0 --threads 2 -q >/dev/null 2>"$tmp/err" || rc=$?
 		if [ "$rc" -ne 0 ] && grep -q 'io_uring' "$tmp/err"; then
-			echo "skip $name (io_uring refused here)"
-			skipped=$((skipped + 1))
+			skip "$name (io_uring refused here)"
 			continue
 		fi
 		# The line numbers of the first io_uring_enter and of the last thread creation
@@ -42,15 +33,11 @@ for mode in overlap serial; do
 		last_clone=$(grep -n 'clone3\?(.*CLONE_THREAD' "$tmp/trace" | tail -n 1 | cut -d: -f1)
 		if [ "$rc" -eq 0 ] && [ -n "$first_enter" ] && [ -n "$last_clone" ] &&
 			[ "$last_clone" -lt "$first_enter" ]; then
-			passed=$((passed + 1))
-			echo "ok   $name"
+			ok "$name"
 		else
-			failed=$((failed + 1))
-			echo "FAIL $name"
-			echo "     | exit $rc; last clone at line ${last_clone:-none}, first io_uring_enter at line ${first_enter:-none}"
-			grep -E 'clone|io_uring_enter' "$tmp/trace" | cut -c1-100 | head -n 8 | sed 's/^/     | /'
+			bad "$name" "exit $rc; last clone at line ${last_clone:-none}, first io_uring_enter at line ${first_enter:-none}
+$(grep -E 'clone|io_uring_enter' "$tmp/trace" | cut -c1-100 | head -n 8)"
 		fi
 	done
 done
-echo "warm: $passed passed, $failed failed, $skipped skipped"
-[ "$failed" -eq 0 ]
+finish warm
