@@ -111,7 +111,7 @@ run() {
 	elif [ "$kind" = kernel ]; then
 		cmd=("$impl/${ours[0]}" "${ours[@]:1}" --format json)
 	elif [ "$kind" = pipeline ]; then
-		cmd=("$impl/pipeline" "${ours[@]}")
+		cmd=("$impl/pipeline" "${ours[@]}" --format json)
 	else
 		cmd=("$impl/heartbeat" "${ours[@]}" -q)
 	fi
@@ -127,14 +127,11 @@ run() {
 		R=$(words <<<"$out")
 		T=$(sed -n 's/^time_s = //p' "$tmp/err")
 		[ "$kind" = heartbeat ] && T=$R
-	elif [ "$kind" = kernel ]; then
+	elif [ "$kind" = kernel ] || [ "$kind" = pipeline ]; then
+		# the one JSON schema: the same keys from a kernel binary and the pipeline
 		grep -q '"verified":true' <<<"$out" || { echo "peers: ${cmd[*]}: NOT VERIFIED" >&2; exit 1; }
 		R=$(sed -E 's/.*"result":\{([^}]*)\}.*/\1/; s/"[a-z_]*"://g; s/[][]//g' <<<"$out" | words)
 		T=$(sed -E 's/.*"median_s":([-0-9.e+]+).*/\1/' <<<"$out")
-	elif [ "$kind" = pipeline ]; then
-		grep -q '^verified *= yes' <<<"$out" || { echo "peers: ${cmd[*]}: NOT VERIFIED" >&2; exit 1; }
-		R=$(sed -n 's/^result *= //p' <<<"$out" | words)
-		T=$(sed -n 's/^wall *= \([0-9.]*\) ms.*/\1/p' <<<"$out" | awk '{ print $1 / 1e3 }')
 	else
 		R=$(words <<<"$out")
 		T=$R

@@ -343,8 +343,9 @@ void ompk_help(FILE *f, const char *prog, const char *about, const struct ompk_o
 
 void ompk_version(FILE *f, const char *prog)
 {
-	fprintf(f, "%s (ompkit) %s\nbuild: %s, %s\nOpenMP: %d\n", prog, OMPK_VERSION,
-		ompk_build_compiler(), ompk_build_flags(), _OPENMP);
+	fprintf(f, "%s (ompkit) %s\nbuild: %s, %s\nOpenMP: %d, %s (%s)\n", prog, OMPK_VERSION,
+		ompk_build_compiler(), ompk_build_flags(), _OPENMP, ompk_build_openmp_runtime(),
+		ompk_build_openmp_library());
 }
 
 int ompk_usage_error(FILE *f, const char *prog, const char *msg)

@@ -17,7 +17,6 @@
 #define REDRAW_S 0.25 /* at most four redraws a second */
 #define QUIET_S 1.0   /* runs shorter than this never draw: no flicker */
 
-
 /* Draws the line if it is due. Called with t->lock held. */
 static void render(struct ompk_progress_tty *t)
 {
@@ -28,8 +27,9 @@ static void render(struct ompk_progress_tty *t)
 	t->last = tnow;
 	if (t->have_fraction && t->total > 0) {
 		frac = (double)t->done / (double)t->total;
-		fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ", t->label,
-			100.0 * frac, elapsed, frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
+		fprintf(stderr, "\r%s: %5.1f%% done, %.0f s elapsed, about %.0f s left   ",
+			t->label, 100.0 * frac, elapsed,
+			frac > 0 ? elapsed * (1 - frac) / frac : 0.0);
 	} else {
 		fprintf(stderr, "\r%s: running, %.0f s elapsed   ", t->label, elapsed);
 	}

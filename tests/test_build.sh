@@ -50,7 +50,7 @@ fi
 check "the default build fills bin/" test "$(mk print-LINKDIR)" = bin
 check "a sanitizer build fills no directory of links" test -z "$(mk print-LINKDIR SAN=address)"
 check "--version's flags are the build's CFLAGS" \
-	plans "-DOMPK_CFLAGS=.\"-O1 -g -fopenmp" CFLAGS="-O1 -g" "$o1_dir/src/report.o"
+	plans "-DOMPK_CFLAGS=.\"-O1 -g -fopenmp" CFLAGS="-O1 -g" "$o1_dir/src/build.o"
 
 # --- bin/: links of every build with the default compiler -------------------
 

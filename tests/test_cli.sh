@@ -32,7 +32,7 @@ usage() {
 	result "$name" "$good" "$(detail)"
 }
 
-version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/driver.h)
+version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/build.h)
 kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 for b in $kernels pipeline heartbeat demo; do
 	run "bin/$b" --help
@@ -52,7 +52,7 @@ for b in $kernels pipeline heartbeat demo; do
 	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && [ "$(wc -l <"$tmp/out")" -eq 3 ] || good=0
 	[ "$(sed -n 1p "$tmp/out")" = "$b (ompkit) $version" ] || good=0
 	sed -n 2p "$tmp/out" | grep -q -E '^build: (gcc|clang) [0-9.]+, .*-fopenmp' || good=0
-	sed -n 3p "$tmp/out" | grep -q -E '^OpenMP: [0-9]{6}$' || good=0
+	sed -n 3p "$tmp/out" | grep -q -E '^OpenMP: [0-9]{6}, (libgomp|LLVM libomp) \(.+\)$' || good=0
 	result "$b --version: name (ompkit) version, build, OpenMP" "$good" "$(detail)"
 
 	usage "$b --bogus: usage error" "$b" "--bogus: unknown option" --bogus

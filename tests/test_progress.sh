@@ -30,7 +30,7 @@ for v in seq omp; do
 	grep -aq 'primes: running, [0-9]* s elapsed' "$tmp/$v" || ok=0
 	# erased at the end: the last thing on the terminal line is the erase sequence
 	grep -aq $'\r\033\[K' "$tmp/$v" || ok=0
-	[ "$(cat "$tmp/$v.stdout")" = "17984 17984" ] || ok=0
+	[ "$(paste -sd" " "$tmp/$v.stdout" | tr -d "\r")" = "17984 17984" ] || ok=0
 	result "primes --variant $v for 2 s shows and erases the elapsed time" "$ok" \
 		"$(cat -v "$tmp/$v"; echo "stdout: $(cat "$tmp/$v.stdout")")"
 done

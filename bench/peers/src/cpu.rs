@@ -120,7 +120,7 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
                 }
                 _ => (0..jobs).map(|_| count_primes(from, to)).sum(),
             };
-            format!("{} {}\n", count, if jobs > 0 { count / jobs } else { 0 })
+            format!("{}\n{}\n", count, if jobs > 0 { count / jobs } else { 0 })
         }
         "collatz" => {
             let (from, to) = (p[0], p[1]);
@@ -138,7 +138,7 @@ pub fn run(name: &str, variant: &str, p: &[u64]) -> Result<Output, String> {
                     .fold(Some((0, u64::MAX)), better)
             };
             let (steps, n) = best.ok_or("a trajectory outgrew 128 bits")?;
-            format!("{} {}\n", n, steps)
+            format!("{}\n{}\n", n, steps)
         }
         "sumsq" => {
             let (from, to) = (p[0], p[1].max(p[0]));

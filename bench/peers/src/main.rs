@@ -212,6 +212,9 @@ pub struct Output {
 }
 
 /// Values one per line (ompkit's arrays under -q).
+/// An array field as ompkit's -q prints it: the values on one line, space-separated.
 pub fn lines(v: &[u64]) -> String {
-    v.iter().map(|x| format!("{}\n", x)).collect()
+    let mut s = v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ");
+    s.push('\n');
+    s
 }
