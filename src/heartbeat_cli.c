@@ -171,8 +171,8 @@ static const char *loop_text(const struct ompk_hb_result *r, char *buf, size_t l
  * The report, through the shared emitter and keys (report.h). The run is
  * one timed repeat; its result is the maximum lateness (what -q prints);
  * nothing is verified (a timing experiment has no oracle). The period is
- * `period_ms`, the times the ticks came `tick_times_ms`: two names, two
- * facts.
+ * `tick_ms` (named as its flag --tick-ms), the times the ticks came
+ * `tick_times_ms`: two names, two facts.
  */
 static void report(struct ompk_emit *e, const struct ompk_hb_config *c,
 		   const struct ompk_hb_result *r, double wall_s)
@@ -198,7 +198,7 @@ static void report(struct ompk_emit *e, const struct ompk_hb_config *c,
 		      r->loop == OMPK_HB_LOOP_URING ? ompk_hb_timer_name(r->timer) : "timerfd");
 	ompk_emit_only(e, OMPK_IN_ALL);
 	ompk_emit_object(e, "params", OMPK_EMIT_FLAT);
-	ompk_emit_u64(e, "period_ms", c->tick_ns / MS);
+	ompk_emit_u64(e, "tick_ms", c->tick_ns / MS);
 	ompk_emit_u64(e, "ticks", c->ticks);
 	ompk_emit_u64(e, "block_ms", c->block_ns / MS);
 	ompk_emit_object_end(e);
