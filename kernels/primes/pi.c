@@ -191,7 +191,8 @@ static int p2(const struct pi_ctx *c, __int128 *out)
 	ch = calloc(nchunk, sizeof(*ch));
 	if (!ch)
 		return -ENOMEM;
-#pragma omp parallel num_threads(c->threads) default(none) shared(c, ch, nchunk, nseg, err, L, c0)
+#pragma omp parallel num_threads(c->threads) default(none) \
+	shared(c, ch, nchunk, nseg, err, L, c0, seg)
 	{
 		uint64_t *bits = malloc(PI_SEG_WORDS * sizeof(*bits));
 
