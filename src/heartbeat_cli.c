@@ -34,46 +34,12 @@ static const char *const timers[] = { "auto", "multishot", "oneshot", NULL };
 
 /* To add a flag: a field in struct hb_args, a row here, and its use in hb_cli_parse. */
 static const struct ompk_opt rows[] = {
-	{ .name = "tick-ms",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(tick_ms),
-	  .arg = "MS",
-	  .help = "heartbeat period",
-	  .def = 50,
-	  .min = 1,
-	  .max = MAX_MS },
-	{ .name = "ticks",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(ticks),
-	  .arg = "N",
-	  .help = "ticks to wait for",
-	  .def = 3,
-	  .min = 1,
-	  .max = 1000000 },
-	{ .name = "block-ms",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(block_ms),
-	  .arg = "MS",
-	  .help = "length of the job",
-	  .def = 300,
-	  .min = 0,
-	  .max = MAX_MS },
-	{ .name = "work",
-	  .kind = OMPK_OPT_CHOICE,
-	  .offset = OFF(work),
-	  .arg = "W",
-	  .help = "sleep (blocking) or lcg (CPU-bound loop)",
-	  .def = OMPK_HB_SLEEP,
-	  .choices = works,
-	  .noun = "a kind of work" },
-	{ .name = "mode",
-	  .kind = OMPK_OPT_CHOICE,
-	  .offset = OFF(mode),
-	  .arg = "M",
-	  .help = "inline or offload",
-	  .def = OMPK_HB_INLINE,
-	  .choices = modes,
-	  .noun = "a mode" },
+	OMPK_OPT_NUMBER("tick-ms", OFF(tick_ms), "MS", "heartbeat period", 50, 1, MAX_MS),
+	OMPK_OPT_NUMBER("ticks", OFF(ticks), "N", "ticks to wait for", 3, 1, 1000000),
+	OMPK_OPT_NUMBER("block-ms", OFF(block_ms), "MS", "length of the job", 300, 0, MAX_MS),
+	OMPK_OPT_PICK("work", OFF(work), "W", "sleep (blocking) or lcg (CPU-bound loop)",
+		      OMPK_HB_SLEEP, works, "a kind of work"),
+	OMPK_OPT_PICK("mode", OFF(mode), "M", "inline or offload", OMPK_HB_INLINE, modes, "a mode"),
 	{ .name = "loop",
 	  .kind = OMPK_OPT_CHOICE,
 	  .offset = OFF(loop),
@@ -83,14 +49,8 @@ static const struct ompk_opt rows[] = {
 	  .def_text = "auto: uring, epoll if unavailable",
 	  .choices = loops,
 	  .noun = "an event loop" },
-	{ .name = "timer",
-	  .kind = OMPK_OPT_CHOICE,
-	  .offset = OFF(timer),
-	  .arg = "T",
-	  .help = "auto, multishot or oneshot io_uring timeouts",
-	  .def = OMPK_HB_TIMER_AUTO,
-	  .choices = timers,
-	  .noun = "a timer" },
+	OMPK_OPT_PICK("timer", OFF(timer), "T", "auto, multishot or oneshot io_uring timeouts",
+		      OMPK_HB_TIMER_AUTO, timers, "a timer"),
 };
 
 /* The driver's rows that mean something here; any other one is refused as unknown. */
@@ -98,10 +58,9 @@ static const struct ompk_opt rows[] = {
 
 static void groups(struct hb_args *h, struct ompk_options *o, struct ompk_opt_group g[2])
 {
-	g[0] = (struct ompk_opt_group){ .title = "Heartbeat options",
-					.opts = rows,
-					.n = sizeof(rows) / sizeof(rows[0]),
-					.base = h };
+	g[0] = (struct ompk_opt_group){
+		.title = "Heartbeat options", .opts = rows, .n = OMPK_COUNT(rows), .base = h
+	};
 	g[1] = ompk_driver_group(o, DRIVER_ROWS);
 }
 

@@ -18,30 +18,11 @@ static const char *const modes[] = { "overlap", "serial", NULL };
 static const char *const backends[] = { "auto", "uring", "threads", NULL }; /* enum ompk_backend */
 
 static const struct ompk_opt rows[] = {
-	{ .name = "shards",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(c.shards),
-	  .arg = "S",
-	  .help = "shards",
-	  .def = 4,
-	  .min = 1,
-	  .max = UINT64_C(1) << 24 },
-	{ .name = "shard-len",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(c.shard_len),
-	  .arg = "N",
-	  .help = "u64 values per shard; bytes for checksum",
-	  .def = 250000,
-	  .min = 0,
-	  .max = UINT64_C(1) << 40 },
-	{ .name = "latency-ms",
-	  .kind = OMPK_OPT_U64,
-	  .offset = OFF(latency_ms),
-	  .arg = "L",
-	  .help = "latency of each fetch",
-	  .def = 50,
-	  .min = 0,
-	  .max = 3600000 },
+	OMPK_OPT_NUMBER("shards", OFF(c.shards), "S", "shards", 4, 1, UINT64_C(1) << 24),
+	OMPK_OPT_NUMBER("shard-len", OFF(c.shard_len), "N",
+			"u64 values per shard; bytes for checksum", 250000, 0, UINT64_C(1) << 40),
+	OMPK_OPT_NUMBER("latency-ms", OFF(latency_ms), "L", "latency of each fetch", 50, 0,
+			3600000),
 	{ .name = "inflight",
 	  .kind = OMPK_OPT_U64,
 	  .offset = OFF(c.inflight),
@@ -95,7 +76,7 @@ static const struct ompk_opt rows[] = {
 	  .accepted = "a directory path" },
 };
 
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
+#define NROWS OMPK_COUNT(rows)
 #define ROW_INFLIGHT 3
 
 /* The driver's rows that mean something to the pipeline. */

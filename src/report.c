@@ -105,7 +105,7 @@ void ompk_emit_tail(struct ompk_emit *e)
 	ompk_emit_str(e, "openmp_library", lib);
 	ompk_emit_object_end(e);
 	ompk_emit_object(e, "env", 0);
-	for (size_t i = 0; i < sizeof(omp_env) / sizeof(omp_env[0]); i++)
+	for (size_t i = 0; i < OMPK_COUNT(omp_env); i++)
 		ompk_emit_str(e, omp_env[i], getenv(omp_env[i]));
 	ompk_emit_object_end(e);
 	ompk_emit_str(e, "version", OMPK_VERSION);

@@ -34,32 +34,20 @@ struct capture {
 	char err[1 << 12];
 };
 
-static void slurp(FILE *f, char *buf, size_t len)
-{
-	size_t n;
-
-	rewind(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
-/* Runs `<kernel> args...` (NULL-terminated) through the driver. */
-static void cli(const struct ompk_kernel *k, struct capture *c, const char *stdin_text, ...)
+/* Runs `<kernel> args...` (args NULL-terminated, at most 30) through the driver. */
+static void run_args(const struct ompk_kernel *k, struct capture *c, const char *stdin_text,
+		     const char *const *args)
 {
 	char *argv[32];
 	int argc = 0, so, se, si = -1;
 	FILE *fo = tmpfile(), *fe = tmpfile(), *fi = NULL;
-	va_list ap;
 
 	assert_non_null(fo);
 	assert_non_null(fe);
 	argv[argc++] = (char *)k->name;
 	last_kernel = k->name;
-	va_start(ap, stdin_text);
-	for (const char *a; (a = va_arg(ap, const char *));)
-		argv[argc++] = (char *)a;
-	va_end(ap);
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
 
 	fflush(stdout);
@@ -88,17 +76,23 @@ static void cli(const struct ompk_kernel *k, struct capture *c, const char *stdi
 		close(si);
 		fclose(fi);
 	}
-	slurp(fo, c->out, sizeof(c->out));
-	slurp(fe, c->err, sizeof(c->err));
+	ompk_test_slurp(fo, c->out, sizeof(c->out));
+	ompk_test_slurp(fe, c->err, sizeof(c->err));
 }
 
-static int count_lines(const char *s)
+/* The same with the arguments given as parameters (NULL-terminated). */
+static void cli(const struct ompk_kernel *k, struct capture *c, const char *stdin_text, ...)
 {
-	int n = 0;
+	const char *args[31];
+	size_t n = 0;
+	va_list ap;
 
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
+	va_start(ap, stdin_text);
+	while (n < OMPK_COUNT(args) - 1 && (args[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	run_args(k, c, stdin_text, args);
 }
 
 /*
@@ -112,9 +106,10 @@ static void assert_usage_of(const struct capture *c, const char *kernel, const c
 	const char *nl = strchr(c->err, '\n');
 
 	snprintf(try, sizeof(try), "Try '%s --help'.\n", kernel);
-	if (c->code != 2 || c->out[0] || count_lines(c->err) != 2 || !strstr(c->err, needle) ||
-	    strncmp(c->err, "ompk: ", 6) != 0 || !nl || strcmp(nl + 1, try) != 0 ||
-	    !strstr(c->err, "; accepted: ") || strstr(c->err, "; accepted: ") > nl)
+	if (c->code != 2 || c->out[0] || ompk_test_count_lines(c->err) != 2 ||
+	    !strstr(c->err, needle) || strncmp(c->err, "ompk: ", 6) != 0 || !nl ||
+	    strcmp(nl + 1, try) != 0 || !strstr(c->err, "; accepted: ") ||
+	    strstr(c->err, "; accepted: ") > nl)
 		fail_msg("wanted usage error naming '%s'; got exit %d, stdout '%s', stderr '%s'",
 			 needle, c->code, c->out, c->err);
 }
@@ -123,69 +118,53 @@ static void assert_usage_of(const struct capture *c, const char *kernel, const c
 
 static void assert_runtime_error(const struct capture *c, const char *needle)
 {
-	if (c->code != 1 || c->out[0] || count_lines(c->err) != 1 || !strstr(c->err, needle))
+	if (c->code != 1 || c->out[0] || ompk_test_count_lines(c->err) != 1 ||
+	    !strstr(c->err, needle))
 		fail_msg("wanted runtime error naming '%s'; got exit %d, stdout '%s', stderr '%s'",
 			 needle, c->code, c->out, c->err);
 }
 
 static struct capture cap;
 
+/* Bad command lines: the kernel, its arguments, what the usage error names. */
+static const struct {
+	const char *kernel;
+	const char *args[7];
+	const char *needle;
+} usage_cases[] = {
+	{ "primes", { "--threads", "0" }, "--threads" },
+	{ "primes", { "-t", "abc" }, "--threads" },
+	{ "primes", { "--threads" }, "--threads: missing value" },
+	{ "primes", { "--to", "-1" }, "negative" },
+	{ "primes", { "--to", "1e20" }, "2^64-1" },
+	{ "primes", { "--to=18446744073709551616" }, "--to" },
+	{ "primes", { "--to", "2.5" }, "not a whole number" },
+	{ "primes", { "--from", "10", "--to", "5" }, "--from" },
+	{ "primes", { "--jobs", "0" }, "--jobs" },
+	{ "primes", { "--from", "0", "--to", "1e19", "--jobs", "2" }, "--jobs" },
+	{ "primes", { "--bogus" }, "--bogus: unknown option" },
+	{ "primes", { "stray" }, "stray: unexpected argument" },
+	{ "primes", { "--variant", "gpu" }, "--variant" },
+	{ "primes", { "--schedule", "sometimes" }, "--schedule" },
+	{ "primes", { "--schedule", "dynamic,0" }, "--schedule" },
+	{ "primes", { "--format", "xml" }, "--format" },
+	{ "primes", { "--repeat", "0" }, "--repeat" },
+	{ "primes", { "--quiet=yes" }, "--quiet" },
+	{ "primes", { "--file", "x" }, "--file: unknown option" }, /* primes reads no files */
+	{ "collatz", { "--from", "0" }, "--from" },
+	{ "collatz", { "--from", "7", "--to", "7" }, "--from" },
+	{ "sumsq", { "--file", "/etc/hostname", "--to", "5" }, "--file" },
+	{ "sumsq", { "--file", "" }, "--file" },
+	{ "checksum", { "--size", "2e12" }, "--size" },
+};
+
 static void test_usage_errors(void **state)
 {
-	const struct ompk_kernel *primes = ompk_kernel_find("primes"),
-				 *collatz = ompk_kernel_find("collatz"),
-				 *sumsq = ompk_kernel_find("sumsq"),
-				 *ck = ompk_kernel_find("checksum");
-
 	(void)state;
-	cli(primes, &cap, NULL, "--threads", "0", NULL);
-	assert_usage(&cap, "--threads");
-	cli(primes, &cap, NULL, "-t", "abc", NULL);
-	assert_usage(&cap, "--threads");
-	cli(primes, &cap, NULL, "--threads", NULL);
-	assert_usage(&cap, "--threads: missing value");
-	cli(primes, &cap, NULL, "--to", "-1", NULL);
-	assert_usage(&cap, "negative");
-	cli(primes, &cap, NULL, "--to", "1e20", NULL);
-	assert_usage(&cap, "2^64-1");
-	cli(primes, &cap, NULL, "--to=18446744073709551616", NULL);
-	assert_usage(&cap, "--to");
-	cli(primes, &cap, NULL, "--to", "2.5", NULL);
-	assert_usage(&cap, "not a whole number");
-	cli(primes, &cap, NULL, "--from", "10", "--to", "5", NULL);
-	assert_usage(&cap, "--from");
-	cli(primes, &cap, NULL, "--jobs", "0", NULL);
-	assert_usage(&cap, "--jobs");
-	cli(primes, &cap, NULL, "--from", "0", "--to", "1e19", "--jobs", "2", NULL);
-	assert_usage(&cap, "--jobs");
-	cli(primes, &cap, NULL, "--bogus", NULL);
-	assert_usage(&cap, "--bogus: unknown option");
-	cli(primes, &cap, NULL, "stray", NULL);
-	assert_usage(&cap, "stray: unexpected argument");
-	cli(primes, &cap, NULL, "--variant", "gpu", NULL);
-	assert_usage(&cap, "--variant");
-	cli(primes, &cap, NULL, "--schedule", "sometimes", NULL);
-	assert_usage(&cap, "--schedule");
-	cli(primes, &cap, NULL, "--schedule", "dynamic,0", NULL);
-	assert_usage(&cap, "--schedule");
-	cli(primes, &cap, NULL, "--format", "xml", NULL);
-	assert_usage(&cap, "--format");
-	cli(primes, &cap, NULL, "--repeat", "0", NULL);
-	assert_usage(&cap, "--repeat");
-	cli(primes, &cap, NULL, "--quiet=yes", NULL);
-	assert_usage(&cap, "--quiet");
-	cli(primes, &cap, NULL, "--file", "x", NULL);
-	assert_usage(&cap, "--file: unknown option"); /* primes reads no files */
-	cli(collatz, &cap, NULL, "--from", "0", NULL);
-	assert_usage(&cap, "--from");
-	cli(collatz, &cap, NULL, "--from", "7", "--to", "7", NULL);
-	assert_usage(&cap, "--from");
-	cli(sumsq, &cap, NULL, "--file", "/etc/hostname", "--to", "5", NULL);
-	assert_usage(&cap, "--file");
-	cli(sumsq, &cap, NULL, "--file", "", NULL);
-	assert_usage(&cap, "--file");
-	cli(ck, &cap, NULL, "--size", "2e12", NULL);
-	assert_usage(&cap, "--size");
+	for (size_t i = 0; i < OMPK_COUNT(usage_cases); i++) {
+		run_args(ompk_kernel_find(usage_cases[i].kernel), &cap, NULL, usage_cases[i].args);
+		assert_usage(&cap, usage_cases[i].needle);
+	}
 }
 
 /*
@@ -262,7 +241,7 @@ static void test_outputs(void **state)
 	(void)state;
 	cli(lcg, &cap, NULL, "--seeds", "2", "--format", "json", "-t", "2", "-r", "3", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_int_equal(count_lines(cap.out), 1);
+	assert_int_equal(ompk_test_count_lines(cap.out), 1);
 	assert_non_null(strstr(
 		cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}"));
 	assert_non_null(strstr(cap.out, "\"verified\":true"));
@@ -275,7 +254,7 @@ static void test_outputs(void **state)
 
 	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_int_equal(count_lines(cap.out), 2);
+	assert_int_equal(ompk_test_count_lines(cap.out), 2);
 	assert_non_null(strstr(cap.out, "tool,kernel,variant,threads,threads_requested,schedule,"));
 	assert_non_null(strstr(cap.out, ",from,to,jobs,file,file_bytes,count,per_job,verified,"
 					"verify_method,repeats,warmup,times_s,median_s,"));

@@ -197,16 +197,6 @@ struct capture {
 	char err[1 << 12];
 };
 
-static void slurp(FILE *f, char *buf, size_t len)
-{
-	size_t n;
-
-	rewind(f);
-	n = fread(buf, 1, len - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-}
-
 /* Runs `heartbeat [--loop loop] args...` in-process; loop may be NULL. */
 static void vcli(struct capture *c, const char *loop, va_list ap)
 {
@@ -225,8 +215,8 @@ static void vcli(struct capture *c, const char *loop, va_list ap)
 		argv[argc++] = (char *)a;
 	argv[argc] = NULL;
 	c->code = ompk_heartbeat_cli(argc, argv, fo, fe);
-	slurp(fo, c->out, sizeof(c->out));
-	slurp(fe, c->err, sizeof(c->err));
+	ompk_test_slurp(fo, c->out, sizeof(c->out));
+	ompk_test_slurp(fe, c->err, sizeof(c->err));
 }
 
 /* Runs `heartbeat args...` (NULL-terminated) in-process. */
@@ -249,20 +239,6 @@ static void cli_run(struct capture *c, ...)
 	va_end(ap);
 }
 
-static bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /*
  * A usage error: exit 2, nothing on stdout, the one shape of every tool:
  * "ompk: <flag>: ...; accepted: ..." naming the flag, then "Try 'heartbeat --help'.".
@@ -273,9 +249,9 @@ static void usage_error(const char *flag, struct capture *c)
 
 	assert_int_equal(c->code, 2);
 	assert_string_equal(c->out, "");
-	assert_int_equal(count_lines(c->err), 2);
+	assert_int_equal(ompk_test_count_lines(c->err), 2);
 	assert_non_null(strstr(c->err, flag));
-	assert_true(starts_with(c->err, "ompk: "));
+	assert_true(ompk_test_starts_with(c->err, "ompk: "));
 	assert_non_null(strstr(c->err, "; accepted: "));
 	assert_non_null(nl);
 	assert_string_equal(nl + 1, "Try 'heartbeat --help'.\n");
@@ -349,7 +325,7 @@ static void test_cli_bad_flags(void **state)
 	usage_error("--mode", &c);
 	cli(&c, "--version", NULL);
 	assert_int_equal(c.code, 0);
-	assert_true(starts_with(c.out, "heartbeat (ompkit) " OMPK_VERSION "\nbuild: "));
+	assert_true(ompk_test_starts_with(c.out, "heartbeat (ompkit) " OMPK_VERSION "\nbuild: "));
 }
 
 static void test_cli_outputs(void **state)
@@ -378,12 +354,12 @@ static void test_cli_outputs(void **state)
 	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2",
 		"--block-ms", "30", NULL);
 	assert_int_equal(c.code, 0);
-	assert_int_equal(count_lines(c.out), 1);
+	assert_int_equal(ompk_test_count_lines(c.out), 1);
 	snprintf(head, sizeof(head),
 		 "{\"tool\":\"heartbeat\",\"kernel\":null,\"variant\":null,\"threads\":null,"
 		 "\"threads_requested\":null,\"mode\":\"inline\",\"work\":\"lcg\",\"loop\":\"%s\",",
 		 small ? "epoll" : "uring");
-	assert_true(starts_with(c.out, head));
+	assert_true(ompk_test_starts_with(c.out, head));
 	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
 	/* The period and the tick times are two facts with two names: tick_ms is never an array. */
 	assert_null(strstr(c.out, "\"tick_ms\":["));
@@ -396,16 +372,16 @@ static void test_cli_outputs(void **state)
 	cli(&c, "--format=csv", "--loop", "epoll", "--tick-ms", "10", "--ticks", "3", "--block-ms",
 	    "0", NULL);
 	assert_int_equal(c.code, 0);
-	assert_int_equal(count_lines(c.out), 2);
-	assert_true(starts_with(c.out,
-				"tool,kernel,variant,threads,threads_requested,mode,work,loop,"
-				"timer,tick_ms,ticks,block_ms,max_lateness_ms,verified,"));
+	assert_int_equal(ompk_test_count_lines(c.out), 2);
+	assert_true(ompk_test_starts_with(
+		c.out, "tool,kernel,variant,threads,threads_requested,mode,work,loop,"
+		       "timer,tick_ms,ticks,block_ms,max_lateness_ms,verified,"));
 	assert_non_null(strstr(c.out, "\nheartbeat,,,,,inline,sleep,epoll,timerfd,10,3,0,"));
 
 	cli_run(&c, "-q", "--mode", "offload", "--tick-ms", "10", "--ticks", "1", "--block-ms", "0",
 		NULL);
 	assert_int_equal(c.code, 0);
-	assert_int_equal(count_lines(c.out), 1);
+	assert_int_equal(ompk_test_count_lines(c.out), 1);
 	assert_true(strtod(c.out, NULL) >= 0);
 }
 
@@ -422,7 +398,7 @@ static void deny_io_uring_setup(int err)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct sock_fprog prog = { .len = OMPK_COUNT(f), .filter = f };
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
@@ -434,8 +410,9 @@ static void deny_io_uring_setup(int err)
  * reports through its exit status: 0 the expected outcome, else a code
  * saying which check failed.
  */
-static int fallback_child(int err)
+static int fallback_child(const void *arg)
 {
+	int err = *(const int *)arg;
 	char *auto_argv[] = { "heartbeat", "--format", "json", "--mode",     "offload", "--tick-ms",
 			      "20",	   "--ticks",  "2",    "--block-ms", "60",	NULL };
 	char *uring_argv[] = { "heartbeat", "--loop",	  "uring", "--ticks",
@@ -449,11 +426,11 @@ static int fallback_child(int err)
 	if (!fo || !fe)
 		return 10;
 	c.code = ompk_heartbeat_cli(11, auto_argv, fo, fe);
-	slurp(fo, c.out, sizeof(c.out));
-	slurp(fe, c.err, sizeof(c.err));
+	ompk_test_slurp(fo, c.out, sizeof(c.out));
+	ompk_test_slurp(fe, c.err, sizeof(c.err));
 	if (c.code != 0)
 		return 11;
-	if (count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") ||
+	if (ompk_test_count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") ||
 	    !strstr(c.err, "epoll"))
 		return 12;
 	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_times_ms\":["))
@@ -464,26 +441,17 @@ static int fallback_child(int err)
 	if (!fo || !fe)
 		return 10;
 	c.code = ompk_heartbeat_cli(7, uring_argv, fo, fe);
-	slurp(fo, c.out, sizeof(c.out));
-	slurp(fe, c.err, sizeof(c.err));
-	if (c.code != 1 || c.out[0] || count_lines(c.err) != 1 || !strstr(c.err, "--loop uring"))
+	ompk_test_slurp(fo, c.out, sizeof(c.out));
+	ompk_test_slurp(fe, c.err, sizeof(c.err));
+	if (c.code != 1 || c.out[0] || ompk_test_count_lines(c.err) != 1 ||
+	    !strstr(c.err, "--loop uring"))
 		return 14;
 	return 0;
 }
 
 static void check_fallback(int err)
 {
-	pid_t pid;
-	int status;
-
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(fallback_child(err));
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(ompk_test_child_exit(fallback_child, &err), 0);
 }
 
 static void test_fallback_enosys(void **state)

@@ -173,7 +173,7 @@ static void test_many_small_shards(void **state)
 
 	(void)state;
 	for (size_t ki = 0; ki < 2; ki++)
-		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (size_t i = 0; i < OMPK_COUNT(cases); i++)
 			for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++) {
 				struct ompk_loader_config c;
 
@@ -493,8 +493,16 @@ static void test_fallback_seccomp(void **state)
  * EOPNOTSUPP (a refusal) and neither for ENOMEM or EFAULT (a failure to
  * report). The heartbeat took only ENOSYS and EPERM before.
  */
-static int refused_child(int err, bool want_fallback)
+struct refusal {
+	int err;
+	bool fallback;
+};
+
+static int refused_child(const void *arg)
 {
+	const struct refusal *r = arg;
+	int err = r->err;
+	bool want_fallback = r->fallback;
 	scmp_filter_ctx f = seccomp_init(SCMP_ACT_ALLOW);
 	struct ompk_loader_config c;
 	struct ompk_loader_stats st;
@@ -533,29 +541,18 @@ static int refused_child(int err, bool want_fallback)
 
 static void test_refused_rule(void **state)
 {
-	static const struct {
-		int err;
-		bool fallback;
-	} cases[] = { { ENOSYS, true },	    { EPERM, true },   { EACCES, true },
-		      { EOPNOTSUPP, true }, { ENOMEM, false }, { EFAULT, false } };
+	static const struct refusal cases[] = { { ENOSYS, true },  { EPERM, true },
+						{ EACCES, true },  { EOPNOTSUPP, true },
+						{ ENOMEM, false }, { EFAULT, false } };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pid_t pid;
-		int status;
+	for (size_t i = 0; i < OMPK_COUNT(cases); i++) {
+		int status = ompk_test_child_exit(refused_child, &cases[i]);
 
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0)
-			_exit(refused_child(cases[i].err, cases[i].fallback));
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		assert_true(WIFEXITED(status));
-		if (WEXITSTATUS(status) != 0)
+		if (status != 0)
 			fail_msg("io_uring_setup failing with %s: check bits %d (1, 2: loader; 4, "
-				 "8: "
-				 "heartbeat)",
-				 strerror(cases[i].err), WEXITSTATUS(status));
+				 "8: heartbeat)",
+				 strerror(cases[i].err), status);
 	}
 }
 

@@ -362,7 +362,7 @@ static void pipeline_signal(const char *backend, int sig)
 {
 	char out[300], errp[300], buf[4096];
 	const char *name = sig == SIGINT ? "SIGINT" : "SIGTERM";
-	int status, n;
+	int status;
 	pid_t pid;
 	double t0;
 
@@ -410,10 +410,7 @@ static void pipeline_signal(const char *backend, int sig)
 	slurp(errp, buf, sizeof(buf));
 	assert_non_null(strstr(buf, "interrupted by"));
 	assert_non_null(strstr(buf, name));
-	n = 0;
-	for (const char *q = buf; *q; q++)
-		n += *q == '\n';
-	assert_int_equal(n, 1); /* one line */
+	assert_int_equal(ompk_test_count_lines(buf), 1); /* one line */
 }
 
 static void test_pipeline_sigint_uring(void **state)
@@ -517,7 +514,7 @@ static struct fault_case cases[] = {
 	CASE("threads reorder reads 1-20", T, "sumsq", REORDER, 1, 20, EXACT),
 };
 
-#define NCASES (sizeof(cases) / sizeof(cases[0]))
+#define NCASES (OMPK_COUNT(cases))
 
 int main(void)
 {

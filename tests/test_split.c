@@ -82,7 +82,7 @@ static void check_parts(struct ompk_job *job)
 	assert_int_equal(err, 0);
 	assert_true(ompk_result_equal(&whole, &expected));
 
-	for (size_t p = 0; p < sizeof(parts_list) / sizeof(parts_list[0]); p++) {
+	for (size_t p = 0; p < OMPK_COUNT(parts_list); p++) {
 		const unsigned parts = parts_list[p];
 		uint64_t bounds[65];
 
@@ -113,7 +113,7 @@ static void check_parts(struct ompk_job *job)
 static void test_every_kernel_splits_exactly(void **state)
 {
 	(void)state;
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < OMPK_COUNT(cases); c++) {
 		const struct ompk_kernel *k = ompk_kernel_find(cases[c].kernel);
 		struct ompk_job job;
 		char msg[256];
@@ -149,7 +149,7 @@ static void test_files_split_by_byte_ranges(void **state)
 	const char *names[] = { "checksum", "sumsq" };
 
 	(void)state;
-	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+	for (size_t l = 0; l < OMPK_COUNT(lens); l++) {
 		char path[] = "/tmp/ompk-test-split-XXXXXX";
 		int fd = mkstemp(path);
 		uint8_t *bytes = malloc(lens[l] + 1);
@@ -208,7 +208,7 @@ static void test_primes_balanced_by_cost(void **state)
 	ompk_job_init(&job, &ompk_kernel_primes);
 	set_param(&job, "from", 1000);
 	set_param(&job, "to", 40000);
-	for (size_t p = 0; p < sizeof(parts_list) / sizeof(parts_list[0]); p++) {
+	for (size_t p = 0; p < OMPK_COUNT(parts_list); p++) {
 		const unsigned parts = parts_list[p];
 		uint64_t bounds[6], work[5], total = 0, max = 0;
 

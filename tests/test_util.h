@@ -13,14 +13,23 @@
  * team goes) makes glibc dlopen libgcc_s for the unwinding; its
  * descriptor is open for a moment, in another thread, and a count taken
  * then sees one more (or one fewer) than the code under test opened.
+ *
+ * ompk_test_slurp(), ompk_test_count_lines(), ompk_test_starts_with():
+ * reading back what a command line run wrote to its tmpfile()s.
+ *
+ * ompk_test_child_exit(): runs a check in a forked child (one that
+ * installs a seccomp filter, say) and gives back its exit status.
  */
 #ifndef OMPK_TEST_UTIL_H
 #define OMPK_TEST_UTIL_H
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static inline bool ompk_test_under_valgrind(void)
 {
@@ -40,6 +49,53 @@ static inline void ompk_test_load_unwinder(void)
 
 	if (pthread_create(&t, NULL, ompk_test_exit_at_once, NULL) == 0)
 		pthread_join(t, NULL);
+}
+
+/* Reads f (from its start) into buf as a string of at most len - 1 bytes, then closes f. */
+static inline void ompk_test_slurp(FILE *f, char *buf, size_t len)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* The number of newlines in s. */
+static inline int ompk_test_count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static inline bool ompk_test_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/*
+ * Runs child(arg) in a forked process that exits with its return value.
+ * Returns that exit status, or -1 if the fork failed or the child did not
+ * exit normally (a signal).
+ */
+static inline int ompk_test_child_exit(int (*child)(const void *), const void *arg)
+{
+	pid_t pid;
+	int status;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(child(arg));
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 #endif

@@ -58,6 +58,24 @@ struct ompk_opt {
 	int (*parse)(void *base, const char *val, char *msg, size_t len);
 };
 
+/*
+ * Shorthands for the two commonest rows; any row with other fields
+ * (short_name, def_text, max_fn, ...) is written out in full.
+ * OMPK_OPT_NUMBER: `--name ARG`, a u64 in [lo, hi], default d, stored at off.
+ * OMPK_OPT_PICK: `--name ARG`, one of the NULL-terminated choices (default
+ * the d-th), errors saying "'x' is not <noun>".
+ */
+#define OMPK_OPT_NUMBER(nm, off, argname, text, d, lo, hi)                             \
+	{                                                                              \
+		.name = (nm), .kind = OMPK_OPT_U64, .offset = (off), .arg = (argname), \
+		.help = (text), .def = (d), .min = (lo), .max = (hi)                   \
+	}
+#define OMPK_OPT_PICK(nm, off, argname, text, d, ch, nn)                                  \
+	{                                                                                 \
+		.name = (nm), .kind = OMPK_OPT_CHOICE, .offset = (off), .arg = (argname), \
+		.help = (text), .def = (d), .choices = (ch), .noun = (nn)                 \
+	}
+
 struct ompk_opt_group {
 	const char *title; /* the --help heading, e.g. "Kernel options" */
 	const struct ompk_opt *opts;

@@ -35,6 +35,24 @@ enum ompk_variant {
 };
 
 #define OMPK_VARIANT_BIT(v) (1u << (v))
+/* The variants of a kernel that has all three. */
+#define OMPK_ALL_VARIANTS \
+	(OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) | OMPK_VARIANT_BIT(OMPK_FAST))
+
+/* The number of elements of an array (not a pointer). */
+#define OMPK_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The part of a descriptor's initializer that every kernel of this tree
+ * writes the same way: all three variants, and the hooks and tables
+ * under their field's own name (`static ... run(...)`, `params[]`,
+ * `samples[]`, ...) in the descriptor's file. Optional hooks (validate,
+ * prepare, release, cost, demo) stay spelled out beside it.
+ */
+#define OMPK_KERNEL_STANDARD_HOOKS                                                      \
+	.params = params, .nparams = OMPK_COUNT(params), .variants = OMPK_ALL_VARIANTS, \
+	.run = run, .expect = expect, .work = work, .samples = samples,                 \
+	.nsamples = OMPK_COUNT(samples), .units = units, .subjob = subjob, .combine = combine
 
 /* One numeric parameter: `--<name> N`. */
 struct ompk_param {

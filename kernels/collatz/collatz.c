@@ -237,7 +237,7 @@ static int expect(const struct ompk_job *job, struct ompk_result *out, const cha
 	int err;
 
 	if (job->variant == OMPK_FAST && to - from > FULL_CHECK_LIMIT) {
-		for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+		for (size_t i = 0; i < OMPK_COUNT(records); i++) {
 			if (from == 1 && to == records[i].below) {
 				*method = "published records (OEIS A006877/A006878)";
 				return set_expected(out, records[i].n, records[i].steps);
@@ -307,19 +307,8 @@ static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
 const struct ompk_kernel ompk_kernel_collatz = {
 	.name = "collatz",
 	.summary = "the n in [--from, --to) with the longest Collatz chain (ties: smallest n)",
-	.params = params,
-	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
-		    OMPK_VARIANT_BIT(OMPK_FAST),
+	OMPK_KERNEL_STANDARD_HOOKS,
 	.unit = "numbers",
 	.validate = validate,
-	.run = run,
-	.expect = expect,
-	.work = work,
-	.samples = samples,
-	.nsamples = sizeof(samples) / sizeof(samples[0]),
-	.units = units,
-	.subjob = subjob,
-	.combine = combine,
 	.cost = cost,
 };

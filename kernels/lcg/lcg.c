@@ -128,17 +128,6 @@ static int combine(const struct ompk_job *job, struct ompk_result *acc,
 const struct ompk_kernel ompk_kernel_lcg = {
 	.name = "lcg",
 	.summary = "final value of an LCG chain of --iters steps from each seed in [0, --seeds)",
-	.params = params,
-	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
-		    OMPK_VARIANT_BIT(OMPK_FAST),
+	OMPK_KERNEL_STANDARD_HOOKS,
 	.unit = "steps",
-	.run = run,
-	.expect = expect,
-	.work = work,
-	.samples = samples,
-	.nsamples = sizeof(samples) / sizeof(samples[0]),
-	.units = units,
-	.subjob = subjob,
-	.combine = combine,
 };

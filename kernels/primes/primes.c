@@ -309,21 +309,10 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.name = "primes",
 	.summary = "count primes in [--from, --to), --jobs times (seq, omp: trial division; "
 		   "fast: sieve or combinatorial pi(x))",
-	.params = params,
-	.nparams = sizeof(params) / sizeof(params[0]),
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP) |
-		    OMPK_VARIANT_BIT(OMPK_FAST),
+	OMPK_KERNEL_STANDARD_HOOKS,
 	.unit = "numbers",
 	.validate = validate,
-	.run = run,
-	.expect = expect,
-	.work = work,
-	.samples = samples,
-	.nsamples = sizeof(samples) / sizeof(samples[0]),
 	.demo = demo,
 	.uneven = true, /* trial division: larger numbers cost more */
-	.units = units,
-	.subjob = subjob,
-	.combine = combine,
 	.cost = cost,
 };

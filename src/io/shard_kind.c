@@ -79,7 +79,7 @@ const struct ompk_shard_kind ompk__shard_kinds[] = {
 	},
 };
 
-const size_t ompk__nshard_kinds = sizeof(ompk__shard_kinds) / sizeof(ompk__shard_kinds[0]);
+const size_t ompk__nshard_kinds = OMPK_COUNT(ompk__shard_kinds);
 
 const struct ompk_shard_kind *ompk__shard_kind(const struct ompk_kernel *k)
 {
