@@ -159,7 +159,9 @@ install: all $(SHLIB) $(MANS) $(EXAMPLE) $(COMPLETION)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e "s|@OMPLIB@|$$($(CC) -dM -E -x c /dev/null | grep -q __clang__ && \
-			echo -lomp || echo -lgomp)|" \
+			echo -L$$(cd "$$(dirname "$$(readlink -f "$$(command -v $(CC))")")/../lib" && \
+				pwd) -lomp || \
+			echo -lgomp)|" \
 		scripts/ompkit.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/ompkit.pc
 	$(Q)install -m 644 $(INST_HEADERS:%=include/ompkit/%) $(DESTDIR)$(INCLUDEDIR)/ompkit/
 	$(Q)install -m 644 $(filter %.1,$(MANS)) $(DESTDIR)$(MANDIR)/man1/

@@ -44,6 +44,10 @@ export MAKEFLAGS
 mk() { ${MAKE:-make} --no-print-directory SAN= MPI= "$@"; }
 
 version=$(sed -n 's/^#define OMPK_VERSION "\(.*\)"/\1/p' include/ompkit/build.h)
+# The example is built with the compiler of the build under test (make CC=clang test:
+# clang, whose OpenMP runtime is LLVM's libomp, packaged as libomp5-*; gcc: libgomp1).
+build_cc=$(mk -s print-CC)
+if $build_cc -dM -E -x c /dev/null | grep -q __clang__; then omp_pkg=libomp5; else omp_pkg=libgomp1; fi
 kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' include/ompkit/kernels.def)
 progs="$kernels pipeline heartbeat demo"
 # The binaries of the configuration installed (not OMPK_BIN_DIR's, which may
@@ -258,7 +262,7 @@ check_example() {
 		"verified: yes" "= $sumsq4000"
 }
 flags=$(pkg-config --cflags --libs ompkit 2>&1)
-if (cd "$away" && cc -std=c11 -Wall -Wextra -Werror "$example" $flags -o embed) \
+if (cd "$away" && $build_cc -std=c11 -Wall -Wextra -Werror "$example" $flags -o embed) \
 	>"$tmp/cc.log" 2>&1; then
 	ok "example builds with pkg-config --cflags --libs ompkit ($flags)"
 	LD_LIBRARY_PATH=$opt/lib ldd "$away/embed" |
@@ -270,7 +274,7 @@ else
 	bad "example does not build" "$(cat "$tmp/cc.log")"
 fi
 static=$(pkg-config --static --libs ompkit | sed 's/-lompkit//')
-if (cd "$away" && cc -std=c11 "$example" $(pkg-config --cflags ompkit) "$opt/lib/libompkit.a" \
+if (cd "$away" && $build_cc -std=c11 "$example" $(pkg-config --cflags ompkit) "$opt/lib/libompkit.a" \
 	$static -o embed-static) >"$tmp/cc.log" 2>&1; then
 	ldd "$away/embed-static" | grep -q libompkit && bad "static example needs libompkit.so"
 	check_example "example (static, pkg-config --static) prints the known values" \
@@ -322,7 +326,7 @@ deb_unpacked() {
 	done
 	flags=$(PKG_CONFIG_SYSROOT_DIR=$dr PKG_CONFIG_PATH=$dr/usr/lib/$ma/pkgconfig \
 		pkg-config --cflags --libs ompkit)
-	if ! (cd "$away" && cc -std=c11 "$dr/usr/share/doc/ompkit/examples/embed.c" $flags \
+	if ! (cd "$away" && $build_cc -std=c11 "$dr/usr/share/doc/ompkit/examples/embed.c" $flags \
 		-o embed-deb) >"$tmp/cc.log" 2>&1; then
 		bad "dpkg -x: the example does not build" "$(cat "$tmp/cc.log")"
 		return
@@ -391,7 +395,7 @@ fi
 if [ -n "$deb" ]; then
 	contains "package metadata and dependencies" \
 		"$(dpkg-deb -f "$deb" Package Version Architecture Depends)" "Package: ompkit" \
-		"Version: $version" "Architecture: $arch" libgomp1 liburing2 libc6
+		"Version: $version" "Architecture: $arch" "$omp_pkg" liburing2 libc6
 	outside=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -v -E '^\./(usr/.*)?$')
 	[ -z "$outside" ] && ok "package files all under /usr" || bad "outside /usr" "$outside"
 	deb_unpacked "$deb"
