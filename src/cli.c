@@ -227,12 +227,29 @@ static const struct ompk_opt *find(struct ompk_opt_group *g, size_t ng, const ch
 	return NULL;
 }
 
+/*
+ * An argument echoed at the start of a message is cut to ECHO_MAX bytes
+ * (with "..."), so that the rest of the line, which says what is wrong and
+ * what is accepted, always fits.
+ */
+#define ECHO_MAX 64
+
+static int echo_len(size_t n)
+{
+	return (int)(n > ECHO_MAX ? ECHO_MAX : n);
+}
+
+static const char *echo_more(size_t n)
+{
+	return n > ECHO_MAX ? "..." : "";
+}
+
 static void unknown(const struct ompk_opt_group *g, size_t ng, const char *arg, char *msg,
 		    size_t len)
 {
-	size_t at;
+	size_t at, n = strcspn(arg, "=");
 
-	snprintf(msg, len, "%.*s: unknown option; accepted:", (int)strcspn(arg, "="), arg);
+	snprintf(msg, len, "%.*s%s: unknown option; accepted:", echo_len(n), arg, echo_more(n));
 	for (size_t k = 0; k < ng; k++)
 		for (size_t i = 0; i < g[k].n; i++)
 			if (in_tool(&g[k], i)) {
@@ -256,10 +273,11 @@ int ompk_opts_parse(struct ompk_opt_group *g, size_t ng, int argc, char **argv, 
 		int err = 0;
 
 		if (arg[0] != '-' || arg[1] == '\0') {
-			snprintf(msg, len,
-				 "%s: unexpected argument; accepted: options only (--flag VALUE or "
-				 "--flag=VALUE)",
-				 arg);
+			snprintf(
+				msg, len,
+				"%.*s%s: unexpected argument; accepted: options only (--flag VALUE "
+				"or --flag=VALUE)",
+				echo_len(strlen(arg)), arg, echo_more(strlen(arg)));
 			err = -EINVAL;
 		} else if (!(o = find(g, ng, arg, &og, &oi, &val))) {
 			unknown(g, ng, arg, msg, len);
