@@ -267,12 +267,14 @@ FUZZ_CC ?= clang
 FUZZ_TARGETS := cli files shards
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -fopenmp -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Iinclude -DOMPK_LIBFUZZER
+	-fno-sanitize-recover=all -Iinclude
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(wildcard include/ompkit/*.h src/io/*.h)
+# Each target is a plain function fuzz_<t>; tests/fuzz/entry.c gives libFuzzer its entry point.
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/entry.c $(LIB_SRCS) \
+		$(wildcard include/ompkit/*.h src/io/*.h kernels/*.h)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $(filter %.c,$^) $(URING_CFLAGS) $(URING_LIBS) -lpthread -lm -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -DOMPK_FUZZ_TARGET=fuzz_$* $(filter %.c,$^) $(URING_CFLAGS) $(URING_LIBS) -lpthread -lm -o $@
 
 fuzz: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 	$(Q)for t in $(FUZZ_TARGETS); do \

@@ -26,6 +26,9 @@
 #include "ompkit/stats.h"
 #include "ompkit/sumsq.h"
 
+/* plain_fold, plain_sumsq: the loops as anyone would write them (-O3 vectorises the sum). */
+#include "../tests/plain_loops.h"
+
 #define REPEATS 5
 #define CACHE_BYTES ((size_t)64 * 1024)
 
@@ -40,25 +43,6 @@ struct job {
 
 typedef void job_fn(struct job *j);
 
-static uint64_t plain_fold(const uint8_t *p, size_t n)
-{
-	uint64_t acc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		acc = acc * OMPK_FOLD_P + p[i];
-	return acc;
-}
-
-/* The loop as anyone would write it, as the compiler builds it (-O3 vectorises it). */
-static uint64_t plain_sumsq(const uint64_t *v, size_t n)
-{
-	uint64_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s += v[i] * v[i];
-	return s;
-}
-
 /* The same loop kept scalar, the baseline a vectorising kernel is credited against. */
 __attribute__((optimize("no-tree-vectorize"))) static uint64_t scalar_sumsq(const uint64_t *v,
 									    size_t n)
@@ -72,7 +56,7 @@ __attribute__((optimize("no-tree-vectorize"))) static uint64_t scalar_sumsq(cons
 
 static void run_plain_fold(struct job *j)
 {
-	j->result = plain_fold(j->bytes, j->n);
+	j->result = plain_fold(0, j->bytes, j->n);
 }
 static void run_plain_sumsq(struct job *j)
 {
@@ -86,7 +70,7 @@ static void run_scalar_sumsq(struct job *j)
 static void run_fold_fast(struct job *j)
 {
 	if (ompk_fold_fast_simd(j->bytes, j->n, j->threads, j->simd, &j->result))
-		j->result = ~plain_fold(j->bytes, j->n); /* unsupported: fails the check */
+		j->result = ~plain_fold(0, j->bytes, j->n); /* unsupported: fails the check */
 }
 
 static void run_sumsq_fast(struct job *j)
@@ -108,7 +92,7 @@ static void run_plain_fold_cached(struct job *j)
 
 	for (size_t done = 0; done < j->n; done += CACHE_BYTES) {
 		KEEP_REPEATING();
-		acc = acc * pw + plain_fold(j->bytes, CACHE_BYTES);
+		acc = acc * pw + plain_fold(0, j->bytes, CACHE_BYTES);
 	}
 	j->result = acc;
 }
@@ -122,37 +106,36 @@ static void run_fold_fast_cached(struct job *j)
 	j->result = st.acc;
 }
 
-static void run_scalar_sumsq_cached(struct job *j)
+/* fn over the first CACHE_BYTES of the words, again and again until n words are summed. */
+static uint64_t sumsq_cached(const struct job *j, uint64_t (*fn)(const uint64_t *, size_t))
 {
 	uint64_t s = 0;
 
 	for (size_t done = 0; done < j->n; done += CACHE_BYTES / 8) {
 		KEEP_REPEATING();
-		s += scalar_sumsq(j->words, CACHE_BYTES / 8);
+		s += fn(j->words, CACHE_BYTES / 8);
 	}
-	j->result = s;
+	return s;
+}
+
+static uint64_t sumsq_fast_one_thread(const uint64_t *v, size_t n)
+{
+	return ompk_sumsq_fast(v, n, 1);
+}
+
+static void run_scalar_sumsq_cached(struct job *j)
+{
+	j->result = sumsq_cached(j, scalar_sumsq);
 }
 
 static void run_plain_sumsq_cached(struct job *j)
 {
-	uint64_t s = 0;
-
-	for (size_t done = 0; done < j->n; done += CACHE_BYTES / 8) {
-		KEEP_REPEATING();
-		s += plain_sumsq(j->words, CACHE_BYTES / 8);
-	}
-	j->result = s;
+	j->result = sumsq_cached(j, plain_sumsq);
 }
 
 static void run_sumsq_fast_cached(struct job *j)
 {
-	uint64_t s = 0;
-
-	for (size_t done = 0; done < j->n; done += CACHE_BYTES / 8) {
-		KEEP_REPEATING();
-		s += ompk_sumsq_fast(j->words, CACHE_BYTES / 8, 1);
-	}
-	j->result = s;
+	j->result = sumsq_cached(j, sumsq_fast_one_thread);
 }
 
 /* Median rate in GB/s of REPEATS runs after a warm-up; bytes is the input size. */
@@ -257,7 +240,7 @@ int main(int argc, char **argv)
 
 	j.bytes = buf;
 	j.n = fold_bytes;
-	want = plain_fold(buf, fold_bytes);
+	want = plain_fold(0, buf, fold_bytes);
 	seq = row("plain byte fold", 1, run_plain_fold, &j, (double)fold_bytes, want);
 	j.simd = OMPK_SIMD_AUTO;
 	fast1 = row("fold_fast", 1, run_fold_fast, &j, (double)fold_bytes, want);

@@ -40,10 +40,7 @@ static double measure(const struct ompk_kernel *k, const uint64_t *p, enum ompk_
 	char msg[512];
 	double median;
 
-	ompk_options_default(&o);
-	o.variant = v;
-	o.threads = threads;
-	o.repeat = (uint64_t)repeats;
+	ompk_options_init(&o, v, threads, (uint64_t)repeats);
 	o.warmup = 1;
 	if (sched) {
 		ompk_sched_parse(sched, &o.sched);

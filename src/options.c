@@ -40,73 +40,42 @@ static int parse_schedule(void *base, const char *val, char *msg, size_t len)
 }
 
 const struct ompk_opt ompk_driver_opts[OMPK_DOPT_COUNT] = {
-	[OMPK_DOPT_THREADS] = { .name = "threads",
-				.short_name = 't',
-				.kind = OMPK_OPT_INT,
-				.offset = OFF(threads),
-				.arg = "N",
-				.help = "OpenMP threads",
-				.def_text = "the runtime's, OMP_NUM_THREADS",
-				.min = 1,
-				.max_fn = ompk_threads_max },
+	[OMPK_DOPT_THREADS] = { OMPK_OPT_ARG(OMPK_OPT_INT, "threads", OFF(threads), "N",
+					     "OpenMP threads"),
+				.short_name = 't', .def_text = "the runtime's, OMP_NUM_THREADS",
+				.min = 1, .max_fn = ompk_threads_max },
 	[OMPK_DOPT_VARIANT] = OMPK_OPT_PICK("variant", OFF(variant), "V",
 					    "seq, omp or fast, where the kernel has it", OMPK_OMP,
 					    variants, "a variant"),
-	[OMPK_DOPT_SCHEDULE] = { .name = "schedule",
-				 .kind = OMPK_OPT_CUSTOM,
-				 .arg = "S",
-				 .help = "static|dynamic|guided|auto[,CHUNK]",
+	[OMPK_DOPT_SCHEDULE] = { OMPK_OPT_ARG(OMPK_OPT_CUSTOM, "schedule", 0, "S",
+					      "static|dynamic|guided|auto[,CHUNK]"),
 				 .def_text = "the runtime's, OMP_SCHEDULE",
 				 .accepted = "static, dynamic, guided or auto, optionally ,CHUNK",
 				 .parse = parse_schedule },
-	[OMPK_DOPT_BIND] = { .name = "bind",
-			     .kind = OMPK_OPT_STRING,
-			     .offset = OFF(bind),
-			     .arg = "B",
-			     .help = "close|spread|master|false: OMP_PROC_BIND",
-			     .def_text = "the runtime's",
-			     .choices = bind_names,
+	[OMPK_DOPT_BIND] = { OMPK_OPT_ARG(OMPK_OPT_STRING, "bind", OFF(bind), "B",
+					  "close|spread|master|false: OMP_PROC_BIND"),
+			     .def_text = "the runtime's", .choices = bind_names,
 			     .noun = "a binding" },
-	[OMPK_DOPT_PLACES] = { .name = "places",
-			       .kind = OMPK_OPT_STRING,
-			       .offset = OFF(places),
-			       .arg = "P",
-			       .help = "cores|threads|sockets: OMP_PLACES",
-			       .def_text = "the runtime's",
-			       .choices = places_names,
+	[OMPK_DOPT_PLACES] = { OMPK_OPT_ARG(OMPK_OPT_STRING, "places", OFF(places), "P",
+					    "cores|threads|sockets: OMP_PLACES"),
+			       .def_text = "the runtime's", .choices = places_names,
 			       .noun = "a place list" },
-	[OMPK_DOPT_REPEAT] = { .name = "repeat",
-			       .short_name = 'r',
-			       .kind = OMPK_OPT_U64,
-			       .offset = OFF(repeat),
-			       .arg = "R",
-			       .help = "timed runs; median, min and max are reported",
-			       .def = 1,
-			       .min = 1,
-			       .max = 1000000 },
+	[OMPK_DOPT_REPEAT] = { OMPK_OPT_ARG(OMPK_OPT_U64, "repeat", OFF(repeat), "R",
+					    "timed runs; median, min and max are reported"),
+			       .short_name = 'r', .def = 1, .min = 1, .max = 1000000 },
 	[OMPK_DOPT_WARMUP] = OMPK_OPT_NUMBER("warmup", OFF(warmup), "W",
 					     "untimed runs before the timed ones", 0, 0, 1000000),
 	[OMPK_DOPT_FORMAT] = OMPK_OPT_PICK("format", OFF(format), "F", "text, json or csv",
 					   OMPK_TEXT, formats, "a format"),
-	[OMPK_DOPT_QUIET] = { .name = "quiet",
-			      .short_name = 'q',
-			      .kind = OMPK_OPT_SWITCH,
-			      .offset = OFF(quiet),
-			      .help = "print only the result" },
-	[OMPK_DOPT_NO_VERIFY] = { .name = "no-verify",
-				  .kind = OMPK_OPT_SWITCH,
-				  .offset = OFF(verify),
-				  .help = "skip the independent check of the result",
+	[OMPK_DOPT_QUIET] = { OMPK_OPT_FLAG("quiet", OFF(quiet), "print only the result"),
+			      .short_name = 'q' },
+	[OMPK_DOPT_NO_VERIFY] = { OMPK_OPT_FLAG("no-verify", OFF(verify),
+						"skip the independent check of the result"),
 				  .def = 1 },
-	[OMPK_DOPT_HELP] = { .name = "help",
-			     .short_name = 'h',
-			     .kind = OMPK_OPT_SWITCH,
-			     .offset = OFF(help),
-			     .help = "show this help and exit" },
-	[OMPK_DOPT_VERSION] = { .name = "version",
-				.kind = OMPK_OPT_SWITCH,
-				.offset = OFF(version),
-				.help = "show the version and build, and exit" },
+	[OMPK_DOPT_HELP] = { OMPK_OPT_FLAG("help", OFF(help), "show this help and exit"),
+			     .short_name = 'h' },
+	[OMPK_DOPT_VERSION] = { OMPK_OPT_FLAG("version", OFF(version),
+					      "show the version and build, and exit") },
 };
 
 void ompk_options_default(struct ompk_options *o)
@@ -115,6 +84,14 @@ void ompk_options_default(struct ompk_options *o)
 
 	memset(o, 0, sizeof(*o));
 	ompk_opts_defaults(&g, 1);
+}
+
+void ompk_options_init(struct ompk_options *o, enum ompk_variant v, int threads, uint64_t repeat)
+{
+	ompk_options_default(o);
+	o->variant = v;
+	o->threads = threads;
+	o->repeat = repeat;
 }
 
 struct ompk_opt_group ompk_driver_group(struct ompk_options *o, uint64_t only)

@@ -70,6 +70,21 @@ void ompk_split_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, str
 		job->kernel->subjob(job, lo, hi, sub);
 }
 
+/* The range kernels' parameters: --from first, --to second. */
+enum { P_FROM, P_TO };
+
+uint64_t ompk_split_range_units(const struct ompk_job *job)
+{
+	return job->p[P_TO] - job->p[P_FROM];
+}
+
+void ompk_split_range_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi,
+			     struct ompk_job *sub)
+{
+	sub->p[P_FROM] = job->p[P_FROM] + lo;
+	sub->p[P_TO] = job->p[P_FROM] + hi;
+}
+
 int ompk_split_combine(const struct ompk_job *job, struct ompk_result *acc,
 		       struct ompk_result *part, uint64_t lo, uint64_t hi)
 {

@@ -21,6 +21,7 @@
 
 #include "ompkit/checksum.h"
 #include "ompkit/sumsq.h"
+#include "plain_loops.h"
 
 #define POOL_BYTES ((size_t)3 << 20)
 #define FOLD_BLOCK ((size_t)64 * 1024)	/* kernels/checksum/fast.c's MIN_BLOCK */
@@ -44,22 +45,6 @@ static uint64_t rng_next(uint64_t *s)
 static uint64_t rng_upto(uint64_t *s, uint64_t n)
 {
 	return n == UINT64_MAX ? rng_next(s) : rng_next(s) % (n + 1);
-}
-
-static uint64_t plain_fold(uint64_t acc, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		acc = acc * OMPK_FOLD_P + p[i];
-	return acc;
-}
-
-static uint64_t plain_sumsq(const uint64_t *v, size_t n)
-{
-	uint64_t s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		s += v[i] * v[i];
-	return s;
 }
 
 /*

@@ -59,22 +59,33 @@ struct ompk_opt {
 };
 
 /*
- * Shorthands for the two commonest rows; any row with other fields
- * (short_name, def_text, max_fn, ...) is written out in full.
+ * Shorthands for the shapes rows share. OMPK_OPT_ARG and OMPK_OPT_FLAG
+ * are the fields every row of their shape has, for a row that adds its
+ * own (`{ OMPK_OPT_ARG(...), .def_text = "...", .min = 1, ... }`):
+ * OMPK_OPT_ARG: `--name ARG` of kind k (any but SWITCH), stored at off.
+ * OMPK_OPT_FLAG: `--name`, a switch stored at off (default 0 unless .def).
+ * Whole rows:
  * OMPK_OPT_NUMBER: `--name ARG`, a u64 in [lo, hi], default d, stored at off.
  * OMPK_OPT_PICK: `--name ARG`, one of the NULL-terminated choices (default
  * the d-th), errors saying "'x' is not <noun>".
  */
-#define OMPK_OPT_NUMBER(nm, off, argname, text, d, lo, hi)                             \
-	{                                                                              \
-		.name = (nm), .kind = OMPK_OPT_U64, .offset = (off), .arg = (argname), \
-		.help = (text), .def = (d), .min = (lo), .max = (hi)                   \
+#define OMPK_OPT_ARG(k, nm, off, argname, text) \
+	.name = (nm), .kind = (k), .offset = (off), .arg = (argname), .help = (text)
+#define OMPK_OPT_FLAG(nm, off, text) \
+	.name = (nm), .kind = OMPK_OPT_SWITCH, .offset = (off), .help = (text)
+/* Written by hand: clang-format would indent the fields as a call's continuation. */
+/* clang-format off */
+#define OMPK_OPT_NUMBER(nm, off, argname, text, d, lo, hi)                                         \
+	{                                                                                          \
+		OMPK_OPT_ARG(OMPK_OPT_U64, nm, off, argname, text),                                \
+		.def = (d), .min = (lo), .max = (hi)                                               \
 	}
-#define OMPK_OPT_PICK(nm, off, argname, text, d, ch, nn)                                  \
-	{                                                                                 \
-		.name = (nm), .kind = OMPK_OPT_CHOICE, .offset = (off), .arg = (argname), \
-		.help = (text), .def = (d), .choices = (ch), .noun = (nn)                 \
+#define OMPK_OPT_PICK(nm, off, argname, text, d, ch, nn)                                           \
+	{                                                                                          \
+		OMPK_OPT_ARG(OMPK_OPT_CHOICE, nm, off, argname, text),                             \
+		.def = (d), .choices = (ch), .noun = (nn)                                          \
 	}
+/* clang-format on */
 
 struct ompk_opt_group {
 	const char *title; /* the --help heading, e.g. "Kernel options" */

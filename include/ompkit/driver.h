@@ -5,8 +5,8 @@
  * below it are public so that other front ends (the demo, the benchmarks,
  * the pipeline) measure and report exactly as the binaries do.
  *
- * libompkit.so exports only ompk_options_default, ompk_job_init,
- * ompk_measure and ompk_report_free of this header (a measured, verified
+ * libompkit.so exports only ompk_options_default, ompk_options_init,
+ * ompk_job_init, ompk_measure and ompk_report_free of this header (a measured, verified
  * run of one variant, for programs that embed a kernel); the rest is the
  * binaries' command line and report code, linked from libompkit.a.
  */
@@ -74,6 +74,12 @@ struct ompk_report {
 
 /* The binaries' defaults: variant omp, 1 repeat, no warm-up, text, verify. */
 void ompk_options_default(struct ompk_options *o);
+/*
+ * The defaults with variant v, a team of threads (0: the runtime's) and
+ * repeat timed runs: what a program that measures jobs itself (bin/demo,
+ * the benchmarks, an embedder) starts from.
+ */
+void ompk_options_init(struct ompk_options *o, enum ompk_variant v, int threads, uint64_t repeat);
 
 /* The driver's option rows (src/options.c), indexed by enum ompk_driver_opt. */
 enum ompk_driver_opt {

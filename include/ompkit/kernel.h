@@ -2,7 +2,7 @@
  * kernel.h - the kernel descriptor: everything the shared driver needs to
  * know about a kernel, so that one driver serves every binary.
  *
- * A kernel lives in kernels/<name>.c and exports exactly one
+ * A kernel lives in kernels/<name>/ and exports exactly one
  * `const struct ompk_kernel ompk_kernel_<name>`. The driver parses the
  * kernel's parameters (described by `params`), calls `validate`, then
  * `prepare` (untimed: read files, build inputs), then `run` once per
@@ -41,18 +41,6 @@ enum ompk_variant {
 
 /* The number of elements of an array (not a pointer). */
 #define OMPK_COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * The part of a descriptor's initializer that every kernel of this tree
- * writes the same way: all three variants, and the hooks and tables
- * under their field's own name (`static ... run(...)`, `params[]`,
- * `samples[]`, ...) in the descriptor's file. Optional hooks (validate,
- * prepare, release, cost, demo) stay spelled out beside it.
- */
-#define OMPK_KERNEL_STANDARD_HOOKS                                                      \
-	.params = params, .nparams = OMPK_COUNT(params), .variants = OMPK_ALL_VARIANTS, \
-	.run = run, .expect = expect, .work = work, .samples = samples,                 \
-	.nsamples = OMPK_COUNT(samples), .units = units, .subjob = subjob, .combine = combine
 
 /* One numeric parameter: `--<name> N`. */
 struct ompk_param {

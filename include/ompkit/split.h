@@ -36,6 +36,15 @@ bool ompk_split_part_runs(const struct ompk_job *job, unsigned i, uint64_t lo, u
 void ompk_split_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub);
 
 /*
+ * The units and subjob hooks of a kernel whose first two parameters are
+ * --from and --to: the units are the values of [from, to), and the part
+ * [lo, hi) is the job over [from + lo, from + hi).
+ */
+uint64_t ompk_split_range_units(const struct ompk_job *job);
+void ompk_split_range_subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi,
+			     struct ompk_job *sub);
+
+/*
  * Folds *part (units [lo, hi)) into *acc (the units before lo), taking
  * ownership of *part (it is left empty). An empty acc takes part as it
  * is; an empty part (a part that did not run) changes nothing. Returns 0

@@ -24,7 +24,8 @@
 
 #include "ompkit/fileio.h"
 #include "ompkit/checksum.h"
-#include "ompkit/kernel.h"
+
+#include "../descriptor.h"
 
 enum { P_BUFFERS, P_SIZE };
 

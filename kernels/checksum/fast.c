@@ -40,21 +40,10 @@
 #include <stdbool.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define X86_DISPATCH 1
-#include <immintrin.h>
-#else
-#define X86_DISPATCH 0
-#endif
+#include "../fast_simd.h"
 
 /* Below this many bytes per thread the fork/join costs more than it saves. */
 #define MIN_BLOCK ((size_t)64 * 1024)
-
-enum isa {
-	ISA_SCALAR = OMPK_SIMD_SCALAR,
-	ISA_AVX2 = OMPK_SIMD_AVX2,
-	ISA_AVX512 = OMPK_SIMD_AVX512,
-};
 
 uint64_t ompk_pow_u64(uint64_t base, uint64_t exp)
 {
@@ -227,42 +216,24 @@ static uint64_t fold_block(enum isa isa, const uint8_t *p, size_t n)
 	}
 }
 
-/*
- * floor(q*t/nb) without overflow: with q = (q/nb)*nb + q%nb,
- * q*t/nb = (q/nb)*t + (q%nb)*t/nb, the first term exact and the second
- * below nb*t < 2^62 since threads are ints.
- */
-static size_t scale(uint64_t q, uint64_t t, uint64_t nb)
-{
-	return (size_t)(q / nb * t + q % nb * t / nb);
-}
-
-/*
- * Start of block t of nb: a multiple of 256 bytes so that every block but
- * the last is whole SIMD groups (speed only; any cut is exact).
- */
-static size_t block_start(size_t n, size_t t, size_t nb)
-{
-	return t >= nb ? n : scale(n / 256, t, nb) * 256;
-}
-
 static uint64_t fold_team(enum isa isa, const uint8_t *p, size_t n, int threads)
 {
-	size_t want = threads < 1 ? (size_t)omp_get_max_threads() : (size_t)threads;
-	size_t most = n / MIN_BLOCK;
+	int want = ompk_team_size(n, threads, MIN_BLOCK);
 	uint64_t h = 0;
 
-	if (want > most)
-		want = most;
 	if (want <= 1)
 		return fold_block(isa, p, n);
 
 		/* H = sum_c H(B_c) * P^(n - end_c): see the file header. */
-#pragma omp parallel num_threads((int)want) default(none) shared(p, n, isa) reduction(+ : h)
+#pragma omp parallel num_threads(want) default(none) shared(p, n, isa) reduction(+ : h)
 	{
-		/* The team may be smaller than asked: split by its real size. */
+		/*
+		 * The team may be smaller than asked: split by its real size, in
+		 * blocks of whole 256-byte SIMD groups (speed only; any cut is exact).
+		 */
 		size_t nb = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-		size_t lo = block_start(n, t, nb), hi = block_start(n, t + 1, nb);
+		size_t lo = (size_t)ompk_team_part_start(n, 256, t, nb),
+		       hi = (size_t)ompk_team_part_start(n, 256, t + 1, nb);
 
 		h += fold_block(isa, p + lo, hi - lo) * ompk_pow_u64(OMPK_FOLD_P, n - hi);
 	}

@@ -23,8 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ompkit/kernel.h"
 #include "ompkit/collatz.h"
+
+#include "../descriptor.h"
 
 enum { P_FROM, P_TO };
 
@@ -264,17 +265,6 @@ static double work(const struct ompk_job *job)
 	return (double)(job->p[P_TO] - job->p[P_FROM]);
 }
 
-static uint64_t units(const struct ompk_job *job)
-{
-	return job->p[P_TO] - job->p[P_FROM];
-}
-
-static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
-{
-	sub->p[P_FROM] = job->p[P_FROM] + lo;
-	sub->p[P_TO] = job->p[P_FROM] + hi;
-}
-
 /* The max-location of the union: more steps wins, equal steps go to the smaller n. */
 static int combine(const struct ompk_job *job, struct ompk_result *acc,
 		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
@@ -307,7 +297,7 @@ static double cost(const struct ompk_job *job, enum ompk_variant v, uint64_t m)
 const struct ompk_kernel ompk_kernel_collatz = {
 	.name = "collatz",
 	.summary = "the n in [--from, --to) with the longest Collatz chain (ties: smallest n)",
-	OMPK_KERNEL_STANDARD_HOOKS,
+	OMPK_KERNEL_RANGE_HOOKS, /* units: the starting values */
 	.unit = "numbers",
 	.validate = validate,
 	.cost = cost,

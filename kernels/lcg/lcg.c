@@ -16,8 +16,9 @@
 #include <omp.h>
 #include <stdio.h>
 
-#include "ompkit/kernel.h"
 #include "ompkit/lcg.h"
+
+#include "../descriptor.h"
 
 enum { P_SEEDS, P_ITERS };
 

@@ -29,8 +29,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "ompkit/kernel.h"
 #include "ompkit/primes.h"
+
+#include "../descriptor.h"
 
 enum { P_FROM, P_TO, P_JOBS };
 
@@ -263,18 +264,6 @@ static double work(const struct ompk_job *job)
 	return (double)(job->p[P_TO] - job->p[P_FROM]) * (double)job->p[P_JOBS];
 }
 
-/* Units: the numbers of the range (each part counts its numbers --jobs times). */
-static uint64_t units(const struct ompk_job *job)
-{
-	return job->p[P_TO] - job->p[P_FROM];
-}
-
-static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct ompk_job *sub)
-{
-	sub->p[P_FROM] = job->p[P_FROM] + lo;
-	sub->p[P_TO] = job->p[P_FROM] + hi;
-}
-
 /* Counts add; so do per-job counts, since each part's count is jobs * its per_job. */
 static int combine(const struct ompk_job *job, struct ompk_result *acc,
 		   const struct ompk_result *part, uint64_t lo, uint64_t hi)
@@ -309,7 +298,7 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.name = "primes",
 	.summary = "count primes in [--from, --to), --jobs times (seq, omp: trial division; "
 		   "fast: sieve or combinatorial pi(x))",
-	OMPK_KERNEL_STANDARD_HOOKS,
+	OMPK_KERNEL_RANGE_HOOKS, /* units: the numbers, each part counts its own --jobs times */
 	.unit = "numbers",
 	.validate = validate,
 	.demo = demo,

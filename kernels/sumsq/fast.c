@@ -27,22 +27,12 @@
 #include <errno.h>
 #include <omp.h>
 #include <stdbool.h>
+#include <stddef.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define X86_DISPATCH 1
-#include <immintrin.h>
-#else
-#define X86_DISPATCH 0
-#endif
+#include "../fast_simd.h"
 
 /* Below this many elements per thread the fork/join costs more than it saves. */
 #define MIN_BLOCK ((size_t)16 * 1024)
-
-enum isa {
-	ISA_SCALAR = OMPK_SIMD_SCALAR,
-	ISA_AVX2 = OMPK_SIMD_AVX2,
-	ISA_AVX512 = OMPK_SIMD_AVX512,
-};
 
 /* The widest kernel this CPU runs. */
 static enum isa widest_isa(void)
@@ -215,106 +205,55 @@ __attribute__((target("avx2"))) static uint64_t range_avx2(uint64_t a, uint64_t 
 }
 #endif
 
-static uint64_t sumsq_block(enum isa isa, const uint64_t *v, size_t n)
+/* The sum over m items: of v[0..m) when v is set, else of the range [a, a + m). */
+static uint64_t sum_block(enum isa isa, const uint64_t *v, uint64_t a, uint64_t m)
 {
 	switch (isa) {
 #if X86_DISPATCH
 	case ISA_AVX512:
-		return sumsq_avx512(v, n);
+		return v ? sumsq_avx512(v, (size_t)m) : range_avx512(a, m);
 	case ISA_AVX2:
-		return sumsq_avx2(v, n);
+		return v ? sumsq_avx2(v, (size_t)m) : range_avx2(a, m);
 #endif
 	default:
-		return sumsq_scalar(v, n);
+		return v ? sumsq_scalar(v, (size_t)m) : range_scalar(a, m);
 	}
 }
 
-static uint64_t range_block(enum isa isa, uint64_t a, uint64_t m)
+/* sum_block over n items, cut over the team in parts of whole 64-item steps. */
+static uint64_t sum_team(enum isa isa, const uint64_t *v, uint64_t a, uint64_t n, int threads)
 {
-	switch (isa) {
-#if X86_DISPATCH
-	case ISA_AVX512:
-		return range_avx512(a, m);
-	case ISA_AVX2:
-		return range_avx2(a, m);
-#endif
-	default:
-		return range_scalar(a, m);
-	}
-}
-
-/*
- * floor(q*t/nb) without overflow: with q = (q/nb)*nb + q%nb,
- * q*t/nb = (q/nb)*t + (q%nb)*t/nb, the first term exact and the second
- * below nb*t < 2^62 since threads are ints.
- */
-static uint64_t scale(uint64_t q, uint64_t t, uint64_t nb)
-{
-	return q / nb * t + q % nb * t / nb;
-}
-
-/*
- * Start of part t of nb over n items, on multiples of 64 items (whole SIMD
- * steps for every part but the last).
- */
-static uint64_t part_start(uint64_t n, size_t t, size_t nb)
-{
-	return t >= nb ? n : scale(n / 64, t, nb) * 64;
-}
-
-/* Team size to ask for: `threads`, but at least MIN_BLOCK items each. */
-static int team_size(uint64_t n, int threads)
-{
-	uint64_t want = threads < 1 ? (uint64_t)omp_get_max_threads() : (uint64_t)threads;
-	uint64_t most = n / MIN_BLOCK;
-
-	return (int)(want < most ? want : most);
-}
-
-static uint64_t sumsq_team(enum isa isa, const uint64_t *v, size_t n, int threads)
-{
-	int want = team_size(n, threads);
+	int want = ompk_team_size(n, threads, MIN_BLOCK);
 	uint64_t s = 0;
 
 	if (want <= 1)
-		return sumsq_block(isa, v, n);
-#pragma omp parallel num_threads(want) default(none) shared(isa, v, n) reduction(+ : s)
+		return sum_block(isa, v, a, n);
+#pragma omp parallel num_threads(want) default(none) shared(isa, v, a, n) reduction(+ : s)
 	{
 		/* The team may be smaller than asked: split by its real size. */
 		size_t nb = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-		size_t lo = part_start(n, t, nb), hi = part_start(n, t + 1, nb);
+		uint64_t lo = ompk_team_part_start(n, 64, t, nb),
+			 hi = ompk_team_part_start(n, 64, t + 1, nb);
 
-		s += sumsq_block(isa, v + lo, hi - lo);
+		s += sum_block(isa, v ? v + lo : NULL, a + lo, hi - lo);
 	}
 	return s;
 }
 
-static uint64_t range_team(enum isa isa, uint64_t from, uint64_t to, int threads)
+/* The range's item count: none when to <= from. */
+static uint64_t range_len(uint64_t from, uint64_t to)
 {
-	uint64_t n = to > from ? to - from : 0;
-	int want = team_size(n, threads);
-	uint64_t s = 0;
-
-	if (want <= 1)
-		return range_block(isa, from, n);
-#pragma omp parallel num_threads(want) default(none) shared(isa, from, n) reduction(+ : s)
-	{
-		size_t nb = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
-		uint64_t lo = part_start(n, t, nb), hi = part_start(n, t + 1, nb);
-
-		s += range_block(isa, from + lo, hi - lo);
-	}
-	return s;
+	return to > from ? to - from : 0;
 }
 
 uint64_t ompk_sumsq_fast(const uint64_t *v, size_t n, int threads)
 {
-	return sumsq_team(widest_isa(), v, n, threads);
+	return sum_team(widest_isa(), v, 0, n, threads);
 }
 
 uint64_t ompk_sumsq_range_fast(uint64_t from, uint64_t to, int threads)
 {
-	return range_team(widest_isa(), from, to, threads);
+	return sum_team(widest_isa(), NULL, from, range_len(from, to), threads);
 }
 
 int ompk_sumsq_fast_simd(const uint64_t *v, size_t n, int threads, int simd, uint64_t *out)
@@ -324,7 +263,7 @@ int ompk_sumsq_fast_simd(const uint64_t *v, size_t n, int threads, int simd, uin
 
 	if (err)
 		return err;
-	*out = sumsq_team(isa, v, n, threads);
+	*out = sum_team(isa, v, 0, n, threads);
 	return 0;
 }
 
@@ -335,6 +274,6 @@ int ompk_sumsq_range_fast_simd(uint64_t from, uint64_t to, int threads, int simd
 
 	if (err)
 		return err;
-	*out = range_team(isa, from, to, threads);
+	*out = sum_team(isa, NULL, from, range_len(from, to), threads);
 	return 0;
 }

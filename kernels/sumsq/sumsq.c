@@ -21,8 +21,9 @@
 #include <string.h>
 
 #include "ompkit/fileio.h"
-#include "ompkit/kernel.h"
 #include "ompkit/sumsq.h"
+
+#include "../descriptor.h"
 
 enum { P_FROM, P_TO };
 
@@ -176,8 +177,7 @@ static void subjob(const struct ompk_job *job, uint64_t lo, uint64_t hi, struct 
 		sub->data = (uint64_t *)job->data + lo;
 		sub->data_len = (size_t)(hi - lo) * 8;
 	} else {
-		sub->p[P_FROM] = job->p[P_FROM] + lo;
-		sub->p[P_TO] = job->p[P_FROM] + hi;
+		ompk_split_range_subjob(job, lo, hi, sub);
 	}
 }
 

@@ -172,9 +172,9 @@ static void fetch_error(struct lctx *x, struct shard *sh)
 	if (sh->err == -ECANCELED)
 		ompk__set_err(x, sh->err, "interrupted");
 	else if (sh->err == -EOVERFLOW)
-		ompk__shard_too_long(x, sh);
+		ompk__shard_wrong_len(x, sh, true);
 	else if (sh->err == -ENODATA)
-		ompk__shard_too_short(x, sh);
+		ompk__shard_wrong_len(x, sh, false);
 	else
 		ompk__set_err(x, sh->err, "%s: %s; accepted: a readable shard file",
 			      ompk__shard_name(x, sh, path, sizeof(path)), strerror(-sh->err));
@@ -192,12 +192,7 @@ static void admit(struct threads_loop *t)
 			break;
 		sh->deadline_ns = ompk_now_ns() + x->c->latency_ns;
 		pthread_mutex_lock(&t->mu);
-		sh->next = NULL;
-		if (t->wait_tail)
-			t->wait_tail->next = sh;
-		else
-			t->wait = sh;
-		t->wait_tail = sh;
+		ompk__shard_append(&t->wait, &t->wait_tail, sh);
 		pthread_cond_broadcast(&t->cv);
 		pthread_mutex_unlock(&t->mu);
 	}
@@ -207,12 +202,8 @@ static void admit(struct threads_loop *t)
 static void reap(struct threads_loop *t)
 {
 	struct lctx *x = t->x;
-	struct shard *f;
+	struct shard *f = ompk__shard_take_all(&t->mu, &t->fetched);
 
-	pthread_mutex_lock(&t->mu);
-	f = t->fetched;
-	t->fetched = NULL;
-	pthread_mutex_unlock(&t->mu);
 	while (f) {
 		struct shard *nx = f->next;
 

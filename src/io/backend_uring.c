@@ -229,7 +229,7 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 	}
 	if (sh->stage == STAGE_TAIL && res != -EINTR && res != -EAGAIN && res >= 0) {
 		if (res > 0)
-			ompk__shard_too_long(x, sh);
+			ompk__shard_wrong_len(x, sh, true);
 		ompk__shard_fetched(x, sh);
 		return;
 	}
@@ -246,7 +246,7 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 		ompk__shard_fetched(x, sh);
 		return;
 	} else if (res == 0) {
-		ompk__shard_too_short(x, sh);
+		ompk__shard_wrong_len(x, sh, false);
 		ompk__shard_fetched(x, sh);
 		return;
 	}

@@ -83,12 +83,7 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 	}
 	x->pending += sh->count;
 	/* Staged in a local list until ompk__flush hands them over in one go. */
-	sh->next = NULL;
-	if (x->stage_tail)
-		x->stage_tail->next = sh;
-	else
-		x->stage = sh;
-	x->stage_tail = sh;
+	ompk__shard_append(&x->stage, &x->stage_tail, sh);
 }
 
 /* Runs the kernel on one shard's payload (compute thread). */
@@ -202,12 +197,8 @@ static void *compute_main(void *arg)
 void ompk__collect(struct lctx *x)
 {
 	struct ompk_loader_stats *st = x->st;
-	struct shard *sh;
+	struct shard *sh = ompk__shard_take_all(&x->mu, &x->fin);
 
-	pthread_mutex_lock(&x->mu);
-	sh = x->fin;
-	x->fin = NULL;
-	pthread_mutex_unlock(&x->mu);
 	while (sh) {
 		struct shard *nx = sh->next;
 

@@ -36,33 +36,46 @@ void ompk__set_err(struct lctx *x, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
+void ompk__shard_append(struct shard **head, struct shard **tail, struct shard *sh)
+{
+	sh->next = NULL;
+	if (*tail)
+		(*tail)->next = sh;
+	else
+		*head = sh;
+	*tail = sh;
+}
+
+struct shard *ompk__shard_take_all(pthread_mutex_t *mu, struct shard **head)
+{
+	struct shard *list;
+
+	pthread_mutex_lock(mu);
+	list = *head;
+	*head = NULL;
+	pthread_mutex_unlock(mu);
+	return list;
+}
+
 const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len)
 {
 	ompk_shard_path(x->c->dir, sh->idx, buf, len);
 	return buf;
 }
 
-void ompk__shard_too_long(struct lctx *x, struct shard *sh)
+void ompk__shard_wrong_len(struct lctx *x, struct shard *sh, bool longer)
 {
-	char path[4096];
+	char path[4096], size[64];
 
+	if (longer)
+		snprintf(size, sizeof(size), "more than the %zu bytes", sh->want);
+	else
+		snprintf(size, sizeof(size), "%zu bytes, %zu", sh->got, sh->want);
 	sh->err = -EINVAL;
 	ompk__set_err(x, -EINVAL,
-		      "%s: more than the %zu bytes announced (16-byte header + %llu payload "
-		      "bytes); accepted: complete shard files",
-		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want,
-		      (unsigned long long)x->bytes);
-}
-
-void ompk__shard_too_short(struct lctx *x, struct shard *sh)
-{
-	char path[4096];
-
-	sh->err = -EINVAL;
-	ompk__set_err(x, -EINVAL,
-		      "%s: %zu bytes, %zu announced (16-byte header + %llu payload bytes); "
-		      "accepted: complete shard files",
-		      ompk__shard_name(x, sh, path, sizeof(path)), sh->got, sh->want,
+		      "%s: %s announced (16-byte header + %llu payload bytes); accepted: complete "
+		      "shard files",
+		      ompk__shard_name(x, sh, path, sizeof(path)), size,
 		      (unsigned long long)x->bytes);
 }
 

@@ -112,11 +112,20 @@ void ompk__shard_buf_put(struct lctx *x, struct shard *sh);
 int ompk__shard_synth(struct lctx *x, struct shard *sh);
 /* A shard file's header against the run's: 0, or -EINVAL recorded with the file's name. */
 int ompk__shard_check_header(struct lctx *x, struct shard *sh);
+/* Appends sh to the list from *head to *tail (the caller holds its lock, if it has one). */
+void ompk__shard_append(struct shard **head, struct shard **tail, struct shard *sh);
+/*
+ * The whole list *head, taken under mu and left empty: how one thread
+ * collects the shards others handed it (any thread).
+ */
+struct shard *ompk__shard_take_all(pthread_mutex_t *mu, struct shard **head);
 const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char *buf, size_t len);
-/* The stream went on past its announced end: records the error (loop thread). */
-void ompk__shard_too_long(struct lctx *x, struct shard *sh);
-/* The file ended before its announced end: records the error. */
-void ompk__shard_too_short(struct lctx *x, struct shard *sh);
+/*
+ * The file is not as long as its header announced: records the error, for
+ * a stream that went on past its end (longer, loop thread) or a file that
+ * ended before it.
+ */
+void ompk__shard_wrong_len(struct lctx *x, struct shard *sh, bool longer);
 /*
  * Bytes for read no of sh: the rest, at most read_block and cap, halved by
  * a SHORT fault (counted).

@@ -47,10 +47,7 @@ static int measure(const struct ompk_kernel *k, enum ompk_variant v, int threads
 	char msg[512];
 	int err;
 
-	ompk_options_default(&o);
-	o.variant = v;
-	o.threads = threads;
-	o.repeat = repeat;
+	ompk_options_init(&o, v, threads, repeat);
 	ompk_job_init(job, k);
 	tutorial_params(job);
 	err = ompk_measure(job, &o, rep, msg, sizeof(msg));

@@ -11,7 +11,7 @@
  * leaves a one-line message that names a flag or an argument; a number
  * that parses prints back (%llu) to a string that parses to the same value.
  *
- * Built with libFuzzer by `make fuzz` (OMPK_LIBFUZZER), and replayed over
+ * Built with libFuzzer by `make fuzz` (with tests/fuzz/entry.c), and replayed over
  * the committed corpus by tests/test_fuzz_corpus.c in `make test`.
  */
 #include <stdint.h>
@@ -106,10 +106,3 @@ int fuzz_cli(const uint8_t *data, size_t size)
 	free(buf);
 	return 0;
 }
-
-#ifdef OMPK_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_cli(data, size);
-}
-#endif

@@ -7,7 +7,7 @@
  * length is a multiple of 8, checksum every input; seq, omp and the
  * independent oracle agree on every accepted input; nothing leaks.
  *
- * Built with libFuzzer by `make fuzz` (OMPK_LIBFUZZER), and replayed over
+ * Built with libFuzzer by `make fuzz` (with tests/fuzz/entry.c), and replayed over
  * the committed corpus by tests/test_fuzz_corpus.c in `make test`.
  */
 #include <stdint.h>
@@ -74,10 +74,3 @@ int fuzz_files(const uint8_t *data, size_t size)
 	close(fd);
 	return 0;
 }
-
-#ifdef OMPK_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_files(data, size);
-}
-#endif

@@ -40,7 +40,7 @@
  * fails, every run uses the threads backend: valgrind 3.19 deadlocks in
  * io_uring_enter (see the Makefile's check-valgrind).
  *
- * Built with libFuzzer by `make fuzz` (OMPK_LIBFUZZER), and replayed over
+ * Built with libFuzzer by `make fuzz` (with tests/fuzz/entry.c), and replayed over
  * the committed corpus by tests/test_fuzz_corpus.c in `make test`.
  */
 #include <endian.h>
@@ -359,10 +359,3 @@ out:
 	close_streams(&s);
 	return 0;
 }
-
-#ifdef OMPK_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_shards(data, size);
-}
-#endif
