@@ -242,24 +242,18 @@ static void test_outputs(void **state)
 	cli(lcg, &cap, NULL, "--seeds", "2", "--format", "json", "-t", "2", "-r", "3", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(ompk_test_count_lines(cap.out), 1);
-	assert_non_null(strstr(
-		cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}"));
-	assert_non_null(strstr(cap.out, "\"verified\":true"));
-	assert_non_null(strstr(cap.out, "\"kernel\":\"lcg\",\"variant\":\"omp\",\"threads\":2"));
-	assert_non_null(strstr(cap.out, "\"params\":{\"seeds\":2,\"iters\":50000000}"));
-	assert_non_null(strstr(cap.out, "\"repeats\":3"));
-	assert_non_null(strstr(cap.out, "\"times_s\":["));
-	assert_non_null(strstr(cap.out, "\"median_s\":"));
-	assert_non_null(strstr(cap.out, "\"schedule\":"));
+	ompk_test_has(cap.out, "\"result\":{\"finals\":[6306054913191490176,6301162584745976961]}",
+		      "\"verified\":true", "\"kernel\":\"lcg\",\"variant\":\"omp\",\"threads\":2",
+		      "\"params\":{\"seeds\":2,\"iters\":50000000}", "\"repeats\":3",
+		      "\"times_s\":[", "\"median_s\":", "\"schedule\":");
 
 	cli(primes, &cap, NULL, "--format", "csv", "--variant", "seq", NULL);
 	assert_int_equal(cap.code, 0);
 	assert_int_equal(ompk_test_count_lines(cap.out), 2);
-	assert_non_null(strstr(cap.out, "tool,kernel,variant,threads,threads_requested,schedule,"));
-	assert_non_null(strstr(cap.out, ",from,to,jobs,file,file_bytes,count,per_job,verified,"
-					"verify_method,repeats,warmup,times_s,median_s,"));
-	assert_non_null(strstr(cap.out, "\nprimes,primes,seq,1,"));
-	assert_non_null(strstr(cap.out, ",0,50000,1,,,5133,5133,yes,plain segmented sieve"));
+	ompk_test_has(cap.out, "tool,kernel,variant,threads,threads_requested,schedule,",
+		      ",from,to,jobs,file,file_bytes,count,per_job,verified,"
+		      "verify_method,repeats,warmup,times_s,median_s,",
+		      "\nprimes,primes,seq,1,", ",0,50000,1,,,5133,5133,yes,plain segmented sieve");
 
 	/* -q: each field on its own line, an array's values on one line. */
 	cli(primes, &cap, NULL, "-q", "--to", "1e3", NULL);
@@ -271,10 +265,8 @@ static void test_outputs(void **state)
 
 	cli(primes, &cap, NULL, "--to", "100", "--schedule", "guided,4", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_non_null(strstr(cap.out, "schedule   = guided,4\n"));
-	assert_non_null(strstr(cap.out, "result     = count 25, per_job 25\n"));
-	assert_non_null(
-		strstr(cap.out, "verified   = yes (plain segmented sieve of Eratosthenes)\n"));
+	ompk_test_has(cap.out, "schedule   = guided,4\n", "result     = count 25, per_job 25\n",
+		      "verified   = yes (plain segmented sieve of Eratosthenes)\n");
 
 	/* Not checked: null in JSON, said why in text and CSV, never "yes". */
 	cli(ck, &cap, NULL, "--no-verify", "--format", "json", NULL);
@@ -301,8 +293,7 @@ static void test_outputs(void **state)
 
 	cli(primes, &cap, NULL, "--help", NULL);
 	assert_int_equal(cap.code, 0);
-	assert_non_null(strstr(cap.out, "--jobs N"));
-	assert_non_null(strstr(cap.out, "--schedule S"));
+	ompk_test_has(cap.out, "--jobs N", "--schedule S");
 	cli(primes, &cap, NULL, "--version", NULL);
 	assert_int_equal(cap.code, 0);
 	{
@@ -395,8 +386,7 @@ static void test_wrong_results_are_never_passed_off(void **state)
 	cli(&fake, &cap, NULL, "-q", NULL);
 	assert_int_equal(cap.code, 1);
 	assert_string_equal(cap.out, ""); /* no bare number */
-	assert_non_null(strstr(cap.err, "got 6"));
-	assert_non_null(strstr(cap.err, "expected 5"));
+	ompk_test_has(cap.err, "got 6", "expected 5");
 
 	/* Text: "no: expected ..." with the method; the expected value in JSON. */
 	cli(&fake, &cap, NULL, NULL);
@@ -410,8 +400,7 @@ static void test_wrong_results_are_never_passed_off(void **state)
 
 	cli(&fake, &cap, NULL, "--format", "json", NULL);
 	assert_int_equal(cap.code, 1);
-	assert_non_null(strstr(cap.out, "\"verified\":false"));
-	assert_non_null(strstr(cap.out, "\"expected\":{\"value\":5}"));
+	ompk_test_has(cap.out, "\"verified\":false", "\"expected\":{\"value\":5}");
 
 	/* A variant the kernel does not have is a usage error naming what it has. */
 	cli(&fake, &cap, NULL, "--variant", "fast", NULL);

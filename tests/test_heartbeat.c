@@ -120,35 +120,25 @@ static void check_pair(enum ompk_hb_loop loop, enum ompk_hb_timer timer, enum om
 	ompk_hb_result_free(&ro);
 }
 
-static void test_uring_multishot_sleep(void **state)
-{
-	(void)state;
+/* The cases of check_pair, one test each (see main). */
+static const struct pair_case {
+	enum ompk_hb_loop loop;
+	enum ompk_hb_timer timer;
+	enum ompk_hb_work work;
+} pair_cases[] = {
 	/* AUTO picks multishot on a 6.4+ kernel, one-shot before: both are checked. */
-	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP);
-}
+	{ OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP },
+	{ OMPK_HB_LOOP_URING, OMPK_HB_TIMER_ONESHOT, OMPK_HB_SLEEP },
+	{ OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG },
+	{ OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP },
+	{ OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG },
+};
 
-static void test_uring_oneshot_sleep(void **state)
+static void test_pair(void **state)
 {
-	(void)state;
-	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_ONESHOT, OMPK_HB_SLEEP);
-}
+	const struct pair_case *c = *state;
 
-static void test_uring_lcg(void **state)
-{
-	(void)state;
-	check_pair(OMPK_HB_LOOP_URING, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG);
-}
-
-static void test_epoll_sleep(void **state)
-{
-	(void)state;
-	check_pair(OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_SLEEP);
-}
-
-static void test_epoll_lcg(void **state)
-{
-	(void)state;
-	check_pair(OMPK_HB_LOOP_EPOLL, OMPK_HB_TIMER_AUTO, OMPK_HB_LCG);
+	check_pair(c->loop, c->timer, c->work);
 }
 
 static void test_tick_count(void **state)
@@ -197,15 +187,30 @@ struct capture {
 	char err[1 << 12];
 };
 
+/* Runs the command line argv in-process into c: 0, or -1 when no temporary file could be made. */
+static int run_argv(struct capture *c, int argc, char **argv)
+{
+	FILE *fo = tmpfile(), *fe = tmpfile();
+
+	if (!fo || !fe) {
+		if (fo)
+			fclose(fo);
+		if (fe)
+			fclose(fe);
+		return -1;
+	}
+	c->code = ompk_heartbeat_cli(argc, argv, fo, fe);
+	ompk_test_slurp(fo, c->out, sizeof(c->out));
+	ompk_test_slurp(fe, c->err, sizeof(c->err));
+	return 0;
+}
+
 /* Runs `heartbeat [--loop loop] args...` in-process; loop may be NULL. */
 static void vcli(struct capture *c, const char *loop, va_list ap)
 {
 	char *argv[32];
 	int argc = 0;
-	FILE *fo = tmpfile(), *fe = tmpfile();
 
-	assert_non_null(fo);
-	assert_non_null(fe);
 	argv[argc++] = "heartbeat";
 	if (loop) {
 		argv[argc++] = "--loop";
@@ -214,9 +219,7 @@ static void vcli(struct capture *c, const char *loop, va_list ap)
 	for (const char *a; (a = va_arg(ap, const char *));)
 		argv[argc++] = (char *)a;
 	argv[argc] = NULL;
-	c->code = ompk_heartbeat_cli(argc, argv, fo, fe);
-	ompk_test_slurp(fo, c->out, sizeof(c->out));
-	ompk_test_slurp(fe, c->err, sizeof(c->err));
+	assert_int_equal(run_argv(c, argc, argv), 0);
 }
 
 /* Runs `heartbeat args...` (NULL-terminated) in-process. */
@@ -284,45 +287,40 @@ static void test_cli_defaults(void **state)
 	assert_int_equal(d.tick_ns, 50 * 1000000ull);
 }
 
+/* Each command line (up to four words) is a usage error naming this flag or argument. */
+static const struct {
+	const char *flag, *argv[4];
+} bad_flags[] = {
+	{ "--ticks", { "--ticks", "0" } },
+	{ "--ticks", { "--ticks" } },
+	{ "--tick-ms", { "--tick-ms", "abc" } },
+	{ "--tick-ms", { "--tick-ms=0" } },
+	{ "--block-ms", { "--block-ms", "-1" } },
+	{ "--block-ms", { "--block-ms", "3600001" } },
+	{ "--mode", { "--mode", "sideways" } },
+	{ "--work", { "--work", "spin" } },
+	{ "--loop", { "--loop", "select" } },
+	{ "--timer", { "--timer", "often" } },
+	{ "--timer", { "--loop", "epoll", "--timer", "oneshot" } },
+	{ "--format", { "--format", "xml" } },
+	{ "--threads", { "--threads", "2" } },
+	{ "--repeat", { "--repeat=3" } },
+	{ "--nope", { "--nope" } },
+	{ "extra", { "extra" } },
+	{ "--mode", { "--mode", "in\nline" } },
+};
+
 static void test_cli_bad_flags(void **state)
 {
 	struct capture c;
 
 	(void)state;
-	cli(&c, "--ticks", "0", NULL);
-	usage_error("--ticks", &c);
-	cli(&c, "--ticks", NULL);
-	usage_error("--ticks", &c);
-	cli(&c, "--tick-ms", "abc", NULL);
-	usage_error("--tick-ms", &c);
-	cli(&c, "--tick-ms=0", NULL);
-	usage_error("--tick-ms", &c);
-	cli(&c, "--block-ms", "-1", NULL);
-	usage_error("--block-ms", &c);
-	cli(&c, "--block-ms", "3600001", NULL);
-	usage_error("--block-ms", &c);
-	cli(&c, "--mode", "sideways", NULL);
-	usage_error("--mode", &c);
-	cli(&c, "--work", "spin", NULL);
-	usage_error("--work", &c);
-	cli(&c, "--loop", "select", NULL);
-	usage_error("--loop", &c);
-	cli(&c, "--timer", "often", NULL);
-	usage_error("--timer", &c);
-	cli(&c, "--loop", "epoll", "--timer", "oneshot", NULL);
-	usage_error("--timer", &c);
-	cli(&c, "--format", "xml", NULL);
-	usage_error("--format", &c);
-	cli(&c, "--threads", "2", NULL);
-	usage_error("--threads", &c);
-	cli(&c, "--repeat=3", NULL);
-	usage_error("--repeat", &c);
-	cli(&c, "--nope", NULL);
-	usage_error("--nope", &c);
-	cli(&c, "extra", NULL);
-	usage_error("extra", &c);
-	cli(&c, "--mode", "in\nline", NULL);
-	usage_error("--mode", &c);
+	for (size_t i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
+		const char *const *v = bad_flags[i].argv;
+
+		cli(&c, v[0], v[1], v[2], v[3], NULL);
+		usage_error(bad_flags[i].flag, &c);
+	}
 	cli(&c, "--version", NULL);
 	assert_int_equal(c.code, 0);
 	assert_true(ompk_test_starts_with(c.out, "heartbeat (ompkit) " OMPK_VERSION "\nbuild: "));
@@ -336,20 +334,16 @@ static void test_cli_outputs(void **state)
 	(void)state;
 	cli(&c, "--help", NULL);
 	assert_int_equal(c.code, 0);
-	assert_non_null(strstr(c.out, "--tick-ms"));
-	assert_non_null(strstr(c.out, "--mode"));
+	ompk_test_has(c.out, "--tick-ms", "--mode");
 
 	cli_run(&c, "--mode", "offload", "--tick-ms", "20", "--ticks", "2", "--block-ms", "60",
 		NULL);
 	assert_int_equal(c.code, 0);
 	assert_string_equal(c.err, "");
-	assert_non_null(strstr(c.out, "mode       = offload\n"));
-	assert_non_null(strstr(c.out, "tick_ms    = 20\n"));
-	assert_non_null(strstr(c.out, "heartbeat 1 at "));
-	assert_non_null(strstr(c.out, "heartbeat 2 at "));
+	ompk_test_has(c.out, "mode       = offload\n", "tick_ms    = 20\n", "heartbeat 1 at ",
+		      "heartbeat 2 at ");
 	assert_null(strstr(c.out, "heartbeat 3 at "));
-	assert_non_null(strstr(c.out, "job done at "));
-	assert_non_null(strstr(c.out, "max_lateness_ms = "));
+	ompk_test_has(c.out, "job done at ", "max_lateness_ms = ");
 
 	cli_run(&c, "--format", "json", "--work", "lcg", "--tick-ms", "20", "--ticks", "2",
 		"--block-ms", "30", NULL);
@@ -363,10 +357,8 @@ static void test_cli_outputs(void **state)
 	assert_non_null(strstr(c.out, "\"params\":{\"tick_ms\":20,\"ticks\":2,\"block_ms\":30}"));
 	/* The period and the tick times are two facts with two names: tick_ms is never an array. */
 	assert_null(strstr(c.out, "\"tick_ms\":["));
-	assert_non_null(strstr(c.out, "\"tick_times_ms\":["));
-	assert_non_null(strstr(c.out, "\"result\":{\"max_lateness_ms\":"));
-	assert_non_null(strstr(c.out, "\"lateness_ms\":["));
-	assert_non_null(strstr(c.out, "\"lcg_steps\":"));
+	ompk_test_has(c.out, "\"tick_times_ms\":[",
+		      "\"result\":{\"max_lateness_ms\":", "\"lateness_ms\":[", "\"lcg_steps\":");
 	assert_string_equal(c.out + strlen(c.out) - 2, "}\n");
 
 	cli(&c, "--format=csv", "--loop", "epoll", "--tick-ms", "10", "--ticks", "3", "--block-ms",
@@ -418,16 +410,10 @@ static int fallback_child(const void *arg)
 	char *uring_argv[] = { "heartbeat", "--loop",	  "uring", "--ticks",
 			       "1",	    "--block-ms", "0",	   NULL };
 	struct capture c;
-	FILE *fo, *fe;
 
 	deny_io_uring_setup(err);
-	fo = tmpfile();
-	fe = tmpfile();
-	if (!fo || !fe)
+	if (run_argv(&c, 11, auto_argv))
 		return 10;
-	c.code = ompk_heartbeat_cli(11, auto_argv, fo, fe);
-	ompk_test_slurp(fo, c.out, sizeof(c.out));
-	ompk_test_slurp(fe, c.err, sizeof(c.err));
 	if (c.code != 0)
 		return 11;
 	if (ompk_test_count_lines(c.err) != 1 || !strstr(c.err, "io_uring unavailable") ||
@@ -436,13 +422,8 @@ static int fallback_child(const void *arg)
 	if (!strstr(c.out, "\"loop\":\"epoll\"") || !strstr(c.out, "\"tick_times_ms\":["))
 		return 13;
 	/* Forced, io_uring's failure is an error naming the flag. */
-	fo = tmpfile();
-	fe = tmpfile();
-	if (!fo || !fe)
+	if (run_argv(&c, 7, uring_argv))
 		return 10;
-	c.code = ompk_heartbeat_cli(7, uring_argv, fo, fe);
-	ompk_test_slurp(fo, c.out, sizeof(c.out));
-	ompk_test_slurp(fe, c.err, sizeof(c.err));
 	if (c.code != 1 || c.out[0] || ompk_test_count_lines(c.err) != 1 ||
 	    !strstr(c.err, "--loop uring"))
 		return 14;
@@ -454,41 +435,33 @@ static void check_fallback(int err)
 	assert_int_equal(ompk_test_child_exit(fallback_child, &err), 0);
 }
 
-static void test_fallback_enosys(void **state)
-{
-	(void)state;
-	check_fallback(ENOSYS);
-}
+/*
+ * The errors that refuse io_uring, one test each (see main). A seccomp or
+ * LSM policy may answer EACCES: refused as for the loader (one rule).
+ */
+static const int fallback_errs[] = { ENOSYS, EPERM, EACCES };
 
-static void test_fallback_eperm(void **state)
+static void test_fallback(void **state)
 {
-	(void)state;
-	check_fallback(EPERM);
-}
-
-/* A seccomp or LSM policy may answer EACCES: refused as for the loader (one rule). */
-static void test_fallback_eacces(void **state)
-{
-	(void)state;
-	check_fallback(EACCES);
+	check_fallback(*(const int *)*state);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uring_multishot_sleep),
-		cmocka_unit_test(test_uring_oneshot_sleep),
-		cmocka_unit_test(test_uring_lcg),
-		cmocka_unit_test(test_epoll_sleep),
-		cmocka_unit_test(test_epoll_lcg),
+		OMPK_TEST_CASE("test_uring_multishot_sleep", test_pair, &pair_cases[0]),
+		OMPK_TEST_CASE("test_uring_oneshot_sleep", test_pair, &pair_cases[1]),
+		OMPK_TEST_CASE("test_uring_lcg", test_pair, &pair_cases[2]),
+		OMPK_TEST_CASE("test_epoll_sleep", test_pair, &pair_cases[3]),
+		OMPK_TEST_CASE("test_epoll_lcg", test_pair, &pair_cases[4]),
 		cmocka_unit_test(test_tick_count),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_cli_bad_flags),
 		cmocka_unit_test(test_cli_defaults),
 		cmocka_unit_test(test_cli_outputs),
-		cmocka_unit_test(test_fallback_enosys),
-		cmocka_unit_test(test_fallback_eperm),
-		cmocka_unit_test(test_fallback_eacces),
+		OMPK_TEST_CASE("test_fallback_enosys", test_fallback, &fallback_errs[0]),
+		OMPK_TEST_CASE("test_fallback_eperm", test_fallback, &fallback_errs[1]),
+		OMPK_TEST_CASE("test_fallback_eacces", test_fallback, &fallback_errs[2]),
 	};
 
 	small = ompk_test_under_valgrind();

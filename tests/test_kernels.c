@@ -31,6 +31,19 @@ static const char *const schedules[] = {
 	"static", "static,1", "dynamic,1", "dynamic,7", "guided", "guided,3", "auto",
 };
 
+/* A job of kernel k on params p (NULL: defaults) with an optional file; *out emptied. */
+static void job_of(struct ompk_job *job, const struct ompk_kernel *k, const uint64_t *p,
+		   const char *file, int threads, struct ompk_result *out)
+{
+	memset(job, 0, sizeof(*job));
+	job->kernel = k;
+	for (size_t i = 0; i < k->nparams; i++)
+		job->p[i] = p ? p[i] : k->params[i].def;
+	job->file = file;
+	job->threads = threads;
+	memset(out, 0, sizeof(*out));
+}
+
 /* Runs kernel k on params p (NULL: defaults) with an optional file. */
 static int run_kernel(const struct ompk_kernel *k, const uint64_t *p, const char *file,
 		      enum ompk_variant v, int threads, struct ompk_result *out, int *threads_used)
@@ -39,13 +52,7 @@ static int run_kernel(const struct ompk_kernel *k, const uint64_t *p, const char
 	char msg[256];
 	int err;
 
-	memset(&job, 0, sizeof(job));
-	job.kernel = k;
-	for (size_t i = 0; i < k->nparams; i++)
-		job.p[i] = p ? p[i] : k->params[i].def;
-	job.file = file;
-	job.threads = threads;
-	memset(out, 0, sizeof(*out));
+	job_of(&job, k, p, file, threads, out);
 	if (k->validate && (err = k->validate(&job, msg, sizeof(msg))) < 0)
 		return err;
 	if (k->prepare && (err = k->prepare(&job, msg, sizeof(msg))) < 0)
@@ -66,13 +73,7 @@ static int oracle(const struct ompk_kernel *k, const uint64_t *p, const char *fi
 	const char *method;
 	int err;
 
-	memset(&job, 0, sizeof(job));
-	job.kernel = k;
-	for (size_t i = 0; i < k->nparams; i++)
-		job.p[i] = p ? p[i] : k->params[i].def;
-	job.file = file;
-	job.threads = 1;
-	memset(out, 0, sizeof(*out));
+	job_of(&job, k, p, file, 1, out);
 	if (k->prepare && (err = k->prepare(&job, msg, sizeof(msg))) < 0)
 		return err;
 	err = k->expect(&job, out, &method);

@@ -291,28 +291,23 @@ static void interrupt_run(enum ompk_backend b, bool fifo)
 	ompk_loader_stats_free(&st);
 }
 
-static void test_interrupt_timers_uring(void **state)
-{
-	(void)state;
-	interrupt_run(OMPK_BACKEND_URING, false);
-}
+/* The backends and whether the shards are FIFOs, one interrupt test each (see main). */
+static const struct interrupt_case {
+	const char *test;
+	enum ompk_backend backend;
+	bool fifo;
+} interrupt_cases[] = {
+	{ "test_interrupt_timers_uring", OMPK_BACKEND_URING, false },
+	{ "test_interrupt_timers_threads", OMPK_BACKEND_THREADS, false },
+	{ "test_interrupt_fifo_uring", OMPK_BACKEND_URING, true },
+	{ "test_interrupt_fifo_threads", OMPK_BACKEND_THREADS, true },
+};
 
-static void test_interrupt_timers_threads(void **state)
+static void test_interrupt(void **state)
 {
-	(void)state;
-	interrupt_run(OMPK_BACKEND_THREADS, false);
-}
+	const struct interrupt_case *c = *state;
 
-static void test_interrupt_fifo_uring(void **state)
-{
-	(void)state;
-	interrupt_run(OMPK_BACKEND_URING, true);
-}
-
-static void test_interrupt_fifo_threads(void **state)
-{
-	(void)state;
-	interrupt_run(OMPK_BACKEND_THREADS, true);
+	interrupt_run(c->backend, c->fifo);
 }
 
 /* Does /proc/pid/fd hold a signalfd (bin/pipeline has blocked the signals)? */
@@ -413,28 +408,22 @@ static void pipeline_signal(const char *backend, int sig)
 	assert_int_equal(ompk_test_count_lines(buf), 1); /* one line */
 }
 
-static void test_pipeline_sigint_uring(void **state)
-{
-	(void)state;
-	pipeline_signal("uring", SIGINT);
-}
+/* The backends and signals, one pipeline_signal test each (see main). */
+static const struct signal_case {
+	const char *test, *backend;
+	int sig;
+} signal_cases[] = {
+	{ "test_pipeline_sigint_uring", "uring", SIGINT },
+	{ "test_pipeline_sigterm_uring", "uring", SIGTERM },
+	{ "test_pipeline_sigint_threads", "threads", SIGINT },
+	{ "test_pipeline_sigterm_threads", "threads", SIGTERM },
+};
 
-static void test_pipeline_sigterm_uring(void **state)
+static void test_pipeline_signal(void **state)
 {
-	(void)state;
-	pipeline_signal("uring", SIGTERM);
-}
+	const struct signal_case *c = *state;
 
-static void test_pipeline_sigint_threads(void **state)
-{
-	(void)state;
-	pipeline_signal("threads", SIGINT);
-}
-
-static void test_pipeline_sigterm_threads(void **state)
-{
-	(void)state;
-	pipeline_signal("threads", SIGTERM);
+	pipeline_signal(c->backend, c->sig);
 }
 
 /* Before any descriptor is counted (see test_util.h): the unwinder, and one loader run. */
@@ -531,14 +520,12 @@ int main(void)
 
 		tests[n++] = t;
 	}
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_timers_uring);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_timers_threads);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_fifo_uring);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_interrupt_fifo_threads);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigint_uring);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigterm_uring);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigint_threads);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_pipeline_sigterm_threads);
+	for (size_t i = 0; i < OMPK_COUNT(interrupt_cases); i++)
+		tests[n++] = (struct CMUnitTest)OMPK_TEST_CASE(interrupt_cases[i].test,
+							       test_interrupt, &interrupt_cases[i]);
+	for (size_t i = 0; i < OMPK_COUNT(signal_cases); i++)
+		tests[n++] = (struct CMUnitTest)OMPK_TEST_CASE(
+			signal_cases[i].test, test_pipeline_signal, &signal_cases[i]);
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ompk-faults-XXXXXX");
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");

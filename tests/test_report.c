@@ -113,57 +113,57 @@ static char *emit_sample(enum ompk_format fmt)
 	return buf;
 }
 
+/* The sample as the emitter writes it in fmt is exactly want. */
+static void emit_is(enum ompk_format fmt, const char *want)
+{
+	char *out = emit_sample(fmt);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
 static void test_emit_json(void **state)
 {
-	char *out = emit_sample(OMPK_JSON);
-
 	(void)state;
-	assert_string_equal(out, "{\"tool\":\"t\",\"source\":\"data,1 \\\"q\\\"\","
-				 "\"big\":18446744073709551615,\"neg\":-7,\"x\":0.25,\"nan\":null,"
-				 "\"yes\":true,\"no\":false,\"unknown\":null,\"none\":null,"
-				 "\"params\":{\"n\":3},\"build\":{\"compiler\":\"gcc\"},"
-				 "\"u\":[0,18446744073709551615],\"d\":[0.5,1e-09],\"i\":[-1,3],"
-				 "\"empty\":[],\"dataonly\":\"b\\u000ac\"}\n");
-	free(out);
+	emit_is(OMPK_JSON, "{\"tool\":\"t\",\"source\":\"data,1 \\\"q\\\"\","
+			   "\"big\":18446744073709551615,\"neg\":-7,\"x\":0.25,\"nan\":null,"
+			   "\"yes\":true,\"no\":false,\"unknown\":null,\"none\":null,"
+			   "\"params\":{\"n\":3},\"build\":{\"compiler\":\"gcc\"},"
+			   "\"u\":[0,18446744073709551615],\"d\":[0.5,1e-09],\"i\":[-1,3],"
+			   "\"empty\":[],\"dataonly\":\"b\\u000ac\"}\n");
 }
 
 static void test_emit_csv(void **state)
 {
-	char *out = emit_sample(OMPK_CSV);
-
 	(void)state;
 	/* Quoted where a field holds a comma, a quote or a line break, quotes doubled. */
-	assert_string_equal(out, "tool,source,big,neg,x,nan,yes,no,unknown,none,n,build.compiler,"
-				 "u,d,i,empty,dataonly\n"
-				 "t,\"data,1 \"\"q\"\"\",18446744073709551615,-7,0.25,,yes,no,,,3,"
-				 "gcc,0 18446744073709551615,0.5 1e-09,-1 3,,\"b\nc\"\n");
-	free(out);
+	emit_is(OMPK_CSV, "tool,source,big,neg,x,nan,yes,no,unknown,none,n,build.compiler,"
+			  "u,d,i,empty,dataonly\n"
+			  "t,\"data,1 \"\"q\"\"\",18446744073709551615,-7,0.25,,yes,no,,,3,"
+			  "gcc,0 18446744073709551615,0.5 1e-09,-1 3,,\"b\nc\"\n");
 }
 
 static void test_emit_text(void **state)
 {
-	char *out = emit_sample(OMPK_TEXT);
-
 	(void)state;
-	assert_string_equal(out, "tool       = t\n"
-				 "source     = data,1 \"q\"\n"
-				 "big        = 18446744073709551615\n"
-				 "neg        = -7\n"
-				 "x          = 0.25\n"
-				 "nan        = none\n"
-				 "yes        = yes\n"
-				 "no         = no\n"
-				 "unknown    = not checked\n"
-				 "none       = none\n"
-				 "n          = 3\n"
-				 "build.compiler = gcc\n"
-				 "u          = 0 18446744073709551615\n"
-				 "d          = 0.5 1e-09\n"
-				 "i          = -1 3\n"
-				 "empty      = \n"
-				 "textonly   = a\n"
-				 "line       = 2 items\n");
-	free(out);
+	emit_is(OMPK_TEXT, "tool       = t\n"
+			   "source     = data,1 \"q\"\n"
+			   "big        = 18446744073709551615\n"
+			   "neg        = -7\n"
+			   "x          = 0.25\n"
+			   "nan        = none\n"
+			   "yes        = yes\n"
+			   "no         = no\n"
+			   "unknown    = not checked\n"
+			   "none       = none\n"
+			   "n          = 3\n"
+			   "build.compiler = gcc\n"
+			   "u          = 0 18446744073709551615\n"
+			   "d          = 0.5 1e-09\n"
+			   "i          = -1 3\n"
+			   "empty      = \n"
+			   "textonly   = a\n"
+			   "line       = 2 items\n");
 }
 
 /* -q: each field on its own line, an array's values on one line. */

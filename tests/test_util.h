@@ -19,6 +19,12 @@
  *
  * ompk_test_child_exit(): runs a check in a forked child (one that
  * installs a seccomp filter, say) and gives back its exit status.
+ *
+ * OMPK_TEST_CASE(name, fn, arg): a cmocka test called name that runs fn
+ * with *state = arg, for one test function over a table of cases.
+ *
+ * ompk_test_has(s, "a", "b", ...): the test fails, naming the first one
+ * missing, unless s contains each of the strings. Include after cmocka.h.
  */
 #ifndef OMPK_TEST_UTIL_H
 #define OMPK_TEST_UTIL_H
@@ -96,6 +102,25 @@ static inline int ompk_test_child_exit(int (*child)(const void *), const void *a
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+#define OMPK_TEST_CASE(name, fn, arg)                   \
+	{                                               \
+		(name), (fn), NULL, NULL, (void *)(arg) \
+	}
+
+#define ompk_test_has(s, ...) \
+	ompk_test_has_((s), (const char *const[]){ __VA_ARGS__, NULL }, __FILE__, __LINE__)
+
+static inline void ompk_test_has_(const char *s, const char *const *want, const char *file,
+				  int line)
+{
+	for (; *want; want++) {
+		if (!strstr(s, *want)) {
+			print_error("'%s' not found in:\n%s\n", *want, s);
+			_fail(file, line);
+		}
+	}
 }
 
 #endif
