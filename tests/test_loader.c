@@ -571,19 +571,14 @@ static void test_fallback_binary(void **state)
 		skip();
 	snprintf(out, sizeof(out), "%s/fb.out", tmpdir);
 	snprintf(errf, sizeof(errf), "%s/fb.err", tmpdir);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = ompk_test_fork_output(out, errf);
 	if (pid == 0) {
 		scmp_filter_ctx sf = seccomp_init(SCMP_ACT_ALLOW);
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-		    e = open(errf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-		if (!sf || o < 0 || e < 0 ||
+		if (!sf ||
 		    seccomp_rule_add(sf, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(io_uring_setup), 0) ||
 		    seccomp_load(sf))
 			_exit(10);
-		dup2(o, 1);
-		dup2(e, 2);
 		execl(cmd, "pipeline", "-q", "--latency-ms", "5", "--repeat", "3", (char *)NULL);
 		_exit(11);
 	}

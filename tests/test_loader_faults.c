@@ -367,20 +367,14 @@ static void pipeline_signal(const char *backend, int sig)
 	}
 	snprintf(out, sizeof(out), "%s/sig.out", tmpdir);
 	snprintf(errp, sizeof(errp), "%s/sig.err", tmpdir);
-	pid = fork();
-	assert_true(pid >= 0);
+	pid = ompk_test_fork_output(out, errp);
 	if (pid == 0) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-		    e = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
 		/*
 		 * The test runner may have SIGINT ignored (a background job): the child starts from
 		 * the defaults.
 		 */
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(127);
 		execl(OMPK_BIN_DIR "/pipeline", "pipeline", "--shards", "4", "--latency-ms",
 		      "60000", "--backend", backend, (char *)NULL);
 		_exit(127);

@@ -20,6 +20,10 @@
  * ompk_test_child_exit(): runs a check in a forked child (one that
  * installs a seccomp filter, say) and gives back its exit status.
  *
+ * ompk_test_fork_output(out, err): forks (the test fails if it cannot) a
+ * child whose standard output and error go to the files out and err; 0 in
+ * the child, its pid in the parent.
+ *
  * OMPK_TEST_CASE(name, fn, arg): a cmocka test called name that runs fn
  * with *state = arg, for one test function over a table of cases.
  *
@@ -29,6 +33,7 @@
 #ifndef OMPK_TEST_UTIL_H
 #define OMPK_TEST_UTIL_H
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -102,6 +107,23 @@ static inline int ompk_test_child_exit(int (*child)(const void *), const void *a
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static inline pid_t ompk_test_fork_output(const char *out, const char *err)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+		    e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+	}
+	return pid;
 }
 
 #define OMPK_TEST_CASE(name, fn, arg)                   \
