@@ -217,6 +217,11 @@ else
 	block_ms=300
 fi
 
+# Rayon balances its work by stealing; OpenMP's schedule(runtime), which the
+# omp variants use, defaults to dynamic,1 in libgomp but to static in libomp.
+# Like with like: both builds run dynamic,1 unless OMP_SCHEDULE says otherwise.
+export OMP_SCHEDULE=${OMP_SCHEDULE:-dynamic,1}
+
 echo "ompkit against its Rust peers: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), medians of $runs, interleaved"
 for i in "${!impls[@]}"; do
 	if [ "${impls[$i]}" = rust ]; then
@@ -225,6 +230,7 @@ for i in "${!impls[@]}"; do
 		echo "  ${names[$i]}: ${impls[$i]} ($("${impls[$i]}/lcg" --version | sed -n 's/^build: //p'))"
 	fi
 done
+echo "  ours: OMP_SCHEDULE=$OMP_SCHEDULE for schedule(runtime) on both runtimes (rayon steals work)"
 echo "sizes: lcg ${lcg[*]}; primes ${primes[*]}; collatz ${collatz[*]}; sumsq ${sumsq[*]};"
 echo "  checksum ${checksum[*]}; fetch ${fetch[*]}; waits ${waits[*]} (pipeline: --inflight = --shards);"
 echo "  image: --kernel checksum ${image[*]}; heartbeat ${hb[*]} (lateness in ms)"
