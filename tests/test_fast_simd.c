@@ -27,7 +27,8 @@
 #define SUMSQ_BLOCK ((size_t)16 * 1024) /* kernels/sumsq/fast.c's MIN_BLOCK */
 
 /* AUTO is covered by the plain entry points (ompk_fold_fast, ...). */
-static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX512 };
+static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX512,
+				OMPK_SIMD_AVX512VNNI };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
 /* splitmix64: a fixed seed gives the same inputs on every run. */
@@ -417,7 +418,7 @@ static void test_bad_kernel(void **state)
 	(void)f;
 	assert_int_equal(ompk_fold_fast_simd(f->pool, 10, 1, 99, &out), -EINVAL);
 	assert_int_equal(ompk_sumsq_fast_simd((const uint64_t *)NULL, 0, 1, -1, &out), -EINVAL);
-	assert_int_equal(ompk_sumsq_range_fast_simd(0, 10, 1, 4, &out), -EINVAL);
+	assert_int_equal(ompk_sumsq_range_fast_simd(0, 10, 1, 5, &out), -EINVAL); /* one past the last */
 	assert_int_equal(out, 42);
 }
 
