@@ -274,8 +274,8 @@ static void vnni_table_init(void)
  * digits 0..3 pair up exactly in 32 bits (|d0 + 256 d1| < 2^31) and are
  * then widened to 64 bits.
  */
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) static uint64_t vnni_reduce(
-	const __m512i d[8])
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) static inline uint64_t
+vnni_reduce(const __m512i d[8])
 {
 	__m512i hi = _mm512_add_epi32(
 		_mm512_add_epi32(d[4], _mm512_slli_epi32(d[5], 8)),
