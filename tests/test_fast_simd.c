@@ -269,13 +269,13 @@ static void check_fold_vnni(const uint8_t *p, size_t n, uint64_t want)
 static void test_fold_superblocks(void **state)
 {
 	struct fixture *f = *state;
-	const size_t most = 3 * VNNI_SB + 1;
-	uint8_t *ones = malloc(most + 64);
+	const size_t most = 3 * VNNI_SB + 1, len = 8 * VNNI_SB + 65 + 64; /* the edges' longest */
+	uint8_t *ones = malloc(len);
 	static const size_t edges[] = { 1, 2, 3, 4, 5, 8 };
 	static const long near[] = { -65, -64, -63, -2, -1, 0, 1, 63, 64, 65 };
 
 	assert_non_null(ones);
-	memset(ones, 0xFF, most + 64);
+	memset(ones, 0xFF, len);
 	for (size_t n = 0; n <= most; n++) {
 		const uint8_t *p = f->pool + (n * 7) % 64;
 

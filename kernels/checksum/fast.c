@@ -291,7 +291,11 @@ vnni_reduce(const __m512i d[8])
 	__m512i s = _mm512_add_epi64(_mm512_add_epi64(a64, _mm512_slli_epi64(b64, 16)),
 				     _mm512_slli_epi64(h64, 32));
 
-	return (uint64_t)_mm512_reduce_add_epi64(s);
+	/* by hand: gcc's _mm512_reduce_add_epi64 ends in a signed (overflowing) add */
+	__m256i q = _mm256_add_epi64(_mm512_castsi512_si256(s), _mm512_extracti64x4_epi64(s, 1));
+	__m128i o = _mm_add_epi64(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+
+	return (uint64_t)_mm_cvtsi128_si64(o) + (uint64_t)_mm_extract_epi64(o, 1);
 }
 
 /*
