@@ -136,6 +136,18 @@ static uint64_t fold_scalar(const uint8_t *p, size_t n)
 
 #if X86_DISPATCH
 /*
+ * The two lines 4 KiB after p[0..128) into L2. The lane loops below ran
+ * from memory at under half a plain read's rate on the Xeon they were
+ * measured on (the hardware prefetchers alone do not keep up); a
+ * prefetch past the end of the input is harmless (it never faults).
+ */
+static inline void prefetch_ahead(const uint8_t *p)
+{
+	_mm_prefetch((const char *)(p + 4096), _MM_HINT_T1);
+	_mm_prefetch((const char *)(p + 4096 + 64), _MM_HINT_T1);
+}
+
+/*
  * 16 zmm accumulators = 128 lanes. vpmullq has a latency of a few cycles;
  * 16 independent chains keep the multiplier busy every cycle. Each step
  * zero-extends 8 bytes straight from memory (vpmovzxbq) into 8 lanes.
@@ -152,6 +164,7 @@ __attribute__((target("avx512f,avx512dq"))) static uint64_t fold_avx512(const ui
 	for (int r = 0; r < R; r++)
 		acc[r] = _mm512_setzero_si512();
 	for (size_t i = 0; i < groups; i += W) {
+		prefetch_ahead(p + i);
 #pragma GCC unroll 16
 		for (int r = 0; r < R; r++) {
 			__m512i x = _mm512_cvtepu8_epi64(
@@ -215,6 +228,7 @@ __attribute__((target("avx2"))) static uint64_t fold_avx2(const uint8_t *p, size
 	for (int r = 0; r < R; r++)
 		acc[r] = _mm256_setzero_si256();
 	for (size_t i = 0; i < groups; i += 4 * W) {
+		prefetch_ahead(p + i);
 #pragma GCC unroll 8
 		for (int r = 0; r < R; r++) {
 			__m256i w = _mm256_cvtepu8_epi16(
