@@ -46,17 +46,22 @@
  *    sum stays exact: each instruction adds at most 4*255*128 = 130560 in
  *    magnitude, SB_ROWS = 32 rows add at most 4177920 < 2^22, far from
  *    2^31. The superblocks combine on a scalar register with the file's
- *    identity, H = H*P^L + S, one multiply per L bytes. The last q < L
- *    bytes are a short superblock: its bytes take the last q constants of
- *    the table (C_{L-q+t} = P^(q-1-t)), after zero bytes in front to fill
- *    its first row, which leave H unchanged.
+ *    identity, H = H*P^L + S, one multiply per L bytes; two superblocks
+ *    run side by side so that each table vector loaded serves both (the
+ *    table loads, not the multiplies, were the limit: vnni_pair). The last
+ *    q < L bytes are a short superblock: its bytes take the last q
+ *    constants of the table (C_{L-q+t} = P^(q-1-t)), after zero bytes in
+ *    front to fill its first row, which leave H unchanged. Measured there,
+ *    one thread: 36 GB/s in cache (vpmullq lanes: 9.6), and from memory
+ *    what a plain read gets.
  *
  * On x86-64 the SIMD kernels are compiled with target attributes and
  * picked at run time with __builtin_cpu_supports, so a build without
  * -march=native is as fast as one with it; when the build already targets
  * the ISA the check folds to a constant. With VNNI the VNNI kernel is
- * picked: on the Intel machine it was measured on it is faster than
- * vpmullq; on AMD (Zen 4, fast vpmullq) it was not measured.
+ * picked: on the Intel machine it was measured on it is 3.7 times as fast
+ * as vpmullq; on AMD (Zen 4, where vpmullq is fast) it was not
+ * measured, and vpmullq may win there.
  */
 #include "ompkit/checksum.h"
 
