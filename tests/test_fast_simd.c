@@ -7,10 +7,11 @@
  * fixed-seed generator so a failure reproduces. Lengths cover the lane and
  * group widths (8, 16, 32, 128 bytes), the 256-byte block rounding and the
  * 64 KiB-per-thread minimum at which the thread split begins, and buffers
- * start at random (unaligned) offsets. The VNNI kernel's superblocks (2048
- * bytes, folded in pairs, the last one short) get every length up to three
- * of them, on random bytes and on all-0xFF bytes, whose digit sums are the
- * largest a superblock can produce.
+ * start at random (unaligned) offsets. The superblock kernels (VNNI: 2048
+ * bytes in rows of 64; AVX2: 1024 in rows of 16; folded in pairs, the last
+ * one short) get every length up to three VNNI superblocks, on random bytes
+ * and on all-0xFF bytes, whose digit sums are the largest a superblock can
+ * produce.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -246,13 +247,17 @@ static void test_fold_random(void **state)
 	}
 }
 
-/* p[0..n) by the VNNI kernel and by AUTO, 1 thread, against want. */
-static void check_fold_vnni(const uint8_t *p, size_t n, uint64_t want)
+/* p[0..n) by the superblock kernels (VNNI, AVX2) and by AUTO, 1 thread, against want. */
+static void check_fold_superblock(const uint8_t *p, size_t n, uint64_t want)
 {
-	uint64_t got = 0;
-	int err = ompk_fold_fast_simd(p, n, 1, OMPK_SIMD_AVX512VNNI, &got);
+	static const int sb_kernels[] = { OMPK_SIMD_AVX512VNNI, OMPK_SIMD_AVX2 };
 
-	if (err != -ENOTSUP) {
+	for (size_t k = 0; k < sizeof sb_kernels / sizeof sb_kernels[0]; k++) {
+		uint64_t got = 0;
+		int err = ompk_fold_fast_simd(p, n, 1, sb_kernels[k], &got);
+
+		if (err == -ENOTSUP)
+			continue;
 		assert_int_equal(err, 0);
 		assert_int_equal(got, want);
 	}
@@ -260,9 +265,10 @@ static void check_fold_vnni(const uint8_t *p, size_t n, uint64_t want)
 }
 
 /*
- * Every length 0..3L+1 (L = VNNI_SB): whole superblocks alone, in pairs and
- * with an odd one left, short ones of every row count and row remainder,
- * at starts that walk through every alignment mod 64. All-0xFF bytes are
+ * Every length 0..3L+1 (L = VNNI_SB, six AVX2 superblocks): whole
+ * superblocks alone, in pairs and with an odd one left, short ones of
+ * every row count and row remainder, at starts that walk through every
+ * alignment mod 64. All-0xFF bytes are
  * checked against the oracle's geometric series, random ones against the
  * plain loop. Then every kernel and thread count around the edges.
  */
@@ -279,8 +285,8 @@ static void test_fold_superblocks(void **state)
 	for (size_t n = 0; n <= most; n++) {
 		const uint8_t *p = f->pool + (n * 7) % 64;
 
-		check_fold_vnni(ones + n % 64, n, ompk_oracle_fold_uniform(0xFF, n));
-		check_fold_vnni(p, n, plain_fold(0, p, n));
+		check_fold_superblock(ones + n % 64, n, ompk_oracle_fold_uniform(0xFF, n));
+		check_fold_superblock(p, n, plain_fold(0, p, n));
 	}
 	for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
 		for (size_t k = 0; k < sizeof near / sizeof near[0]; k++) {
