@@ -44,20 +44,26 @@ enum isa {
 	ISA_AVX512 = OMPK_SIMD_AVX512,
 };
 
+/* sumsq has no VNNI kernel (no byte products): VNNI runs the AVX-512 one. */
+static enum isa own_isa(int isa)
+{
+	return isa == OMPK_SIMD_AVX512VNNI ? ISA_AVX512 : (enum isa)isa;
+}
+
 /* The widest kernel this CPU runs. */
 static enum isa widest_isa(void)
 {
 	int isa;
 
 	ompk_simd_resolve(OMPK_SIMD_AUTO, &isa); /* AUTO always resolves */
-	return (enum isa)isa;
+	return own_isa(isa);
 }
 
 static int isa_from_simd(int simd, enum isa *isa)
 {
 	int r, err = ompk_simd_resolve(simd, &r);
 
-	*isa = (enum isa)r;
+	*isa = own_isa(r);
 	return err;
 }
 
