@@ -225,13 +225,15 @@ for i in "${!impls[@]}"; do
 		echo "  ${names[$i]}: ${impls[$i]} ($("${impls[$i]}/lcg" --version | sed -n 's/^build: //p'))"
 	fi
 done
+echo "  ours: schedule(runtime) as each runtime defaults it (libgomp dynamic,1, libomp static), except"
+echo "  lcg omp: --schedule dynamic,1 on both, as rayon steals whole chains (8 chains on $(nproc) threads)"
 echo "sizes: lcg ${lcg[*]}; primes ${primes[*]}; collatz ${collatz[*]}; sumsq ${sumsq[*]};"
 echo "  checksum ${checksum[*]}; fetch ${fetch[*]}; waits ${waits[*]} (pipeline: --inflight = --shards);"
 echo "  image: --kernel checksum ${image[*]}; heartbeat ${hb[*]} (lateness in ms)"
 awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN { if (l > n) printf "note: load average %s on %d cores: other work shares them, so read the ratios, not the times\n", l, n }'
 fmt_row example "${header[@]}"
 row lcg_seq "lcg seq" kernel lcg "${lcg[@]}" --variant seq -- lcg "${lcg[@]}" --variant seq
-row lcg_par "lcg omp | rayon" kernel lcg "${lcg[@]}" --variant omp -- lcg "${lcg[@]}" --variant rayon
+row lcg_par "lcg omp | rayon" kernel lcg "${lcg[@]}" --variant omp --schedule dynamic,1 -- lcg "${lcg[@]}" --variant rayon
 row primes_seq "primes seq" kernel primes "${primes[@]}" --variant seq -- primes "${primes[@]}" --variant seq
 row primes_thr "primes omp | a thread per job" kernel primes "${primes[@]}" --variant omp -- primes "${primes[@]}" --variant threads
 row primes_par "primes omp | rayon" kernel primes "${primes[@]}" --variant omp -- primes "${primes[@]}" --variant rayon

@@ -53,6 +53,32 @@ echo "== pipeline: 10,000 synthetic shards of 100 values, 100 ms each, --infligh
 w=$(for _ in 1 2 3 4 5; do field median_s --shards 10000 --shard-len 100 --latency-ms 100 --inflight 10000; done | median)
 echo "  wall $(ms "$w") ms (floor <= 125 ms): $(verdict "$(ms "$w")" 125 "<=")"
 
+echo "== pipeline: many fetches in flight, 100 ms each, --shard-len 8, --inflight = --shards (medians of 3)"
+# The pipeline's own wall (median_s) and the process's peak RSS
+# (/usr/bin/time %M, KiB), both backends; floor at 1e6 with io_uring:
+# <= 400 ms and <= 128 MB (goal 150 ms).
+printf '  %-8s %-8s %10s %12s\n' shards backend "wall [ms]" "peak RSS [MB]"
+for s in 10000 100000 1000000; do
+	for b in uring threads; do
+		ws=() rs=()
+		for _ in 1 2 3; do
+			/usr/bin/time -f %M -o "$work/rss" "$p" --shards $s --shard-len 8 --latency-ms 100 \
+				--inflight $s --backend $b --format json >"$work/out" || { echo "bench: pipeline --shards $s --backend $b: failed" >&2; exit 1; }
+			grep -q '"verified":true' "$work/out" || { echo "bench: pipeline --shards $s --backend $b: NOT VERIFIED" >&2; exit 1; }
+			ws+=("$(json_num median_s <"$work/out")")
+			rs+=("$(tail -n 1 "$work/rss")")
+		done
+		w=$(median_of "${ws[@]}")
+		r=$(awk -v k="$(median_of "${rs[@]}")" 'BEGIN { printf "%.0f", k / 1024 }')
+		printf '  %-8s %-8s %10s %12s' $s $b "$(ms "$w")" "$r"
+		if [ $s = 1000000 ] && [ $b = uring ]; then
+			echo " (floors <= 400 ms, <= 128 MB): $(verdict "$(ms "$w")" 400 "<=") $(verdict "$r" 128 "<=")"
+		else
+			echo
+		fi
+	done
+done
+
 echo "== pipeline: 1 GiB of shard files (256 x 4 MiB) vs fio --ioengine=io_uring, warm and cold (medians of 5, interleaved)"
 if ! command -v fio >/dev/null; then
 	echo "  installing fio (Debian package)"

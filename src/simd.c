@@ -26,6 +26,15 @@ static bool cpu_runs(int isa)
 #else
 		return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
 #endif
+	/* DQ too: a kernel without a VNNI path runs its AVX512 one instead */
+	case OMPK_SIMD_AVX512VNNI:
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512BW__) && \
+	defined(__AVX512VNNI__)
+		return true;
+#else
+		return cpu_runs(OMPK_SIMD_AVX512) && __builtin_cpu_supports("avx512bw") &&
+		       __builtin_cpu_supports("avx512vnni");
+#endif
 #endif
 	default:
 		return false;
@@ -35,10 +44,11 @@ static bool cpu_runs(int isa)
 int ompk_simd_resolve(int simd, int *isa)
 {
 	if (simd == OMPK_SIMD_AUTO)
-		*isa = cpu_runs(OMPK_SIMD_AVX512) ? OMPK_SIMD_AVX512
-		       : cpu_runs(OMPK_SIMD_AVX2) ? OMPK_SIMD_AVX2
-						  : OMPK_SIMD_SCALAR;
-	else if (simd == OMPK_SIMD_SCALAR || simd == OMPK_SIMD_AVX2 || simd == OMPK_SIMD_AVX512)
+		*isa = cpu_runs(OMPK_SIMD_AVX512VNNI) ? OMPK_SIMD_AVX512VNNI
+		       : cpu_runs(OMPK_SIMD_AVX512)   ? OMPK_SIMD_AVX512
+		       : cpu_runs(OMPK_SIMD_AVX2)     ? OMPK_SIMD_AVX2
+						      : OMPK_SIMD_SCALAR;
+	else if (simd >= OMPK_SIMD_SCALAR && simd <= OMPK_SIMD_AVX512VNNI)
 		*isa = simd;
 	else
 		return -EINVAL;

@@ -7,7 +7,11 @@
  * fixed-seed generator so a failure reproduces. Lengths cover the lane and
  * group widths (8, 16, 32, 128 bytes), the 256-byte block rounding and the
  * 64 KiB-per-thread minimum at which the thread split begins, and buffers
- * start at random (unaligned) offsets.
+ * start at random (unaligned) offsets. The superblock kernels (VNNI: 2048
+ * bytes in rows of 64; AVX2: 1024 in rows of 16; folded in pairs, the last
+ * one short) get every length up to three VNNI superblocks, on random bytes
+ * and on all-0xFF bytes, whose digit sums are the largest a superblock can
+ * produce.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -26,9 +30,11 @@
 #define POOL_BYTES ((size_t)3 << 20)
 #define FOLD_BLOCK ((size_t)64 * 1024)	/* kernels/checksum/fast.c's MIN_BLOCK */
 #define SUMSQ_BLOCK ((size_t)16 * 1024) /* kernels/sumsq/fast.c's MIN_BLOCK */
+#define VNNI_SB ((size_t)2048)		/* kernels/checksum/fast.c's SB_BYTES */
 
 /* AUTO is covered by the plain entry points (ompk_fold_fast, ...). */
-static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX512 };
+static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX512,
+			       OMPK_SIMD_AVX512VNNI };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
 /* splitmix64: a fixed seed gives the same inputs on every run. */
@@ -226,6 +232,58 @@ static void test_fold_random(void **state)
 	}
 }
 
+/* p[0..n) by the superblock kernels (VNNI, AVX2) and by AUTO, 1 thread, against want. */
+static void check_fold_superblock(const uint8_t *p, size_t n, uint64_t want)
+{
+	static const int sb_kernels[] = { OMPK_SIMD_AVX512VNNI, OMPK_SIMD_AVX2 };
+
+	for (size_t k = 0; k < sizeof sb_kernels / sizeof sb_kernels[0]; k++) {
+		uint64_t got = 0;
+		int err = ompk_fold_fast_simd(p, n, 1, sb_kernels[k], &got);
+
+		if (err == -ENOTSUP)
+			continue;
+		assert_int_equal(err, 0);
+		assert_int_equal(got, want);
+	}
+	assert_int_equal(ompk_fold_fast(p, n, 1), want);
+}
+
+/*
+ * Every length 0..3L+1 (L = VNNI_SB, six AVX2 superblocks): whole
+ * superblocks alone, in pairs and with an odd one left, short ones of
+ * every row count and row remainder, at starts that walk through every
+ * alignment mod 64. All-0xFF bytes are
+ * checked against the oracle's geometric series, random ones against the
+ * plain loop. Then every kernel and thread count around the edges.
+ */
+static void test_fold_superblocks(void **state)
+{
+	struct fixture *f = *state;
+	const size_t most = 3 * VNNI_SB + 1, len = 8 * VNNI_SB + 65 + 64; /* the edges' longest */
+	uint8_t *ones = malloc(len);
+	static const size_t edges[] = { 1, 2, 3, 4, 5, 8 };
+	static const long near[] = { -65, -64, -63, -2, -1, 0, 1, 63, 64, 65 };
+
+	assert_non_null(ones);
+	memset(ones, 0xFF, len);
+	for (size_t n = 0; n <= most; n++) {
+		const uint8_t *p = f->pool + (n * 7) % 64;
+
+		check_fold_superblock(ones + n % 64, n, ompk_oracle_fold_uniform(0xFF, n));
+		check_fold_superblock(p, n, plain_fold(0, p, n));
+	}
+	for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+		for (size_t k = 0; k < sizeof near / sizeof near[0]; k++) {
+			size_t n = (size_t)((long)(edges[e] * VNNI_SB) + near[k]);
+
+			check_fold_all(f->pool + rng_upto(&f->rng, 63), n);
+			check_fold_all(ones + rng_upto(&f->rng, 63), n);
+		}
+	}
+	free(ones);
+}
+
 /* All bytes equal (including 0 and 255) catch lane mixups random data might not. */
 static void test_fold_constant_bytes(void **state)
 {
@@ -239,6 +297,12 @@ static void test_fold_constant_bytes(void **state)
 		memset(buf, i < 2 ? 255 * i : (int)rng_upto(&f->rng, 255), n);
 		check_fold_all(buf, n);
 	}
+	/* all 0xFF, long enough for 4 threads, each block ending in a short superblock */
+	memset(buf, 0xFF, 5 * FOLD_BLOCK);
+	assert_int_equal(plain_fold(0, buf, 5 * FOLD_BLOCK - 1),
+			 ompk_oracle_fold_uniform(0xFF, 5 * FOLD_BLOCK - 1));
+	check_fold_all(buf, 5 * FOLD_BLOCK - 1);
+	check_fold_all(buf + 1, 4 * FOLD_BLOCK + VNNI_SB + 1);
 	free(buf);
 }
 
@@ -402,7 +466,8 @@ static void test_bad_kernel(void **state)
 	(void)f;
 	assert_int_equal(ompk_fold_fast_simd(f->pool, 10, 1, 99, &out), -EINVAL);
 	assert_int_equal(ompk_sumsq_fast_simd((const uint64_t *)NULL, 0, 1, -1, &out), -EINVAL);
-	assert_int_equal(ompk_sumsq_range_fast_simd(0, 10, 1, 4, &out), -EINVAL);
+	assert_int_equal(ompk_sumsq_range_fast_simd(0, 10, 1, 5, &out),
+			 -EINVAL); /* one past the last */
 	assert_int_equal(out, 42);
 }
 
@@ -414,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_fold_random),
 		cmocka_unit_test(test_fold_one_byte),
 		cmocka_unit_test(test_fold_constant_bytes),
+		cmocka_unit_test(test_fold_superblocks),
 		cmocka_unit_test(test_fold_streaming),
 		cmocka_unit_test(test_pow),
 		cmocka_unit_test(test_sumsq_array),

@@ -34,20 +34,26 @@
 /* Below this many elements per thread the fork/join costs more than it saves. */
 #define MIN_BLOCK ((size_t)16 * 1024)
 
+/* sumsq has no VNNI kernel (no byte products): VNNI runs the AVX-512 one. */
+static enum isa own_isa(int isa)
+{
+	return isa == OMPK_SIMD_AVX512VNNI ? ISA_AVX512 : (enum isa)isa;
+}
+
 /* The widest kernel this CPU runs. */
 static enum isa widest_isa(void)
 {
 	int isa;
 
 	ompk_simd_resolve(OMPK_SIMD_AUTO, &isa); /* AUTO always resolves */
-	return (enum isa)isa;
+	return own_isa(isa);
 }
 
 static int isa_from_simd(int simd, enum isa *isa)
 {
 	int r, err = ompk_simd_resolve(simd, &r);
 
-	*isa = (enum isa)r;
+	*isa = own_isa(r);
 	return err;
 }
 
