@@ -124,13 +124,16 @@ static void emit_is(enum ompk_format fmt, const char *want)
 
 static void test_emit_json(void **state)
 {
+	char *out = emit_sample(OMPK_JSON);
+
 	(void)state;
-	emit_is(OMPK_JSON, "{\"tool\":\"t\",\"source\":\"data,1 \\\"q\\\"\","
-			   "\"big\":18446744073709551615,\"neg\":-7,\"x\":0.25,\"nan\":null,"
-			   "\"yes\":true,\"no\":false,\"unknown\":null,\"none\":null,"
-			   "\"params\":{\"n\":3},\"build\":{\"compiler\":\"gcc\"},"
-			   "\"u\":[0,18446744073709551615],\"d\":[0.5,1e-09],\"i\":[-1,3],"
-			   "\"empty\":[],\"dataonly\":\"b\\u000ac\"}\n");
+	assert_string_equal(out, "{\"tool\":\"t\",\"source\":\"data,1 \\\"q\\\"\","
+				 "\"big\":18446744073709551615,\"neg\":-7,\"x\":0.25,\"nan\":null,"
+				 "\"yes\":true,\"no\":false,\"unknown\":null,\"none\":null,"
+				 "\"params\":{\"n\":3},\"build\":{\"compiler\":\"gcc\"},"
+				 "\"u\":[0,18446744073709551615],\"d\":[0.5,1e-09],\"i\":[-1,3],"
+				 "\"empty\":[],\"dataonly\":\"b\\u000ac\"}\n");
+	free(out);
 }
 
 static void test_emit_csv(void **state)
