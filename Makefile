@@ -248,8 +248,9 @@ $(BUILD)/tests/%.o: tests/%.c
 	$(Q)$(CC) $(CFLAGS) $(CPPFLAGS) $(CMOCKA_CFLAGS) -c $< -o $@ && $(src_dep)
 
 $(BUILD)/tests/test_loader.o $(BUILD)/tests/test_loader_faults.o: override CPPFLAGS += -DOMPK_BIN_DIR='"$(CURDIR)/$(BINDIR)"'
-# Test-only hooks are private headers beside their code (src/io/loader_fault.h).
-$(BUILD)/tests/%.o: override CPPFLAGS += -Isrc/io
+# Test-only hooks are private headers beside their code (src/io/loader_fault.h,
+# src/measure_hooks.h).
+$(BUILD)/tests/%.o: override CPPFLAGS += -Isrc -Isrc/io
 # The loader's tests make io_uring_setup fail in a child with a seccomp filter.
 $(BUILD)/tests/test_loader: $(BUILD)/tests/test_loader.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")

@@ -371,3 +371,15 @@ int ompk_usage_error(FILE *f, const char *prog, const char *msg)
 	fprintf(f, "ompk: %s\nTry '%s --help'.\n", msg, prog);
 	return OMPK_EXIT_USAGE;
 }
+
+int ompk_output_flush(FILE *out, FILE *err)
+{
+	int e;
+
+	errno = 0;
+	if (fflush(out) == 0 && !ferror(out))
+		return 0;
+	e = errno ? errno : EIO;
+	fprintf(err, "ompk: standard output: %s\n", strerror(e));
+	return OMPK_EXIT_FAIL;
+}

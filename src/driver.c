@@ -20,6 +20,8 @@
 
 #include "ompkit/driver.h"
 #include "ompkit/progress_tty.h"
+#include "ompkit/simd.h"
+#include "measure_hooks.h"
 
 static int stderr_is_tty;
 
@@ -82,7 +84,8 @@ static size_t kernel_rows(const struct ompk_kernel *k, struct ompk_opt *rows)
 static const char help_notes[] =
 	"Numbers: 50000, 50_000, 5e4, 2.5e6: exact whole numbers up to 2^64-1.\n"
 	"Flags: --flag VALUE or --flag=VALUE; a flag given twice takes its last value.\n"
-	"Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC.\n"
+	"Environment: OMP_NUM_THREADS, OMP_SCHEDULE, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC;\n"
+	"  OMPK_SIMD=avx512vnni|avx512|avx2|scalar forces the fast variants' SIMD path.\n"
 	"Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage error.\n";
 
 static void help(const struct ompk_kernel *k, const char *prog)
@@ -179,6 +182,10 @@ int ompk_cli_check(const struct ompk_kernel *k, const struct ompk_options *o,
 		ompk_variant_unavailable(k, o->variant, msg, len);
 		return -EINVAL;
 	}
+	if (ompk_simd_env_check(msg, len) < 0) {
+		ompk_msg_sanitize(msg); /* the variable's value is echoed */
+		return -EINVAL;
+	}
 	return ompk_threads_check(o->threads, msg, len);
 }
 
@@ -217,7 +224,8 @@ int ompk_driver_setup(const struct ompk_kernel *k, int argc, char **argv, struct
 	return -1;
 }
 
-int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
+int ompk__driver_main(const struct ompk_kernel *k, int argc, char **argv,
+		      const struct ompk__measure_hooks *h)
 {
 	struct ompk_options o;
 	struct ompk_job job;
@@ -226,6 +234,8 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	char msg[512] = "";
 	int err, code = ompk_driver_setup(k, argc, argv, &o, &job, true);
 
+	if (code == OMPK_EXIT_OK) /* --help or --version */
+		return ompk_output_flush(stdout, stderr);
 	if (code >= 0)
 		return code;
 	if (binding_apply(&o, argv, msg, sizeof(msg)) < 0) {
@@ -236,11 +246,16 @@ int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
 	catch_signals();
 	ompk_progress_tty_init(&tty, k->name, isatty(STDERR_FILENO));
 	job.progress = &tty.progress;
-	err = ompk_measure(&job, &o, &rep, msg, sizeof(msg));
+	err = ompk__measure(&job, &o, &rep, msg, sizeof(msg), h);
 	ompk_progress_tty_done(&tty);
 	code = ompk_driver_finish(&job, &o, &rep, err, msg);
 	ompk_report_free(&rep);
 	return code;
+}
+
+int ompk_driver_main(const struct ompk_kernel *k, int argc, char **argv)
+{
+	return ompk__driver_main(k, argc, argv, NULL);
 }
 
 int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
@@ -266,9 +281,7 @@ int ompk_driver_finish(const struct ompk_job *job, const struct ompk_options *o,
 	} else {
 		ompk_report_print(stdout, job, o, rep);
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "ompk: standard output: %s\n", strerror(errno));
+	if (ompk_output_flush(stdout, stderr))
 		code = OMPK_EXIT_FAIL;
-	}
 	return code;
 }

@@ -211,11 +211,11 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 		return ompk_usage_error(err, "heartbeat", msg);
 	if (o.help) {
 		help(out);
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(out, err);
 	}
 	if (o.version) {
 		ompk_version(out, "heartbeat");
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(out, err);
 	}
 	t0 = ompk_now();
 	ret = ompk_hb_run(&c, &r);
@@ -249,6 +249,8 @@ int ompk_heartbeat_cli(int argc, char **argv, FILE *out, FILE *err)
 			ret = OMPK_EXIT_FAIL;
 		}
 	}
+	if (ret == OMPK_EXIT_OK)
+		ret = ompk_output_flush(out, err);
 	ompk_hb_result_free(&r);
 	return ret;
 }

@@ -17,6 +17,7 @@
 #include "ompkit/driver.h"
 #include "ompkit/report.h"
 #include "ompkit/stats.h"
+#include "measure_hooks.h"
 
 void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,
 			      size_t len)
@@ -58,8 +59,8 @@ static int run_once(struct ompk_job *job, enum ompk_variant v, struct ompk_resul
 	return err;
 }
 
-int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
-		 char *msg, size_t len)
+int ompk__measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
+		  char *msg, size_t len, const struct ompk__measure_hooks *h)
 {
 	const struct ompk_kernel *k = job->kernel;
 	struct ompk_result r;
@@ -109,6 +110,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		err = run_once(job, o->variant, &r, &rep->times[i]);
 		if (err)
 			goto run_failed;
+		if (h && h->seconds)
+			rep->times[i] = h->seconds(h->arg, i);
 		rep->ntimes++;
 		if (i == 0) {
 			rep->result = r;
@@ -141,6 +144,8 @@ int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk
 		goto out;
 	}
 
+	if (h && h->corrupt)
+		h->corrupt(h->arg, &rep->result);
 	if (o->verify) {
 		job->measured = &rep->result;
 		err = k->expect(job, &rep->expected, &rep->method);
@@ -169,6 +174,12 @@ out:
 	if (k->release)
 		k->release(job);
 	return err;
+}
+
+int ompk_measure(struct ompk_job *job, const struct ompk_options *o, struct ompk_report *rep,
+		 char *msg, size_t len)
+{
+	return ompk__measure(job, o, rep, msg, len, NULL);
 }
 
 void ompk_report_free(struct ompk_report *rep)

@@ -10,6 +10,7 @@
 
 #include "ompkit/pipeline.h"
 #include "ompkit/registry.h"
+#include "ompkit/simd.h"
 
 #define OFF(field) offsetof(struct ompk_pipeline_cli, field)
 
@@ -81,6 +82,10 @@ int ompk_pipeline_cli_parse(int argc, char **argv, struct ompk_pipeline_cli *p, 
 	p->c.variant = p->o.variant;
 	if (ompk_threads_check(p->o.threads, msg, len) < 0)
 		return -EINVAL;
+	if (ompk_simd_env_check(msg, len) < 0) {
+		ompk_msg_sanitize(msg); /* the variable's value is echoed */
+		return -EINVAL;
+	}
 	p->c.threads = p->o.threads ? p->o.threads : omp_get_max_threads();
 	return ompk_loader_check(&p->c, msg, len);
 }
@@ -98,6 +103,8 @@ void ompk_pipeline_help(FILE *f)
 		  "Shard file: DIR/shard-NNNNNN.bin = \"OMPKSHD1\", payload bytes (u64 LE), "
 		  "payload\n(u64 LE values for sumsq, bytes for checksum).\n"
 		  "Numbers: 50000, 50_000, 5e4, 2.5e6: exact whole numbers.\n"
+		  "Environment: OMPK_SIMD=avx512vnni|avx512|avx2|scalar forces the fast variants' SIMD "
+		  "path.\n"
 		  "Flags: --flag VALUE or --flag=VALUE; a flag given twice takes its last value.\n"
 		  "Exit status: 0 verified, 1 runtime failure or result not verified, 2 usage "
 		  "error.\n");

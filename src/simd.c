@@ -1,11 +1,32 @@
 /*
  * simd.c - which SIMD kernel the fast variants may use on this CPU
  * (see ompkit/simd.h). Shared by every file with per-ISA kernels.
+ *
+ * OMPK_SIMD in the environment forces what AUTO means, so the tests (and
+ * anyone comparing paths) run the AVX2 or the scalar code on an AVX-512
+ * machine through the same binaries and calls; the tools check it once at
+ * the start (ompk_simd_env_check) and refuse a value they cannot honour.
  */
 #include "ompkit/simd.h"
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The values OMPK_SIMD takes, widest first, and the ISA each forces. */
+static const struct {
+	const char *name;
+	int isa;
+} paths[] = {
+	{ "avx512vnni", OMPK_SIMD_AVX512VNNI },
+	{ "avx512", OMPK_SIMD_AVX512 },
+	{ "avx2", OMPK_SIMD_AVX2 },
+	{ "scalar", OMPK_SIMD_SCALAR },
+};
+
+#define NPATHS (sizeof(paths) / sizeof(paths[0]))
 
 static bool cpu_runs(int isa)
 {
@@ -41,16 +62,68 @@ static bool cpu_runs(int isa)
 	}
 }
 
+/* The ISA OMPK_SIMD names into *isa: 0, 1 when it is unset or empty, -EINVAL for another word. */
+static int env_isa(int *isa)
+{
+	const char *v = getenv(OMPK_SIMD_ENV);
+
+	if (!v || !*v)
+		return 1;
+	for (size_t i = 0; i < NPATHS; i++) {
+		if (strcmp(v, paths[i].name) == 0) {
+			*isa = paths[i].isa;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int widest(void)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		if (cpu_runs(paths[i].isa))
+			return paths[i].isa;
+	return OMPK_SIMD_SCALAR;
+}
+
 int ompk_simd_resolve(int simd, int *isa)
 {
-	if (simd == OMPK_SIMD_AUTO)
-		*isa = cpu_runs(OMPK_SIMD_AVX512VNNI) ? OMPK_SIMD_AVX512VNNI
-		       : cpu_runs(OMPK_SIMD_AVX512)   ? OMPK_SIMD_AVX512
-		       : cpu_runs(OMPK_SIMD_AVX2)     ? OMPK_SIMD_AVX2
-						      : OMPK_SIMD_SCALAR;
-	else if (simd >= OMPK_SIMD_SCALAR && simd <= OMPK_SIMD_AVX512VNNI)
+	if (simd == OMPK_SIMD_AUTO) {
+		/* A value the tools would refuse means the widest here: AUTO always resolves. */
+		if (env_isa(isa) != 0 || !cpu_runs(*isa))
+			*isa = widest();
+	} else if (simd >= OMPK_SIMD_SCALAR && simd <= OMPK_SIMD_AVX512VNNI) {
 		*isa = simd;
-	else
+	} else {
 		return -EINVAL;
+	}
 	return cpu_runs(*isa) ? 0 : -ENOTSUP;
+}
+
+const char *ompk_simd_name(int isa)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		if (paths[i].isa == isa)
+			return paths[i].name;
+	return "?";
+}
+
+int ompk_simd_env_check(char *msg, size_t len)
+{
+	char have[64] = "";
+	int isa, err = env_isa(&isa);
+
+	if (err == 1 || (err == 0 && cpu_runs(isa)))
+		return 0;
+	for (size_t i = 0; i < NPATHS; i++)
+		if (cpu_runs(paths[i].isa))
+			snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
+				 have[0] ? ", " : "", paths[i].name);
+	if (err)
+		snprintf(msg, len, "%s: '%.64s' is not a SIMD path; accepted: %s (this CPU)",
+			 OMPK_SIMD_ENV, getenv(OMPK_SIMD_ENV), have);
+	else
+		snprintf(msg, len, "%s: '%s' is not available on this CPU; accepted: %s",
+			 OMPK_SIMD_ENV, ompk_simd_name(isa), have);
+	return err ? err : -ENOTSUP;
 }

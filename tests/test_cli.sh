@@ -5,7 +5,8 @@
 # "ompk: <flag>: ...; accepted: ..." line, then "Try '<bin> --help'.",
 # exit 2, nothing on stdout); the thread limit (a count the runtime cannot
 # start is refused, never a crash, and the limit stated in --help runs);
-# the same oversubscription warning for --threads and OMP_NUM_THREADS; and
+# the same oversubscription warning for --threads and OMP_NUM_THREADS; a
+# report written to a full device is exit 1 with one line, never 0; and
 # bin/demo's flags (which once all ran the 15-second demo).
 # Prints "cli: N passed, M failed, K skipped" last; exits non-zero on a failure.
 . "$(dirname "$0")/lib.sh"
@@ -146,6 +147,42 @@ for how in flag env; do
 done
 run env OMP_NUM_THREADS=$((cores * 4)) bin/primes --to 2000
 result "OMP_NUM_THREADS=$((cores * 4)): no warning" "$([ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && echo 1)" "$(detail)"
+
+# --- a report that cannot be written is a failure -----------------------------
+
+# stdout on a full device (a full disk): every tool and format exits 1 with one line on
+# stderr naming standard output, never 0 as if the report had been written.
+full() {
+	rc=0
+	timeout "${RUN_TIMEOUT:-20}" "$@" >/dev/full 2>"$tmp/err" || rc=$?
+	: >"$tmp/out"
+}
+if [ -w /dev/full ]; then
+	for b in $kernels pipeline heartbeat; do
+		case $b in
+		pipeline) args=(--shards 2 --shard-len 100 --latency-ms 1) ;;
+		heartbeat) args=(--tick-ms 2 --ticks 1 --block-ms 1) ;;
+		*) args=(--variant fast) ;;
+		esac
+		for f in text json csv quiet; do
+			if [ "$f" = quiet ]; then fa=(-q); else fa=(--format "$f"); fi
+			full "bin/$b" "${args[@]}" "${fa[@]}"
+			# (where io_uring is off, the pipeline's note of its fallback comes first)
+			result "$b ${fa[*]} > /dev/full: exit 1, one line naming standard output" \
+				"$([ "$rc" -eq 1 ] && [ "$(grep -v -c '^ompk: io_uring ' "$tmp/err")" -eq 1 ] &&
+					grep -q '^ompk: standard output: No space left on device$' "$tmp/err" &&
+					echo 1)" "$(detail)"
+		done
+	done
+	for b in $kernels pipeline heartbeat demo; do
+		full "bin/$b" --version
+		result "$b --version > /dev/full: exit 1" \
+			"$([ "$rc" -eq 1 ] && grep -q '^ompk: standard output: ' "$tmp/err" && echo 1)" \
+			"$(detail)"
+	done
+else
+	skip "stdout on a full device: no writable /dev/full here"
+fi
 
 # --- the demo's flags do not run the demo ------------------------------------
 

@@ -5,6 +5,12 @@
  * documented text, JSON and CSV. Runs ompk_driver_main in-process with
  * stdout and stderr captured, plus fake kernels that misbehave on purpose
  * (a wrong answer, an answer that changes between repeats, a failure).
+ * Through the measurement core's test hooks (src/measure_hooks.h): known
+ * times, whose median, min, max and rate every format must state; and
+ * every kernel of the registry, every kind of run its oracle handles
+ * (plain, fast, a file, a wide fast run), with its measured result
+ * corrupted: the oracle must still give the true value, the driver say
+ * `verified` false and exit 1.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -24,6 +30,7 @@
 
 #include "ompkit/driver.h"
 #include "ompkit/registry.h"
+#include "measure_hooks.h"
 #include "test_util.h"
 
 static const char *last_kernel; /* set by cli(): whose usage error to expect */
@@ -34,9 +41,12 @@ struct capture {
 	char err[1 << 12];
 };
 
-/* Runs `<kernel> args...` (args NULL-terminated, at most 30) through the driver. */
-static void run_args(const struct ompk_kernel *k, struct capture *c, const char *stdin_text,
-		     const char *const *args)
+/*
+ * Runs `<kernel> args...` (args NULL-terminated, at most 30) through the
+ * driver, with the measurement hooks h (NULL: none, as the binaries run).
+ */
+static void run_hooked(const struct ompk_kernel *k, struct capture *c, const char *stdin_text,
+		       const char *const *args, const struct ompk__measure_hooks *h)
 {
 	char *argv[32];
 	int argc = 0, so, se, si = -1;
@@ -64,7 +74,7 @@ static void run_args(const struct ompk_kernel *k, struct capture *c, const char 
 		si = dup(0);
 		dup2(fileno(fi), 0);
 	}
-	c->code = ompk_driver_main(k, argc, argv);
+	c->code = ompk__driver_main(k, argc, argv, h);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(so, 1);
@@ -78,6 +88,12 @@ static void run_args(const struct ompk_kernel *k, struct capture *c, const char 
 	}
 	ompk_test_slurp(fo, c->out, sizeof(c->out));
 	ompk_test_slurp(fe, c->err, sizeof(c->err));
+}
+
+static void run_args(const struct ompk_kernel *k, struct capture *c, const char *stdin_text,
+		     const char *const *args)
+{
+	run_hooked(k, c, stdin_text, args, NULL);
 }
 
 /* The same with the arguments given as parameters (NULL-terminated). */
@@ -416,6 +432,345 @@ static void test_wrong_results_are_never_passed_off(void **state)
 	assert_runtime_error(&cap, "fake");
 }
 
+/* ---- known times: the report's values -------------------------------------- */
+
+/* A kernel whose answer is right, whose work is --n units, timed by the test. */
+static const struct ompk_param timed_params[] = { { "n", "units of work", 1000, 1, 1000000 } };
+
+static int timed_run(struct ompk_job *job, enum ompk_variant v, struct ompk_result *out)
+{
+	(void)v;
+	job->threads_used = 1;
+	return ompk_result_scalar(out, "twice", 2 * job->p[0]);
+}
+
+static int timed_expect(const struct ompk_job *job, struct ompk_result *out, const char **method)
+{
+	*method = "n + n";
+	return ompk_result_scalar(out, "twice", job->p[0] + job->p[0]);
+}
+
+static double timed_work(const struct ompk_job *job)
+{
+	return (double)job->p[0];
+}
+
+static const struct ompk_kernel timed = {
+	.name = "timed",
+	.summary = "twice n, in times the test chooses",
+	.params = timed_params,
+	.nparams = 1,
+	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
+	.unit = "units",
+	.run = timed_run,
+	.expect = timed_expect,
+	.work = timed_work,
+};
+
+static double given_seconds(void *arg, uint64_t run)
+{
+	return ((const double *)arg)[run];
+}
+
+/*
+ * The CSV field at p (RFC 4180 quoting) into buf; *last: it ended its
+ * line. Returns where the next field starts.
+ */
+static const char *csv_next(const char *p, char *buf, size_t len, bool *last)
+{
+	size_t n = 0;
+
+	if (*p == '"') {
+		for (p++; *p && !(p[0] == '"' && p[1] != '"'); p++) {
+			p += p[0] == '"'; /* a doubled quote stands for one */
+			if (n + 1 < len)
+				buf[n++] = *p;
+		}
+		p += *p == '"';
+	} else {
+		for (; *p && *p != ',' && *p != '\n'; p++)
+			if (n + 1 < len)
+				buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	*last = *p != ',';
+	return *p ? p + 1 : p;
+}
+
+/* The value of column `name` in CSV text (a header line and one row) into buf; false: none. */
+static bool csv_field(const char *csv, const char *name, char *buf, size_t len)
+{
+	const char *row = csv;
+	size_t col = 0, want = SIZE_MAX;
+	bool last = false;
+	char cell[512];
+
+	while (!last) {
+		row = csv_next(row, cell, sizeof(cell), &last);
+		if (strcmp(cell, name) == 0 && want == SIZE_MAX)
+			want = col;
+		col++;
+	}
+	if (want == SIZE_MAX)
+		return false;
+	for (col = 0, last = false; !last; col++) {
+		row = csv_next(row, buf, len, &last);
+		if (col == want)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Times known to the test, an odd and an even count (the median of an
+ * even count is the mean of the two middle ones, never the upper or the
+ * lower one), warm-ups not among them: text, JSON and CSV state the
+ * median, min, max and rate (1000 units / median) of exactly these.
+ */
+static const struct {
+	const char *repeat, *warmup;
+	double times[4];
+	const char *text_time, *text_rate, *json;
+	const char *csv[6][2]; /* column, value */
+} time_cases[] = {
+	{ "3",
+	  "0",
+	  { 0.5, 0.125, 0.25 },
+	  "time       = 0.250000 s median, 0.125000 min, 0.500000 max, 3 repeats\n",
+	  "rate       = 4000 units/s\n",
+	  "\"repeats\":3,\"warmup\":0,\"times_s\":[0.5,0.125,0.25],\"median_s\":0.25,"
+	  "\"min_s\":0.125,\"max_s\":0.5,\"rate\":4000,\"rate_unit\":\"units/s\"",
+	  { { "times_s", "0.5 0.125 0.25" },
+	    { "median_s", "0.25" },
+	    { "min_s", "0.125" },
+	    { "max_s", "0.5" },
+	    { "rate", "4000" },
+	    { "rate_unit", "units/s" } } },
+	{ "4",
+	  "2",
+	  { 0.75, 0.25, 1.0, 0.5 },
+	  "time       = 0.625000 s median, 0.250000 min, 1.000000 max, 4 repeats (+2 warm-up)\n",
+	  "rate       = 1600 units/s\n",
+	  "\"repeats\":4,\"warmup\":2,\"times_s\":[0.75,0.25,1,0.5],\"median_s\":0.625,"
+	  "\"min_s\":0.25,\"max_s\":1,\"rate\":1600,\"rate_unit\":\"units/s\"",
+	  { { "times_s", "0.75 0.25 1 0.5" },
+	    { "median_s", "0.625" },
+	    { "min_s", "0.25" },
+	    { "max_s", "1" },
+	    { "rate", "1600" },
+	    { "rate_unit", "units/s" } } },
+};
+
+static void test_report_values_from_known_times(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < OMPK_COUNT(time_cases); i++) {
+		struct ompk__measure_hooks h = { .seconds = given_seconds,
+						 .arg = (void *)time_cases[i].times };
+		const char *text[] = { "-r", time_cases[i].repeat, "--warmup", time_cases[i].warmup,
+				       NULL };
+		const char *json[] = { "-r",	   time_cases[i].repeat,
+				       "--warmup", time_cases[i].warmup,
+				       "--format", "json",
+				       NULL };
+		const char *csv[] = { "-r",	  time_cases[i].repeat,
+				      "--warmup", time_cases[i].warmup,
+				      "--format", "csv",
+				      NULL };
+		char value[512];
+
+		run_hooked(&timed, &cap, NULL, text, &h);
+		assert_int_equal(cap.code, 0);
+		if (!strstr(cap.out, time_cases[i].text_time) ||
+		    !strstr(cap.out, time_cases[i].text_rate))
+			fail_msg("text: wanted '%s' and '%s' in:\n%s", time_cases[i].text_time,
+				 time_cases[i].text_rate, cap.out);
+		run_hooked(&timed, &cap, NULL, json, &h);
+		assert_int_equal(cap.code, 0);
+		if (!strstr(cap.out, time_cases[i].json))
+			fail_msg("JSON: wanted '%s' in:\n%s", time_cases[i].json, cap.out);
+		run_hooked(&timed, &cap, NULL, csv, &h);
+		assert_int_equal(cap.code, 0);
+		for (size_t c = 0; c < OMPK_COUNT(time_cases[i].csv); c++) {
+			if (!csv_field(cap.out, time_cases[i].csv[c][0], value, sizeof(value)))
+				fail_msg("CSV: no column %s in:\n%s", time_cases[i].csv[c][0],
+					 cap.out);
+			if (strcmp(value, time_cases[i].csv[c][1]) != 0)
+				fail_msg("CSV: %s is '%s', wanted '%s'", time_cases[i].csv[c][0],
+					 value, time_cases[i].csv[c][1]);
+		}
+	}
+}
+
+/* ---- oracle independence: a wrong measured result is caught ---------------- */
+
+/* The corruption of one run, and the measured result as it really was. */
+struct corruption {
+	size_t field;		  /* the field whose last value is changed */
+	bool done;		  /* it had a value to change */
+	struct ompk_result truth; /* the measured result before the change */
+};
+
+static void corrupt_field(void *arg, struct ompk_result *r)
+{
+	struct corruption *c = arg;
+
+	for (size_t i = 0; i < r->nfields; i++) {
+		uint64_t *v;
+
+		assert_int_equal(
+			ompk_result_add(&c->truth, r->f[i].name, r->f[i].array, r->f[i].n, &v), 0);
+		memcpy(v, r->f[i].v, r->f[i].n * sizeof(*v));
+	}
+	if (c->field < r->nfields && r->f[c->field].n > 0) {
+		/* One bit of a high byte: a comparison of low bytes only would miss it. */
+		r->f[c->field].v[r->f[c->field].n - 1] ^= UINT64_C(1) << 57;
+		c->done = true;
+	}
+}
+
+/* `"result":{...}` as the JSON report spells a result. */
+static void json_result(const char *key, const struct ompk_result *r, char *buf, size_t len)
+{
+	size_t at = (size_t)snprintf(buf, len, "\"%s\":{", key);
+
+	for (size_t i = 0; i < r->nfields && at < len; i++) {
+		const struct ompk_field *f = &r->f[i];
+		bool list = f->array || f->n != 1;
+
+		at += (size_t)snprintf(buf + at, len - at, "%s\"%s\":%s", i ? "," : "", f->name,
+				       list ? "[" : "");
+		for (size_t j = 0; j < f->n && at < len; j++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%llu", j ? "," : "",
+					       (unsigned long long)f->v[j]);
+		if (at < len)
+			at += (size_t)snprintf(buf + at, len - at, "%s", list ? "]" : "");
+	}
+	if (at < len)
+		snprintf(buf + at, len - at, "}");
+	assert_true(at + 1 < len);
+}
+
+/*
+ * One kind of run of kernel k (its arguments in args), with each field of
+ * the measured result corrupted in turn: the driver must say `verified`
+ * false and exit 1, the report must show the corrupted result, and the
+ * oracle must give the true value, except where it is a spot check of a
+ * claimed winner (it recomputes the claim, so it cannot know the true
+ * winner; it must still refuse the wrong one).
+ */
+static void assert_oracle_independent(const struct ompk_kernel *k, const char *const *args,
+				      const char *kind)
+{
+	static char want[1 << 15];
+	const char *argv[32];
+	size_t n = 0, nfields = 1;
+
+	for (; args[n]; n++)
+		argv[n] = args[n];
+	argv[n++] = "--format";
+	argv[n++] = "json";
+	argv[n++] = "-t";
+	argv[n++] = "2";
+	argv[n] = NULL;
+	for (size_t f = 0; f < nfields; f++) {
+		struct corruption c = { .field = f };
+		struct ompk__measure_hooks h = { .corrupt = corrupt_field, .arg = &c };
+		const char *spot;
+
+		run_hooked(k, &cap, NULL, argv, &h);
+		nfields = c.truth.nfields;
+		if (!c.done) {
+			ompk_result_free(&c.truth);
+			continue;
+		}
+		if (cap.code != 1 || !strstr(cap.out, "\"verified\":false"))
+			fail_msg("%s, %s run (%s...), field %zu corrupted: exit %d, not "
+				 "\"verified\":false:\n%s%s",
+				 k->name, kind, args[0] ? args[0] : "", f, cap.code, cap.out,
+				 cap.err);
+		json_result("result", &c.truth, want, sizeof(want));
+		if (strstr(cap.out, want))
+			fail_msg("%s, %s run: the report shows the result before the corruption",
+				 k->name, kind);
+		spot = strstr(cap.out, "\"verify_method\":\"spot check");
+		if (!spot) {
+			json_result("expected", &c.truth, want, sizeof(want));
+			if (!strstr(cap.out, want))
+				fail_msg("%s, %s run, field %zu corrupted: the oracle did not give "
+					 "the true value %s:\n%s",
+					 k->name, kind, f, want, cap.out);
+		}
+		ompk_result_free(&c.truth);
+	}
+}
+
+/* "--name value" for each parameter of p, into argv (strings in store). */
+static size_t param_args(const struct ompk_kernel *k, const uint64_t *p, const char **argv,
+			 char (*store)[48])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < k->nparams; i++) {
+		snprintf(store[i], sizeof(store[i]), "--%s=%llu", k->params[i].name,
+			 (unsigned long long)p[i]);
+		argv[n++] = store[i];
+	}
+	return n;
+}
+
+static void test_oracles_never_trust_the_measured_result(void **state)
+{
+	char path[] = "/tmp/ompk-oracle-XXXXXX";
+	uint64_t x = UINT64_C(0x243f6a8885a308d3);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	for (int i = 0; i < 1000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_equal(write(fd, &x, sizeof(x)), (ssize_t)sizeof(x));
+	}
+	close(fd);
+	for (size_t i = 0; ompk_kernels[i]; i++) {
+		const struct ompk_kernel *k = ompk_kernels[i];
+		char store[OMPK_MAX_PARAMS][48], vflag[32];
+		const char *argv[16];
+
+		for (int v = OMPK_OMP; v < OMPK_VARIANT_COUNT; v++) {
+			if (!(k->variants & OMPK_VARIANT_BIT(v)))
+				continue;
+			snprintf(vflag, sizeof(vflag), "--variant=%s",
+				 ompk_variant_name((enum ompk_variant)v));
+			for (size_t s = 0; s < k->nsamples; s++) {
+				size_t n = param_args(k, k->samples[s], argv, store);
+
+				argv[n++] = vflag;
+				argv[n] = NULL;
+				assert_oracle_independent(k, argv,
+							  v == OMPK_FAST ? "fast" : "plain");
+			}
+			if (k->file_help) {
+				argv[0] = "--file";
+				argv[1] = path;
+				argv[2] = vflag;
+				argv[3] = NULL;
+				assert_oracle_independent(k, argv, "file");
+			}
+		}
+		for (size_t s = 0; s < k->nwide_samples; s++) {
+			size_t n = param_args(k, k->wide_samples[s], argv, store);
+
+			argv[n++] = "--variant=fast";
+			argv[n] = NULL;
+			assert_oracle_independent(k, argv, "wide fast");
+		}
+	}
+	unlink(path);
+}
+
 /* SIGINT/SIGTERM mid-run: the process dies of the signal (130/143 in a shell), printing nothing. */
 static void test_interrupted_runs_print_nothing(void **state)
 {
@@ -465,6 +820,8 @@ int main(void)
 		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_descriptor_facts),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
+		cmocka_unit_test(test_report_values_from_known_times),
+		cmocka_unit_test(test_oracles_never_trust_the_measured_result),
 		cmocka_unit_test(test_interrupted_runs_print_nothing),
 	};
 

@@ -16,8 +16,10 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -471,9 +473,58 @@ static void test_bad_kernel(void **state)
 	assert_int_equal(out, 42);
 }
 
+/*
+ * OMPK_SIMD: what AUTO resolves to under each value, and what the tools
+ * refuse (ompk_simd_env_check): an unknown word, or a path this CPU lacks,
+ * with one line naming the variable and the paths it has.
+ */
+static void test_simd_env(void **state)
+{
+	static const struct {
+		const char *value;
+		int isa; /* what it forces; OMPK_SIMD_AUTO: none (the widest) */
+		int err; /* ompk_simd_env_check when the CPU has the path */
+	} cases[] = {
+		{ "scalar", OMPK_SIMD_SCALAR, 0 },	{ "avx2", OMPK_SIMD_AVX2, 0 },
+		{ "avx512", OMPK_SIMD_AVX512, 0 },	{ "", OMPK_SIMD_AUTO, 0 },
+		{ "avx9", OMPK_SIMD_AUTO, -EINVAL },	{ "AVX2", OMPK_SIMD_AUTO, -EINVAL },
+		{ "scalar ", OMPK_SIMD_AUTO, -EINVAL },
+	};
+	int widest, isa, x;
+	char msg[256], want[128];
+
+	(void)state;
+	unsetenv(OMPK_SIMD_ENV);
+	assert_int_equal(ompk_simd_resolve(OMPK_SIMD_AUTO, &widest), 0);
+	assert_int_equal(ompk_simd_env_check(msg, sizeof(msg)), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool has = cases[i].isa != OMPK_SIMD_AUTO &&
+			   ompk_simd_resolve(cases[i].isa, &x) == 0;
+		int err = cases[i].isa == OMPK_SIMD_AUTO || has ? cases[i].err : -ENOTSUP;
+
+		assert_int_equal(setenv(OMPK_SIMD_ENV, cases[i].value, 1), 0);
+		msg[0] = '\0';
+		if (ompk_simd_env_check(msg, sizeof(msg)) != err)
+			fail_msg("OMPK_SIMD='%s': check gave '%s', wanted %d", cases[i].value, msg,
+				 err);
+		assert_int_equal(ompk_simd_resolve(OMPK_SIMD_AUTO, &isa), 0);
+		assert_int_equal(isa, has ? cases[i].isa : widest);
+		if (err) {
+			snprintf(want, sizeof(want), "OMPK_SIMD: '%s' is not %s", cases[i].value,
+				 err == -EINVAL ? "a SIMD path; accepted: "
+						: "available on this CPU");
+			if (strncmp(msg, want, strlen(want)) != 0 || strchr(msg, '\n') ||
+			    !strstr(msg, "scalar"))
+				fail_msg("OMPK_SIMD='%s': message '%s'", cases[i].value, msg);
+		}
+	}
+	unsetenv(OMPK_SIMD_ENV);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_simd_env),
 		cmocka_unit_test(test_fold_reference),
 		cmocka_unit_test(test_fold_edge_lengths),
 		cmocka_unit_test(test_fold_random),

@@ -247,7 +247,8 @@ ompk_build_openmp_library ompk_build_openmp_runtime ompk_csv_field ompk_emit_beg
 ompk_emit_end ompk_emit_int ompk_emit_ints ompk_emit_null ompk_emit_num ompk_emit_nums
 ompk_emit_object ompk_emit_object_end ompk_emit_only ompk_emit_str ompk_emit_textf
 ompk_emit_textline ompk_emit_u64 ompk_emit_u64s ompk_help ompk_json_string ompk_opts_defaults
-ompk_opts_parse ompk_threads_check ompk_threads_max ompk_usage_error ompk_version"
+ompk_opts_parse ompk_threads_check ompk_threads_max ompk_usage_error ompk_version
+ompk_output_flush"
 functions=$(grep -v -x -F "$(printf 'ompk_kernel_%s\n' $kernels; echo ompk_kernels)" <<<"$exported")
 gap=$(comm -3 <(echo "$functions") <(comm -23 <(echo "$declared") \
 	<(tr ' ' '\n' <<<"$binaries_only" | grep . | LC_ALL=C sort)))

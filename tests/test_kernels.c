@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <omp.h>
 
+#include "ompkit/collatz.h"
 #include "ompkit/driver.h"
 #include "ompkit/kernel.h"
 #include "ompkit/lcg.h"
@@ -371,6 +372,106 @@ static void test_collatz_beyond_2_64(void **state)
 	}
 }
 
+/*
+ * collatz omp shares the range out in blocks of 64 starting values
+ * (README): ranges whose winner is the last value of a block, or of the
+ * range (a partial last block), catch a block that stops one short. The
+ * expected winner is a direct step count here, and each row's premise is
+ * checked with it; 108..200 is 171 with 124 steps.
+ */
+static void test_collatz_block_edges(void **state)
+{
+	static const uint64_t rows[][2] = {
+		{ 108, 200 },	  { 2, 130 },	    { 10, 74 },		{ 1, 28 },
+		{ 34898, 35154 }, { 52844, 53544 }, { 837544, 837900 },
+	};
+	const struct ompk_kernel *k = ompk_kernel_find("collatz");
+
+	(void)state;
+	for (size_t i = 0; i < OMPK_COUNT(rows); i++) {
+		uint64_t bn = 0, bs = 0;
+		int passed;
+
+		for (uint64_t n = rows[i][0]; n < rows[i][1]; n++) {
+			uint64_t s = big_steps(n, &passed);
+
+			if (bn == 0 || s > bs) {
+				bn = n;
+				bs = s;
+			}
+		}
+		if ((bn - rows[i][0]) % 64 != 63 && bn != rows[i][1] - 1)
+			fail_msg("row %zu: the winner %llu is not at a block's end", i,
+				 (unsigned long long)bn);
+		if (rows[i][0] == 108)
+			assert_true(bn == 171 && bs == 124);
+		for (int v = OMPK_SEQ; v < OMPK_VARIANT_COUNT; v++)
+			for (int t = 1; t <= 3; t++) {
+				struct ompk_result r;
+
+				assert_int_equal(run_kernel(k, rows[i], NULL, (enum ompk_variant)v,
+							    t, &r, NULL),
+						 0);
+				if (field(&r, "n", 0) != bn || field(&r, "steps", 0) != bs)
+					fail_msg("collatz --from %llu --to %llu --variant %s at %d "
+						 "threads: %llu/%llu, wanted %llu/%llu",
+						 (unsigned long long)rows[i][0],
+						 (unsigned long long)rows[i][1],
+						 ompk_variant_name((enum ompk_variant)v), t,
+						 (unsigned long long)field(&r, "n", 0),
+						 (unsigned long long)field(&r, "steps", 0),
+						 (unsigned long long)bn, (unsigned long long)bs);
+				ompk_result_free(&r);
+			}
+	}
+}
+
+/*
+ * The collatz oracle itself past 2^64 (the kernel is checked above): odd
+ * n whose (3n+1)/2 just fits in 64 bits or just does not (the oracle's
+ * guard is n <= 2(2^64-1)/3 - 1 = 12297829382473034409), and published
+ * path records, against the digit-by-digit count; 12297829382473034411
+ * takes 485 steps.
+ */
+static void test_collatz_oracle_beyond_2_64(void **state)
+{
+	static const uint64_t starts[] = {
+		UINT64_C(12297829382473034407), UINT64_C(12297829382473034409),
+		UINT64_C(12297829382473034411), UINT64_C(12297829382473034413),
+		UINT64_C(12297829382473034415), UINT64_C(18446744073709551613),
+		UINT64_C(18446744073709551557), UINT64_C(1980976057694848447),
+	};
+	uint64_t steps[OMPK_COUNT(starts)], n, s, bn = 0, bs = 0;
+	const uint64_t lo = UINT64_C(12297829382473034400), hi = lo + 20;
+	int passed;
+
+	(void)state;
+	assert_int_equal(ompk_oracle_collatz_points(starts, OMPK_COUNT(starts), steps), 0);
+	for (size_t i = 0; i < OMPK_COUNT(starts); i++) {
+		uint64_t want = big_steps(starts[i], &passed);
+
+		if (steps[i] != want)
+			fail_msg("oracle: %llu takes %llu steps, not %llu",
+				 (unsigned long long)starts[i], (unsigned long long)want,
+				 (unsigned long long)steps[i]);
+		assert_int_equal(ompk_oracle_collatz(starts[i], starts[i] + 1, &n, &s), 0);
+		assert_int_equal(n, starts[i]);
+		assert_int_equal(s, want);
+	}
+	assert_int_equal(steps[2], 485);
+	for (uint64_t x = lo; x < hi; x++) {
+		uint64_t t = big_steps(x, &passed);
+
+		if (bn == 0 || t > bs) {
+			bn = x;
+			bs = t;
+		}
+	}
+	assert_int_equal(ompk_oracle_collatz(lo, hi, &n, &s), 0);
+	assert_int_equal(n, bn);
+	assert_int_equal(s, bs);
+}
+
 static void test_empty_ranges(void **state)
 {
 	static const uint64_t lcg0[] = { 0, 100 }, primes0[] = { 9, 9, 3 }, sumsq0[] = { 77, 77 },
@@ -543,6 +644,60 @@ static void test_lcg_jump(void **state)
 			 7);
 }
 
+/*
+ * A part of an lcg job starts at seed `first` (the split's subjob, the
+ * MPI driver): each variant's finals, and the oracle's, are the chains of
+ * seeds first + s (mod 2^64) by the plain loop written here; 5000 seeds
+ * take the fast variant's threaded path, 3 its serial one.
+ */
+static void test_lcg_first_offset(void **state)
+{
+	static const uint64_t firsts[] = { 1, 7, 4096, UINT64_C(1) << 40, UINT64_MAX - 2 };
+	static const uint64_t seeds[] = { 3, 5000 };
+	const struct ompk_kernel *k = ompk_kernel_find("lcg");
+
+	(void)state;
+	for (size_t i = 0; i < OMPK_COUNT(firsts); i++)
+		for (size_t j = 0; j < OMPK_COUNT(seeds); j++)
+			for (int v = OMPK_SEQ; v < OMPK_VARIANT_COUNT; v++) {
+				struct ompk_job job;
+				struct ompk_result r, want;
+				const char *method;
+
+				memset(&job, 0, sizeof(job));
+				job.kernel = k;
+				job.p[0] = seeds[j];
+				job.p[1] = 300;
+				job.first = firsts[i];
+				job.threads = 2;
+				job.variant = (enum ompk_variant)v;
+				memset(&r, 0, sizeof(r));
+				memset(&want, 0, sizeof(want));
+				assert_int_equal(k->run(&job, (enum ompk_variant)v, &r), 0);
+				assert_int_equal(k->expect(&job, &want, &method), 0);
+				for (uint64_t s = 0; s < seeds[j]; s++) {
+					uint64_t x = firsts[i] + s;
+
+					for (int step = 0; step < 300; step++)
+						x = x * OMPK_LCG_A + OMPK_LCG_C;
+					if (field(&r, "finals", s) != x ||
+					    field(&want, "finals", s) != x)
+						fail_msg("lcg %s, first %llu, seed %llu: %llu "
+							 "(oracle "
+							 "%llu), wanted %llu",
+							 ompk_variant_name((enum ompk_variant)v),
+							 (unsigned long long)firsts[i],
+							 (unsigned long long)s,
+							 (unsigned long long)field(&r, "finals", s),
+							 (unsigned long long)field(&want, "finals",
+										   s),
+							 (unsigned long long)x);
+				}
+				ompk_result_free(&r);
+				ompk_result_free(&want);
+			}
+}
+
 /* fast lcg (jump-ahead) against the closed form, iteration counts up to 2^64-1. */
 static void test_lcg_fast_near_2_64(void **state)
 {
@@ -627,11 +782,14 @@ int main(void)
 		cmocka_unit_test(test_primes_published),
 		cmocka_unit_test(test_collatz_published),
 		cmocka_unit_test(test_collatz_beyond_2_64),
+		cmocka_unit_test(test_collatz_block_edges),
+		cmocka_unit_test(test_collatz_oracle_beyond_2_64),
 		cmocka_unit_test(test_empty_ranges),
 		cmocka_unit_test(test_sumsq_small_and_wrapping),
 		cmocka_unit_test(test_file_inputs),
 		cmocka_unit_test(test_lcg_jump),
 		cmocka_unit_test(test_lcg_fast_near_2_64),
+		cmocka_unit_test(test_lcg_first_offset),
 		cmocka_unit_test(test_fast_verification_methods),
 	};
 

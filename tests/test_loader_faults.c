@@ -5,6 +5,7 @@
  * Each case is one cmocka test: a fault (short read, -EIO, -EINTR,
  * -EAGAIN, a completion held back behind later ones, a full submission
  * queue, a failing submit) hits the n-th read of a run over shard files,
+ * or a random pattern of short reads of random lengths hits the whole run,
  * read in small blocks so that a run issues dozens of reads. A case ends
  * either with the exact result (the kernel's oracle over the files read
  * again with plain reads, ompk_loader_expect) or with the error it must
@@ -68,6 +69,7 @@ struct fault_case {
 	enum ompk_fault_kind kind;
 	uint64_t nth, count;
 	enum want want;
+	uint64_t seed; /* SHORT: a random pattern's seed (0: every read in the span halved) */
 };
 
 static double now(void)
@@ -160,7 +162,9 @@ static void one_line(const char *msg)
 static void test_fault(void **state)
 {
 	const struct fault_case *fc = *state;
-	struct ompk_fault f = { .kind = fc->kind, .nth = fc->nth, .count = fc->count };
+	struct ompk_fault f = {
+		.kind = fc->kind, .nth = fc->nth, .count = fc->count, .seed = fc->seed
+	};
 	struct ompk_loader_config c;
 	struct ompk_loader_stats st;
 	char msg[4352] = "", fds[4096], fds_after[4096];
@@ -445,20 +449,30 @@ static void warm_up(void)
 
 #define U OMPK_BACKEND_URING
 #define T OMPK_BACKEND_THREADS
-#define CASE(nm, b, k, kind, nth, count, want)                       \
-	{                                                            \
-		nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want \
+#define CASE(nm, b, k, kind, nth, count, want)                          \
+	{                                                               \
+		nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want, 0 \
+	}
+
+/* Random short reads over the whole run: which reads are short, and by how much, drawn from seed. */
+#define RANDOM_SHORT(nm, b, k, seed)                                              \
+	{                                                                         \
+		nm, b, k, OMPK_FAULT_SHORT, 1, 100000, WANT_EXACT, UINT64_C(seed) \
 	}
 
 /*
  * Reads run 1 .. ~44 (4 shards of 10-11 reads of 512 bytes); n = 1, 7 and 30 hit early, mid and
- * late.
+ * late. A random pattern of short reads (of 1 to 511 bytes) needs more.
  */
 static struct fault_case cases[] = {
 	CASE("uring short read 1", U, "sumsq", SHORT, 1, 0, EXACT),
 	CASE("uring short read 7", U, "checksum", SHORT, 7, 0, EXACT),
 	CASE("uring short read 30", U, "sumsq", SHORT, 30, 0, EXACT),
 	CASE("uring every read short", U, "checksum", SHORT, 1, 1000, EXACT),
+	RANDOM_SHORT("uring random short reads, seed 1", U, "sumsq", 1),
+	RANDOM_SHORT("uring random short reads, seed 2", U, "checksum", 2),
+	RANDOM_SHORT("uring random short reads, seed 3", U, "sumsq", 3),
+	RANDOM_SHORT("uring random short reads, seed 4", U, "checksum", 4),
 	CASE("uring EIO read 1", U, "sumsq", EIO, 1, 0, EIO),
 	CASE("uring EIO read 7", U, "checksum", EIO, 7, 0, EIO),
 	CASE("uring EIO read 30", U, "sumsq", EIO, 30, 0, EIO),
@@ -482,6 +496,10 @@ static struct fault_case cases[] = {
 	CASE("threads short read 7", T, "checksum", SHORT, 7, 0, EXACT),
 	CASE("threads short read 30", T, "sumsq", SHORT, 30, 0, EXACT),
 	CASE("threads every read short", T, "checksum", SHORT, 1, 1000, EXACT),
+	RANDOM_SHORT("threads random short reads, seed 1", T, "sumsq", 1),
+	RANDOM_SHORT("threads random short reads, seed 2", T, "checksum", 2),
+	RANDOM_SHORT("threads random short reads, seed 3", T, "sumsq", 3),
+	RANDOM_SHORT("threads random short reads, seed 4", T, "checksum", 4),
 	CASE("threads EIO read 1", T, "sumsq", EIO, 1, 0, EIO),
 	CASE("threads EIO read 7", T, "checksum", EIO, 7, 0, EIO),
 	CASE("threads EIO read 30", T, "sumsq", EIO, 30, 0, EIO),

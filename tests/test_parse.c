@@ -75,6 +75,10 @@ static void test_scientific(void **state)
 	parses_to("2500e-2", 25);
 	parses_to("1e19", UINT64_C(10000000000000000000));
 	parses_to("1.8446744073709551615e19", UINT64_MAX);
+	parses_to("18446744073709551615", UINT64_MAX);
+	parses_to("1.8e19", UINT64_C(18000000000000000000));
+	parses_to("18446744073709551610", UINT64_C(18446744073709551610));
+	parses_to("1.84467440737095516150e19", UINT64_MAX);
 	parses_to("0e999999", 0);
 	parses_to("0.0", 0);
 	parses_to("5.0", 5);
@@ -106,6 +110,13 @@ static void test_rejections(void **state)
 	fails_with("1.8446744073709551616e19", OMPK_PARSE_RANGE);
 	fails_with("99999999999999999999999", OMPK_PARSE_RANGE);
 	fails_with("1e999999999999", OMPK_PARSE_RANGE);
+	/* Just past 2^64-1 with a 0 digit, or a mantissa that overflows only once scaled. */
+	fails_with("2e19", OMPK_PARSE_RANGE);
+	fails_with("18446744073709551620", OMPK_PARSE_RANGE);
+	fails_with("1.9e19", OMPK_PARSE_RANGE);
+	fails_with("20000000000000000000", OMPK_PARSE_RANGE);
+	fails_with("1.84467440737095516160e19", OMPK_PARSE_RANGE);
+	fails_with("184467440737095516160e-1", OMPK_PARSE_RANGE);
 }
 
 /* Every u64 written in decimal parses back to itself (a second route). */

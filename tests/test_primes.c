@@ -263,6 +263,51 @@ static void test_near_2_64(void **state)
 			 mr_count((UINT64_C(1) << 63) - 5000, (UINT64_C(1) << 63) + 5000));
 }
 
+/*
+ * The oracle's Miller-Rabin path (every `to` above 2^40 is counted by it,
+ * the whole range): windows against the reference sieve, near 2^64
+ * against the published primes 2^64 - k (k = 59, 83, 95, 179, 189, 257,
+ * 279, 323, 353, 363: the ten largest below 2^64) and this file's own
+ * Miller-Rabin; strong pseudoprimes to small bases are composite.
+ */
+static void test_oracle_miller_rabin(void **state)
+{
+	static const struct {
+		uint64_t from, to;
+	} windows[] = {
+		{ (UINT64_C(1) << 40) - 3000, (UINT64_C(1) << 40) + 3000 },
+		{ UINT64_C(1000000000000), UINT64_C(1000000010000) },
+		{ UINT64_C(10000000000000), UINT64_C(10000000008000) },
+		{ (UINT64_C(1) << 46) + 12345, (UINT64_C(1) << 46) + 20000 },
+		{ UINT64_C(1000000000000000), UINT64_C(1000000000005000) },
+	};
+	static const uint64_t below_2_64[] = { 59, 83, 95, 179, 189, 257, 279, 323, 353, 363 };
+	/* Strong pseudoprimes: to bases 2, 3, 5, 7 (3215031751); to 2..23 (the other). */
+	static const uint64_t spsp[] = { UINT64_C(3215031751), UINT64_C(3825123056546413051) };
+	const uint64_t top = UINT64_MAX; /* 2^64 - 1 */
+	uint64_t c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(windows) / sizeof(windows[0]); i++) {
+		uint64_t want = ref_count(windows[i].from, windows[i].to);
+
+		assert_int_equal(ompk_oracle_prime_count(windows[i].from, windows[i].to, &c), 0);
+		if (c != want)
+			fail_msg("oracle: %llu primes in [%llu, %llu), the sieve says %llu",
+				 (unsigned long long)c, (unsigned long long)windows[i].from,
+				 (unsigned long long)windows[i].to, (unsigned long long)want);
+	}
+	for (size_t i = 0; i < sizeof(below_2_64) / sizeof(below_2_64[0]); i++) {
+		assert_true(ompk_is_prime_mr(top - below_2_64[i] + 1));
+		assert_int_equal(ompk_oracle_prime_count(top - below_2_64[i] + 1, top, &c), 0);
+		assert_int_equal(c, i + 1);
+	}
+	assert_int_equal(ompk_oracle_prime_count(top - 20000, top, &c), 0);
+	assert_int_equal(c, mr_count(top - 20000, top));
+	for (size_t i = 0; i < sizeof(spsp) / sizeof(spsp[0]); i++)
+		assert_false(ompk_is_prime_mr(spsp[i]));
+}
+
 struct prog_seen {
 	uint64_t calls, last_done, total;
 	int bad;
@@ -469,12 +514,19 @@ static void test_pi_boundaries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_published),	cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_all_tiny_ranges), cmocka_unit_test(test_random_ranges),
-		cmocka_unit_test(test_boundaries),	cmocka_unit_test(test_large_and_threads),
-		cmocka_unit_test(test_near_2_64),	cmocka_unit_test(test_progress),
-		cmocka_unit_test(test_pi_errors),	cmocka_unit_test(test_pi_published),
-		cmocka_unit_test(test_pi_boundaries),	cmocka_unit_test(test_pi_random),
+		cmocka_unit_test(test_published),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_all_tiny_ranges),
+		cmocka_unit_test(test_random_ranges),
+		cmocka_unit_test(test_boundaries),
+		cmocka_unit_test(test_large_and_threads),
+		cmocka_unit_test(test_near_2_64),
+		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_oracle_miller_rabin),
+		cmocka_unit_test(test_pi_errors),
+		cmocka_unit_test(test_pi_published),
+		cmocka_unit_test(test_pi_boundaries),
+		cmocka_unit_test(test_pi_random),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,9 @@
  * test_report.c - the one measurement and output core: ompk_summarise's
  * median, minimum, maximum and median run against values worked out by
  * hand; the emitter's three spellings of the same calls (aligned text,
- * JSON with exact u64, RFC 4180 CSV); -q's one field per line.
+ * JSON with exact u64, RFC 4180 CSV); -q's one field per line; the
+ * timing keys every tool shares, with known times (an odd and an even
+ * count); the one comparison of results, down to a single high byte.
  */
 #include <errno.h>
 #include <math.h>
@@ -191,12 +193,153 @@ static void test_bare(void **state)
 	ompk_result_free(&r);
 }
 
+/* A result of up to three fields; a field with n 1 and array false is a scalar. */
+struct result_spec {
+	const char *name[3];
+	size_t n[3];
+	uint64_t v[3][3];
+};
+
+static void build_result(const struct result_spec *spec, struct ompk_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < 3 && spec->name[i]; i++) {
+		uint64_t *v;
+
+		assert_int_equal(ompk_result_add(r, spec->name[i], spec->n[i] != 1, spec->n[i], &v),
+				 0);
+		memcpy(v, spec->v[i], spec->n[i] * sizeof(*v));
+	}
+}
+
+/*
+ * The one comparison of results (measured vs expected, repeat vs repeat):
+ * equal only when every name, length and whole 64-bit value agrees; a
+ * difference in any byte of any value, the last value of an array or the
+ * count of fields is a mismatch.
+ */
+static void test_result_equal(void **state)
+{
+	static const struct result_spec base = {
+		{ "n", "finals" }, { 1, 3 }, { { 77031 }, { 1, 2, UINT64_C(0x0123456789abcdef) } }
+	};
+	static const struct {
+		struct result_spec other;
+		bool equal;
+	} cases[] = {
+		{ { { "n", "finals" },
+		    { 1, 3 },
+		    { { 77031 }, { 1, 2, UINT64_C(0x0123456789abcdef) } } },
+		  true },
+		/* only a high byte differs */
+		{ { { "n", "finals" },
+		    { 1, 3 },
+		    { { 77031 | UINT64_C(1) << 56 }, { 1, 2, UINT64_C(0x0123456789abcdef) } } },
+		  false },
+		{ { { "n", "finals" },
+		    { 1, 3 },
+		    { { 77031 }, { 1, 2, UINT64_C(0xff23456789abcdef) } } },
+		  false },
+		{ { { "n", "finals" },
+		    { 1, 3 },
+		    { { 77031 }, { 1, 2, UINT64_C(0x0123456789abcd00) } } },
+		  false },
+		{ { { "n", "finals" },
+		    { 1, 3 },
+		    { { 77031 }, { 1, 2 | 1u << 8, 0x0123456789abcdef } } },
+		  false },
+		/* the same values under another name, fewer values, fewer fields */
+		{ { { "m", "finals" },
+		    { 1, 3 },
+		    { { 77031 }, { 1, 2, UINT64_C(0x0123456789abcdef) } } },
+		  false },
+		{ { { "n", "finals" }, { 1, 2 }, { { 77031 }, { 1, 2 } } }, false },
+		{ { { "n" }, { 1 }, { { 77031 } } }, false },
+	};
+	struct ompk_result a, b;
+
+	(void)state;
+	build_result(&base, &a);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build_result(&cases[i].other, &b);
+		if (ompk_result_equal(&a, &b) != cases[i].equal ||
+		    ompk_result_equal(&b, &a) != cases[i].equal)
+			fail_msg("case %zu: equal is %d, wanted %d", i, !cases[i].equal,
+				 cases[i].equal);
+		ompk_result_free(&b);
+	}
+	ompk_result_free(&a);
+}
+
+/* The shared timing keys in one format, from timings summarised by ompk_summarise. */
+static char *emit_timing(enum ompk_format fmt, const double *t, size_t n, double work)
+{
+	struct ompk_summary s;
+	struct ompk_emit e;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(ompk_summarise(t, n, &s), 0);
+	assert_int_equal(ompk_emit_begin(&e, f, fmt), 0);
+	ompk_emit_times(&e, t, &s, 1);
+	ompk_emit_rate(&e, work / s.median, "bytes");
+	assert_int_equal(ompk_emit_end(&e), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/*
+ * Every tool's `time` and `rate`: the median (the mean of the two middle
+ * values for an even count), min, max and work / median, the same values
+ * in all three formats.
+ */
+static void test_emit_timings(void **state)
+{
+	static const double odd[] = { 0.5, 0.125, 0.25 }, even[] = { 0.75, 0.25, 1.0, 0.5 };
+	static const struct {
+		const double *t;
+		size_t n;
+		enum ompk_format fmt;
+		const char *want;
+	} cases[] = {
+		{ odd, 3, OMPK_TEXT,
+		  "time       = 0.250000 s median, 0.125000 min, 0.500000 max, 3 repeats "
+		  "(+1 warm-up)\nrate       = 8000 bytes/s\n" },
+		{ odd, 3, OMPK_JSON,
+		  "{\"repeats\":3,\"warmup\":1,\"times_s\":[0.5,0.125,0.25],\"median_s\":0.25,"
+		  "\"min_s\":0.125,\"max_s\":0.5,\"rate\":8000,\"rate_unit\":\"bytes/s\"}\n" },
+		{ odd, 3, OMPK_CSV,
+		  "repeats,warmup,times_s,median_s,min_s,max_s,rate,rate_unit\n"
+		  "3,1,0.5 0.125 0.25,0.25,0.125,0.5,8000,bytes/s\n" },
+		{ even, 4, OMPK_TEXT,
+		  "time       = 0.625000 s median, 0.250000 min, 1.000000 max, 4 repeats "
+		  "(+1 warm-up)\nrate       = 3200 bytes/s\n" },
+		{ even, 4, OMPK_JSON,
+		  "{\"repeats\":4,\"warmup\":1,\"times_s\":[0.75,0.25,1,0.5],\"median_s\":0.625,"
+		  "\"min_s\":0.25,\"max_s\":1,\"rate\":3200,\"rate_unit\":\"bytes/s\"}\n" },
+		{ even, 4, OMPK_CSV,
+		  "repeats,warmup,times_s,median_s,min_s,max_s,rate,rate_unit\n"
+		  "4,1,0.75 0.25 1 0.5,0.625,0.25,1,3200,bytes/s\n" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = emit_timing(cases[i].fmt, cases[i].t, cases[i].n, 2000);
+
+		assert_string_equal(out, cases[i].want);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_summary),	  cmocka_unit_test(test_clock),
-		cmocka_unit_test(test_emit_json), cmocka_unit_test(test_emit_csv),
-		cmocka_unit_test(test_emit_text), cmocka_unit_test(test_bare),
+		cmocka_unit_test(test_summary),	     cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_emit_json),    cmocka_unit_test(test_emit_csv),
+		cmocka_unit_test(test_emit_text),    cmocka_unit_test(test_bare),
+		cmocka_unit_test(test_result_equal), cmocka_unit_test(test_emit_timings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,9 @@
 # python3-jsonschema, see scripts/debian-packages.txt):
 #   - each JSON object validates against src/schema/ompkit.schema.json;
 #   - median_s is the median of times_s (the mean of the two middle ones
-#     for an even count), min_s and max_s their extremes;
+#     for an even count), min_s and max_s their extremes, in JSON and in
+#     CSV; the pipeline's rate is its values (or bytes) / median_s, the
+#     heartbeat has none;
 #   - the pipeline's overlap belongs to the run it names (median_run);
 #   - a --file run lists no range parameter it did not use;
 #   - each CSV output parses (python csv) to a header and one row of as
@@ -57,7 +59,7 @@ for k in $kernels; do
 		bin/"$k" --variant "$v" "${args[@]}" --format json >/dev/null 2>"$tmp/probe" ||
 			{ grep -q "not available" "$tmp/probe" && continue; }
 		run "$k $v" json bin/"$k" --variant "$v" "${args[@]}" --repeat 2 --format json
-		run "$k $v" csv bin/"$k" --variant "$v" "${args[@]}" --format csv
+		run "$k $v" csv bin/"$k" --variant "$v" "${args[@]}" --repeat 2 --format csv
 		run "$k $v" text bin/"$k" --variant "$v" "${args[@]}"
 	done
 	run "$k --no-verify" json bin/"$k" "${args[@]}" --no-verify --format json
@@ -75,7 +77,7 @@ bin/pipeline --make-shards "$shards" --shards 3 --shard-len 1000 >/dev/null
 for mode in overlap serial; do
 	p=(bin/pipeline --mode "$mode" --shards 3 --shard-len 1000 --latency-ms 2)
 	run "pipeline $mode" json "${p[@]}" --repeat 2 --format json
-	run "pipeline $mode" csv "${p[@]}" --format csv
+	run "pipeline $mode" csv "${p[@]}" --repeat 2 --format csv
 	run "pipeline $mode" text "${p[@]}"
 	run "pipeline $mode --source DIR,1" json "${p[@]}" --source "$shards" --repeat 3 --format json
 	run "pipeline $mode --source DIR,1" csv "${p[@]}" --source "$shards" --format csv
@@ -166,6 +168,14 @@ for line in open(manifest):
         result(f"{name}: median_s/min_s/max_s of times_s ({len(t)} repeats)", ok,
                f"times {t}, median {doc.get('median_s')}, min {doc.get('min_s')}, max {doc.get('max_s')}")
         if doc.get("tool") == "pipeline":
+            work = doc["params"]["shards"] * doc["params"]["shard_len"]
+            result(f"{name}: rate is shards * shard_len / median_s",
+                   math.isclose(doc["rate"], work / doc["median_s"], rel_tol=1e-7),
+                   f"rate {doc['rate']}, {work} / {doc['median_s']} = {work / doc['median_s']}")
+        if doc.get("tool") == "heartbeat":
+            result(f"{name}: no rate", doc["rate"] is None and doc["rate_unit"] is None,
+                   f"rate {doc['rate']} {doc['rate_unit']}")
+        if doc.get("tool") == "pipeline":
             i = doc["median_run"]
             wall = t[i]
             s = sorted(t)
@@ -187,6 +197,12 @@ for line in open(manifest):
         if not ok:
             continue
         rec = dict(zip(rows[0], rows[1]))
+        if rec.get("times_s"):
+            t = [float(x) for x in rec["times_s"].split()]
+            ok = (len(t) == int(rec["repeats"]) and close(float(rec["median_s"]), median(t))
+                  and close(float(rec["min_s"]), min(t)) and close(float(rec["max_s"]), max(t)))
+            result(f"{name} (csv): median_s/min_s/max_s of times_s ({len(t)} repeats)", ok,
+                   f"times {t}, median {rec['median_s']}, min {rec['min_s']}, max {rec['max_s']}")
         doc = reports.get(name)
         if doc is None:
             continue

@@ -121,6 +121,14 @@ void ompk_version(FILE *f, const char *prog);
 int ompk_usage_error(FILE *f, const char *prog, const char *msg);
 
 /*
+ * Flushes out, the report's stream. A write that failed (a full disk,
+ * /dev/full, a closed pipe) is one line on err, "ompk: standard output:
+ * <why>"; returns OMPK_EXIT_FAIL (1) then, else 0. Every tool calls it
+ * before it exits, so a report that was not written is never a success.
+ */
+int ompk_output_flush(FILE *out, FILE *err);
+
+/*
  * Parses a number given to --flag, accepting [min, max]. Returns 0 or
  * -EINVAL with a message naming the flag and what is accepted.
  */

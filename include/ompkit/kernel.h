@@ -127,6 +127,14 @@ struct ompk_kernel {
 	const uint64_t (*samples)[OMPK_MAX_PARAMS];
 	size_t nsamples;
 	/*
+	 * Fast runs too wide for the oracle to redo, which it checks another
+	 * way (a published table, a spot check), each still quick; NULL where
+	 * the oracle redoes every run. The generic tests feed the oracle a
+	 * wrong measured result on these too.
+	 */
+	const uint64_t (*wide_samples)[OMPK_MAX_PARAMS];
+	size_t nwide_samples;
+	/*
 	 * Splitting, for runs over several processes (src/split.c, the MPI
 	 * driver). After prepare, the job is units(job) independent units of
 	 * work. subjob() fills *sub with the job of units [lo, hi) only: a

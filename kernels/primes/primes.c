@@ -56,6 +56,12 @@ static const uint64_t samples[][OMPK_MAX_PARAMS] = {
 	{ 0, 7, 1 }, { 1, 1023, 1 }, { 1000, 3000, 3 }, { 0, 10000, 1 }, { 1000000, 1000300, 2 },
 };
 
+/* fast runs checked without a plain re-count: by a published table, by a spot check. */
+static const uint64_t wide_samples[][OMPK_MAX_PARAMS] = {
+	{ 0, UINT64_C(4294967296), 1 },
+	{ UINT64_C(1000000000000), UINT64_C(1002100000000), 3 },
+};
+
 /* The tutorial's run: four jobs, one per thread. */
 static const uint64_t demo[OMPK_MAX_PARAMS] = { [P_FROM] = 0, [P_TO] = 50000, [P_JOBS] = 4 };
 
@@ -304,4 +310,6 @@ const struct ompk_kernel ompk_kernel_primes = {
 	.demo = demo,
 	.uneven = true, /* trial division: larger numbers cost more */
 	.cost = cost,
+	.wide_samples = wide_samples,
+	.nwide_samples = OMPK_COUNT(wide_samples),
 };

@@ -24,6 +24,33 @@ void ompk__fault_hit(struct ompk_fault *f)
 	__atomic_add_fetch(&f->hits, 1, __ATOMIC_RELAXED);
 }
 
+/* splitmix64's finaliser: a well-mixed draw from a seed and a read number. */
+static uint64_t draw(uint64_t seed, uint64_t n)
+{
+	uint64_t z = seed + n * UINT64_C(0x9e3779b97f4a7c15);
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+size_t ompk__fault_short(struct ompk_fault *f, uint64_t n, size_t len)
+{
+	uint64_t d;
+
+	if (len < 2 || !ompk__fault(f, OMPK_FAULT_SHORT, n))
+		return len;
+	if (!f->seed) {
+		ompk__fault_hit(f);
+		return len / 2;
+	}
+	d = draw(f->seed, n);
+	if (d & 1)
+		return len; /* this one is whole */
+	ompk__fault_hit(f);
+	return 1 + (size_t)((d >> 1) % (len - 1));
+}
+
 int ompk__fault_error(struct ompk_fault *f, uint64_t n)
 {
 	static const struct {

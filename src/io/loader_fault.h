@@ -6,7 +6,10 @@
  *
  * Reads are numbered from 1 in the order they are issued over the whole
  * run; a fault hits reads nth .. nth + count - 1 (count 0 means 1):
- *   SHORT    the read is asked for half its bytes (a real short read)
+ *   SHORT    the read is asked for half its bytes (a real short read); with
+ *            a seed, a random pattern instead: each read in the span is
+ *            short or whole by a draw from (seed, read number), and a short
+ *            one is asked for 1 .. len-1 bytes, also drawn
  *   EIO, EINTR, EAGAIN
  *            the read is not done; its completion carries that error
  *            (uring: a NOP stands in for it, so no data is consumed)
@@ -41,6 +44,7 @@ enum ompk_fault_kind {
 struct ompk_fault {
 	enum ompk_fault_kind kind;
 	uint64_t nth, count;
+	uint64_t seed; /* SHORT: 0 halves every read in the span; else the random pattern's seed */
 	uint64_t hits; /* out */
 };
 
@@ -56,6 +60,8 @@ bool ompk__fault_is(const struct ompk_fault *f, enum ompk_fault_kind k);
 bool ompk__fault(const struct ompk_fault *f, enum ompk_fault_kind k, uint64_t n);
 /* Counts one fault that took effect (any thread). */
 void ompk__fault_hit(struct ompk_fault *f);
+/* The bytes read n of len bytes is asked for: len, or fewer under a SHORT fault (a hit). */
+size_t ompk__fault_short(struct ompk_fault *f, uint64_t n, size_t len);
 /* The error (EIO, EINTR, EAGAIN) injected in place of read n, counted as a hit; 0 for none. */
 int ompk__fault_error(struct ompk_fault *f, uint64_t n);
 

@@ -87,11 +87,7 @@ size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no,
 		n = x->c->read_block;
 	if (n > cap)
 		n = cap;
-	if (n > 1 && ompk__fault(x->fault, OMPK_FAULT_SHORT, no)) {
-		ompk__fault_hit(x->fault);
-		n /= 2;
-	}
-	return n;
+	return ompk__fault_short(x->fault, no, n);
 }
 
 /*

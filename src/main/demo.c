@@ -14,6 +14,7 @@
 
 #include "ompkit/driver.h"
 #include "ompkit/registry.h"
+#include "ompkit/simd.h"
 
 struct demo_args {
 	uint64_t repeat;
@@ -78,8 +79,11 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	ompk_opts_defaults(g, 2);
 	if (ompk_opts_parse(g, 2, argc, argv, msg, sizeof(msg)) < 0 ||
-	    ompk_threads_check(o.threads, msg, sizeof(msg)) < 0)
+	    ompk_threads_check(o.threads, msg, sizeof(msg)) < 0 ||
+	    ompk_simd_env_check(msg, sizeof(msg)) < 0) {
+		ompk_msg_sanitize(msg); /* OMPK_SIMD's value is echoed */
 		return ompk_usage_error(stderr, "demo", msg);
+	}
 	if (o.help) {
 		ompk_help(stdout, "demo",
 			  "Runs the tutorial's CPU-bound examples, each sequentially and with "
@@ -87,11 +91,11 @@ int main(int argc, char **argv)
 			  "and prints their times, the speedup and whether each result verified.",
 			  g, 2,
 			  "Exit status: 0 every result verified, 1 one did not, 2 usage error.\n");
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(stdout, stderr);
 	}
 	if (o.version) {
 		ompk_version(stdout, "demo");
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(stdout, stderr);
 	}
 	ompk_threads_warn(o.threads);
 	ompk_sched_current(sched, sizeof(sched));
@@ -133,5 +137,7 @@ int main(int argc, char **argv)
 		ompk_report_free(&ro);
 	}
 	printf("\n%s\n", failures ? "SOME RESULTS DID NOT VERIFY" : "all results verified");
+	if (ompk_output_flush(stdout, stderr))
+		return OMPK_EXIT_FAIL;
 	return failures ? OMPK_EXIT_FAIL : OMPK_EXIT_OK;
 }

@@ -200,11 +200,11 @@ int main(int argc, char **argv)
 		return ompk_usage_error(stderr, "pipeline", msg);
 	if (a.o.help) {
 		ompk_pipeline_help(stdout);
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(stdout, stderr);
 	}
 	if (a.o.version) {
 		ompk_version(stdout, "pipeline");
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(stdout, stderr);
 	}
 	if (a.make_dir) {
 		a.c.dir = a.make_dir;
@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 			printf("wrote %llu shards of %llu payload bytes to %s\n",
 			       (unsigned long long)a.c.shards,
 			       (unsigned long long)ompk_shard_bytes(&a.c), a.make_dir);
-		return OMPK_EXIT_OK;
+		return ompk_output_flush(stdout, stderr);
 	}
 	ompk_threads_warn(a.o.threads); /* --threads or OMP_NUM_THREADS, as the kernels */
 	/* Before the loader makes any thread: they all inherit the mask. */
@@ -287,6 +287,8 @@ int main(int argc, char **argv)
 		ompk_result_print_bare(stderr, &expected);
 	}
 	rc = verified == 0 ? OMPK_EXIT_FAIL : OMPK_EXIT_OK;
+	if (ompk_output_flush(stdout, stderr))
+		rc = OMPK_EXIT_FAIL;
 	goto out;
 fail:
 	ompk_msg_sanitize(msg);
