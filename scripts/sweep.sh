@@ -7,7 +7,13 @@
 # 1-thread run of the same variant and schedule, parallel efficiency and
 # the Karp-Flatt serial fraction, all with the thread count the binary
 # reports it used; and the speedup over seq), an aligned table on stdout,
-# and DIR/speedup.png and DIR/efficiency.png drawn by gnuplot.
+# and DIR/speedup.png, DIR/efficiency.png and DIR/karp_flatt.png drawn by
+# gnuplot (--plot-format svg: the same as SVG, for pages that embed them).
+#
+# --json DIR keeps each run's own JSON report: the binaries are then run with
+# `--format json` (each output saved as DIR/KERNEL-VARIANT-SCHEDULE-tP.json)
+# and the same columns are read from the JSON by python3, with the numbers
+# as the binary printed them; scripts/report.sh uses it to keep every run.
 #
 # Only what has a thread axis is swept: seq runs once, at 1 thread, as the
 # baseline; a variant that reports 1 thread at OMP_NUM_THREADS > 1 (lcg's
@@ -15,7 +21,8 @@
 # without variants or schedules (pipeline, heartbeat, demo) are refused.
 #
 # Only bash, awk (POSIX: mawk is enough) and coreutils are needed; gnuplot
-# is optional (the plots are skipped with a notice without it).
+# is optional (the plots are skipped with a notice without it); --json needs
+# python3.
 # Exit status: 0 done, 1 a kernel run or the plotting failed, 2 usage (the
 # sweep's, or a kernel's own usage error on KERNEL_ARGS).
 set -euo pipefail
@@ -47,6 +54,8 @@ speedup, efficiency and the Karp-Flatt serial fraction.
   --bind B           close, spread, master, false (the binaries' --bind)
   --places P         cores, threads, sockets (the binaries' --places)
   --out DIR          where results.csv and the plots go (default: sweep-KERNEL)
+  --plot-format F    png or svg (default: png)
+  --json DIR         also keep each run's own JSON report in DIR (needs python3)
   -h, --help         show this help
 
 KERNEL_ARGS go to every run unchanged (e.g. -- --to 200000 --warmup 1).
@@ -68,11 +77,14 @@ weak_param=""
 bind=""
 places=""
 out=""
+plot_format=png
+jsondir=""
 kargs=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--threads | --threads=* | --variants | --variants=* | --schedules | --schedules=* | \
-		--repeat | --repeat=* | --bind | --bind=* | --places | --places=* | --out | --out=*)
+		--repeat | --repeat=* | --bind | --bind=* | --places | --places=* | --out | --out=* | \
+		--plot-format | --plot-format=* | --json | --json=*)
 		take "$@"
 		case $flag in
 		--threads) threads_list=$val ;;
@@ -82,6 +94,8 @@ while [ $# -gt 0 ]; do
 		--bind) bind=$val ;;
 		--places) places=$val ;;
 		--out) out=$val ;;
+		--plot-format) plot_format=$val ;;
+		--json) jsondir=$val ;;
 		esac
 		;;
 	--weak)
@@ -150,6 +164,15 @@ esac
 case $places in "" | cores | threads | sockets) ;;
 *) die_usage "--places: '$places' is not a place list; accepted: cores, threads, sockets" ;;
 esac
+case $plot_format in png | svg) ;;
+*) die_usage "--plot-format: '$plot_format' is not a plot format; accepted: png, svg" ;;
+esac
+fmt=csv
+if [ -n "$jsondir" ]; then
+	fmt=json
+	command -v python3 >/dev/null 2>&1 || die "--json: python3 not found (Debian: apt-get install python3)"
+	mkdir -p "$jsondir" || die "$jsondir: cannot create the JSON directory"
+fi
 
 # The sweep owns the thread count, variant, schedule and output format.
 for a in "${kargs[@]}"; do
@@ -213,13 +236,37 @@ END {
 	print "@params\t" params
 }'
 
+# Reads one run's JSON and prints what read_csv_awk prints for its CSV: the
+# emitter's CSV columns (params and result members under their own names,
+# other objects' members as object.member, arrays space-separated, booleans
+# yes/no, null empty), numbers as the binary printed them.
+read_json_py='
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1]), parse_float=str, parse_int=str)
+except ValueError as e:
+    print("@error\tnot one JSON object: %s" % e); sys.exit()
+def cell(v):
+    if isinstance(v, list): return " ".join(cell(x) for x in v)
+    return {True: "yes", False: "no", None: ""}.get(v, v) if not isinstance(v, str) else v
+for k, v in doc.items():
+    if isinstance(v, dict):
+        for m, x in v.items(): print("%s\t%s" % (m if k in ("params", "result") else k + "." + m, cell(x)))
+    else: print("%s\t%s" % (k, cell(v)))
+print("@params\t" + " ".join(doc.get("params", {})))'
+
 declare -A rec
-# parse_run FILE: fills rec[] from a run's CSV output, or dies.
+# parse_run FILE: fills rec[] from a run's CSV output (its JSON with
+# --json), or dies.
 parse_run() {
 	local k v
 	rec=()
-	while IFS=$'\t' read -r k v; do rec[$k]=$v; done < <(awk "$read_csv_awk" "$1")
-	[ -z "${rec[@error]:-}" ] || die "$bin: unreadable --format csv output: ${rec[@error]}"
+	if [ -n "$jsondir" ]; then
+		while IFS=$'\t' read -r k v; do rec[$k]=$v; done < <(python3 -c "$read_json_py" "$1")
+	else
+		while IFS=$'\t' read -r k v; do rec[$k]=$v; done < <(awk "$read_csv_awk" "$1")
+	fi
+	[ -z "${rec[@error]:-}" ] || die "$bin: unreadable --format $fmt output: ${rec[@error]}"
 	for k in kernel variant threads schedule file verified repeats median_s min_s max_s rate rate_unit; do
 		[ -n "${rec[$k]+x}" ] || die "$bin: its CSV output has no '$k' column"
 	done
@@ -261,7 +308,7 @@ for p in "${threads[@]}"; do
 		# seq ignores the schedule, but OMP_SCHEDULE is still set explicitly.
 		env_sched=$s
 		[ "$s" = none ] && env_sched=${slist[0]}
-		args=(--variant "$v" --repeat "$repeat" --format csv)
+		args=(--variant "$v" --repeat "$repeat" --format "$fmt")
 		[ -z "$bind" ] || args+=(--bind "$bind")
 		[ -z "$places" ] || args+=(--places "$places")
 		args+=("${kargs[@]}")
@@ -283,6 +330,7 @@ for p in "${threads[@]}"; do
 			exit 1
 		fi
 		parse_run "$tmp/out"
+		[ -z "$jsondir" ] || cp "$tmp/out" "$jsondir/$kernel-$v-${s//,/_}-t$p.json"
 		[ "$progress" -eq 0 ] || printf ' %s s\n' "${rec[median_s]}" >&2
 		used=${rec[threads]}
 		is_uint "$used" && [ "$used" -ge 1 ] ||
@@ -326,8 +374,10 @@ rm -f "$out"/plot/*.dat
 # Karp-Flatt e = (1/S - 1/p)/(1 - 1/p), p > 1; speedup_vs_seq = T(seq)/T(p)
 # (weak: p T(seq)/T(p)), empty without a seq run. Rows come out grouped by
 # series (variant and schedule), threads ascending; plot/N.dat holds the
-# threaded series only (a lone point has no line to draw), plot/ideal.dat
-# the thread counts used.
+# threaded series only (a lone point has no line to draw): threads used,
+# speedup (median, min, max), efficiency (the same) and Karp-Flatt (NaN at
+# 1 thread); plot/ideal.dat the thread counts used and the ideal speedup,
+# efficiency and serial fraction.
 awk -v np="$nparams" -v weak="$weak" -v header="$header" -v plotdir="$out/plot" "
 $(sed -n '/^function csvsplit/,/^}$/p' <<<"$read_csv_awk")"'
 function q(s) { return s ~ /[",]/ ? "\"" s "\"" : s }
@@ -368,11 +418,11 @@ END {
 			if (dat == "") continue
 			uu[u] = 1
 			slo = scale * t1 / mx[key, p]; shi = scale * t1 / mn[key, p]
-			printf "%d %.6f %.6f %.6f %.6f %.6f %.6f\n", u, S, slo, shi, E, slo / u, shi / u > dat
+			printf "%d %.6f %.6f %.6f %.6f %.6f %.6f %s\n", u, S, slo, shi, E, slo / u, shi / u, kf == "" ? "NaN" : kf > dat
 		}
 		if (dat != "") close(dat)
 	}
-	for (u in uu) print u, u, 1 > plotdir "/ideal.unsorted"
+	for (u in uu) print u, u, 1, 0 > plotdir "/ideal.unsorted"
 }' "$raw" >"$out/results.csv"
 if [ -e "$out/plot/ideal.unsorted" ]; then
 	sort -n "$out/plot/ideal.unsorted" >"$out/plot/ideal.dat"
@@ -412,6 +462,11 @@ if [ "${#plotted[@]}" -eq 0 ]; then
 	exit 0
 fi
 maxp=$(tail -n 1 "$out/plot/ideal.dat" | cut -d' ' -f1)
+if [ "$plot_format" = svg ]; then
+	term="set terminal svg size 800,480 noenhanced font 'sans,12' background '#ffffff'"
+else
+	term="set terminal pngcairo size 1000,600 noenhanced font ',11'"
+fi
 if [ "$weak" -eq 1 ]; then
 	mode="weak scaling ($weak_param x threads)"
 	sylabel="scaled speedup p T(1)/T(p)"
@@ -427,7 +482,7 @@ fi
 {
 	cat <<EOF
 # Written by scripts/sweep.sh; run 'gnuplot plot.gp' in this directory to redraw.
-set terminal pngcairo size 1000,600 noenhanced font ',11'
+$term
 set datafile commentschars '#'
 set logscale x 2
 set xrange [0.8:$maxp * 1.25]
@@ -437,30 +492,35 @@ set grid
 set key outside right top box Left reverse width 1
 set arrow 1 from $ncpu, graph 0 to $ncpu, graph 1 nohead dt 3 lc 'gray40'
 EOF
-	plot_cmd() { # plot_cmd COLUMNS IDEAL_COLUMN
+	plot_cmd() { # plot_cmd COLUMNS IDEAL_COLUMN [STYLE]
 		local cmd="plot 'plot/ideal.dat' using 1:$2 with lines dt 2 lc 'black' title 'ideal'" k
 		for ((k = 1; k <= ${#plotted[@]}; k++)); do
-			cmd+=", 'plot/$k.dat' using 1:$1 with yerrorlines lw 2 pt 7 title '${plotted[k - 1]}'"
+			cmd+=", 'plot/$k.dat' using 1:$1 with ${3:-yerrorlines} lw 2 pt 7 title '${plotted[k - 1]}'"
 		done
 		echo "$cmd"
 	}
 	cat <<EOF
-set output 'speedup.png'
+set output 'speedup.$plot_format'
 set title '$kernel: speedup, $mode; median of $repeat runs, bars min..max'
 set ylabel '$sylabel (log scale)'
 set logscale y 2
 set autoscale y
 $(plot_cmd 2:3:4 2)
-set output 'efficiency.png'
+set output 'efficiency.$plot_format'
 set title '$kernel: parallel efficiency, $mode; median of $repeat runs, bars min..max'
 set ylabel '$eylabel'
 unset logscale y
 set yrange [0:1.3]
 $(plot_cmd 5:6:7 3)
+set output 'karp_flatt.$plot_format'
+set title '$kernel: Karp-Flatt serial fraction e = (1/S - 1/p)/(1 - 1/p), $mode; medians'
+set ylabel 'experimentally determined serial fraction e'
+set autoscale y
+$(plot_cmd 8 4 linespoints)
 EOF
 } >"$out/plot.gp"
 if ! (cd "$out" && gnuplot plot.gp) 2>"$tmp/gp"; then
 	cat "$tmp/gp" >&2
 	die "gnuplot failed on $out/plot.gp"
 fi
-echo "sweep: wrote $out/results.csv, $out/speedup.png, $out/efficiency.png" >&2
+echo "sweep: wrote $out/results.csv, $out/speedup.$plot_format, $out/efficiency.$plot_format, $out/karp_flatt.$plot_format" >&2

@@ -97,14 +97,51 @@ check "the table is aligned (rate_unit column)" \
 	test "$(awk 'NR == 1 { print index($0, "rate_unit") } NR > 1 { print index($0, "numbers/s") }' "$tmp/sweep.out" | sort -u | wc -l)" -eq 1
 check "no progress lines when stderr is not a terminal" bash -c "! grep -q '^\[1/' '$tmp/sweep.err'"
 if command -v gnuplot >/dev/null 2>&1; then
-	for png in speedup efficiency; do
+	for png in speedup efficiency karp_flatt; do
 		check "$png.png is a PNG" bash -c "head -c 8 '$s/$png.png' | od -An -tx1 | grep -q '89 50 4e 47 0d 0a 1a 0a'"
 	done
-	check "plot.gp has one series per variant and schedule, and the ideal line" \
-		bash -c "grep -c \"title 'omp dynamic,4'\" '$s/plot.gp' | grep -qx 2 && grep -q \"title 'ideal'\" '$s/plot.gp'"
+	check "plot.gp has one series per variant and schedule in each of its 3 plots, and the ideal line" \
+		bash -c "grep -c \"title 'omp dynamic,4'\" '$s/plot.gp' | grep -qx 3 && grep -q \"title 'ideal'\" '$s/plot.gp'"
 else
 	skip "plots (gnuplot not installed)"
 fi
+
+# --- sweep: each run's JSON kept, SVG plots ---------------------------------
+
+j=$tmp/json
+rc=0
+scripts/sweep.sh primes --threads 1,2 --variants seq,omp --schedules static --repeat 2 --json "$j/runs" \
+	--plot-format svg --out "$j" -- --to 3000 >/dev/null 2>"$tmp/json.err" || rc=$?
+if [ "$rc" -eq 0 ]; then ok "sweep --json runs"; else bad "sweep --json runs (exit $rc)" "$(cat "$tmp/json.err")"; fi
+check "--json keeps one JSON report per run, named by variant, schedule and threads" \
+	test "$(cd "$j/runs" 2>/dev/null && ls | tr '\n' ' ')" = "primes-omp-static-t1.json primes-omp-static-t2.json primes-seq-none-t1.json "
+# Each results.csv row carries its run's JSON numbers digit for digit (read here by Python's json).
+problems=$(python3 - "$j" <<'PY2'
+import csv, json, sys
+d = sys.argv[1]
+for row in csv.DictReader(open(d + "/results.csv", newline="")):
+    raw = open("%s/runs/primes-%s-%s-t%s.json" % (d, row["variant"], row["schedule"], row["threads"])).read()
+    doc = json.loads(raw, parse_float=str, parse_int=str)
+    for k in ("median_s", "min_s", "max_s", "rate", "threads"):
+        want = doc[k if k != "threads" else "threads"]
+        got = row[k if k != "threads" else "threads_used"]
+        if got != want:
+            print("%s %s %s: results.csv %s, JSON %s" % (row["variant"], row["threads"], k, got, want))
+    if row["verified"] != ("yes" if doc["verified"] == True else "no"):
+        print("verified differs")
+PY2
+)
+if [ -z "$problems" ]; then ok "--json: results.csv has each run's JSON numbers as printed"; else bad "--json values" "$problems"; fi
+if command -v gnuplot >/dev/null 2>&1; then
+	for svg in speedup efficiency karp_flatt; do
+		check "--plot-format svg: $svg.svg is an SVG" grep -q '<svg' "$j/$svg.svg"
+	done
+	check "the Karp-Flatt plot has the serial fraction at 2 threads" bash -c "grep -q '^2 .* [-0-9.]*\$' '$j/plot/1.dat' && ! grep -q '^2 .*NaN' '$j/plot/1.dat'"
+else
+	skip "svg plots (gnuplot not installed)"
+fi
+usage_error "--plot-format jpeg is refused" "--plot-format: 'jpeg' is not a plot format; accepted: png, svg" \
+	scripts/sweep.sh primes --plot-format jpeg
 
 # --- sweep: weak scaling ----------------------------------------------------
 
@@ -168,7 +205,7 @@ check "results.csv: seq, omp x 3, fast once" \
 	test "$(tail -n +2 "$tmp/n/results.csv" | cut -d, -f2,4,5 | tr '\n' ' ')" = "seq,1,1 omp,1,1 omp,2,2 omp,4,4 fast,1,1 "
 if command -v gnuplot >/dev/null 2>&1; then
 	check "the plots draw omp only (seq and fast have one point)" \
-		bash -c "grep -c \"title 'omp static'\" '$tmp/n/plot.gp' | grep -qx 2 && ! grep -q \"title 'seq\\|title 'fast\" '$tmp/n/plot.gp'"
+		bash -c "grep -c \"title 'omp static'\" '$tmp/n/plot.gp' | grep -qx 3 && ! grep -q \"title 'seq\\|title 'fast\" '$tmp/n/plot.gp'"
 	check "the ideal line is drawn through the thread counts used, not past them" \
 		test "$(cut -d' ' -f1,2 "$tmp/n/plot/ideal.dat" | tr '\n' '|')" = "1 1|2 2|4 4|"
 	check "the speedup plot is log-log (the ideal line straight)" \
