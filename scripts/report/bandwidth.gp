@@ -1,0 +1,16 @@
+# bandwidth.gp - memory bandwidth as the limit of sumsq and checksum: each
+# run's rate in GB/s as a horizontal bar, the measured memory read rate
+# (bench_fold) among them in gray. Data: bandwidth.csv (derive.py bandwidth).
+load here.'/common.gp'
+set title 'Memory bandwidth: reading a file in memory (median rates)'
+set xlabel 'GB/s (1e9 bytes per second of input read)'
+set ylabel ''
+stats csv skip 1 using 4 nooutput
+set yrange [STATS_records - 0.4:-0.6]
+set xrange [0:STATS_max * 1.12]
+set key off
+color(w) = (w eq 'sumsq') ? 0x1f77b4 : (w eq 'checksum') ? 0xd62728 : 0x999999
+plot csv skip 1 using (column(4) / 2):0:(0):(column(4)):($0 - 0.38):($0 + 0.38):(color(strcol(1))): \
+        ytic(sprintf('%s %s, %s thr', strcol(1), strcol(2), strcol(3))) \
+        with boxxyerror lc rgb variable notitle, \
+     '' skip 1 using 4:0:(sprintf(' %.3g', column(4))) notitle with labels left font ',10'
