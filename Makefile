@@ -5,6 +5,8 @@
 #   make demo                 build and run the tutorial's examples, seq vs omp, and the pipeline
 #   make test                 build and run every cmocka suite and script test
 #   make bench                kernel benchmarks (medians, speedup, efficiency)
+#   make report               the whole study of this machine as one page (scripts/report.sh),
+#                             e.g. make report REPORT_ARGS='--quick --out /tmp/report'
 #   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
 #   make check-san            the whole suite under ASan + UBSan
 #   make check-valgrind       the I/O-facing suites under valgrind
@@ -124,7 +126,7 @@ TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 
 
-.PHONY: all bin deps demo test check-san check-valgrind bench fuzz clean test-mpi bench-mpi
+.PHONY: all bin deps demo test check-san check-valgrind bench fuzz clean test-mpi bench-mpi report
 all: $(BINS) bin
 
 # Links this build's binaries into $(LINKDIR)/ (see "Where binaries go" above);
@@ -146,8 +148,9 @@ demo: all
 	$(Q)$(BINDIR)/heartbeat --mode inline
 	$(Q)$(BINDIR)/heartbeat --mode offload
 
-# The script tests run this build's binaries (OMPK_BIN_DIR), not bin/.
-test: all $(TESTS)
+# The script tests run this build's binaries (OMPK_BIN_DIR), not bin/; the
+# report's tests also this build's bench_fold (the memory read rate).
+test: all $(TESTS) $(BUILD)/bench/bench_fold
 	$(Q)OMPK_BIN_DIR=$(CURDIR)/$(BINDIR) scripts/run-tests.sh $(TESTS) $(SCRIPT_TESTS)
 
 # The whole suite under AddressSanitizer and UBSan (own build directory).
@@ -179,6 +182,12 @@ bench: all $(BENCHES)
 	$(Q)bench/pipeline.sh $(BINDIR)
 	$(Q)$(BUILD)/bench/overhead
 	$(Q)bench/peers.sh
+
+# The report page (scripts/report.sh): this build's binaries and its
+# bench_fold for the memory read rate; REPORT_ARGS go to the script.
+report: all $(BUILD)/bench/bench_fold
+	$(Q)OMPK_BIN_DIR=$(CURDIR)/$(BINDIR) OMPK_BENCH_FOLD=$(CURDIR)/$(BUILD)/bench/bench_fold \
+		scripts/report.sh $(REPORT_ARGS)
 
 ifeq ($(MPI),1)
 test-mpi: all
