@@ -98,16 +98,15 @@ esac
 [ -n "${out:-x}" ] || die_usage "--out: empty directory name; accepted: a directory path"
 out=${out:-report-$(hostname -s 2>/dev/null || echo host)}
 
-all_kernels=$(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' "$root/include/ompkit/kernels.def")
-kernels=()
-if [ -z "$kernels_list" ]; then
-	read -r -a kernels <<<"$(echo $all_kernels)"
-else
+mapfile -t all_kernels < <(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' "$root/include/ompkit/kernels.def")
+accepted=$(printf '%s, ' "${all_kernels[@]}")
+accepted=${accepted%, }
+kernels=("${all_kernels[@]}")
+if [ -n "$kernels_list" ]; then
 	IFS=, read -r -a kernels <<<"$kernels_list"
-	[ "${#kernels[@]}" -gt 0 ] || die_usage "--kernels: empty list; accepted: $(echo $all_kernels | tr ' ' ',')"
+	[ "${#kernels[@]}" -gt 0 ] || die_usage "--kernels: empty list; accepted: $accepted"
 	for k in "${kernels[@]}"; do
-		grep -qx -- "$k" <<<"$all_kernels" ||
-			die_usage "--kernels: '$k' is not a kernel; accepted: $(echo $all_kernels | sed 's/ /, /g')"
+		[[ " ${all_kernels[*]} " == *" $k "* ]] || die_usage "--kernels: '$k' is not a kernel; accepted: $accepted"
 	done
 fi
 
@@ -126,6 +125,7 @@ done
 for tool in python3 gnuplot; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (Debian: apt-get install ${tool/gnuplot/gnuplot-nox}); the report needs it"
 done
+# shellcheck disable=SC2034 # used by scripts/report/cpu.sh
 bench_fold=${OMPK_BENCH_FOLD:-$(dirname "$(readlink -f "$bindir/pipeline")")/../bench/bench_fold}
 
 ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
@@ -136,10 +136,15 @@ mkdir -p "$work" || die "$work: cannot create it"
 finished=0
 trap '[ "$finished" = 1 ] || rm -rf "$work"' EXIT
 
+# shellcheck source=scripts/report/run.sh
 . "$here/run.sh"
+# shellcheck source=scripts/report/sizes.sh
 . "$here/sizes.sh"
+# shellcheck source=scripts/report/cpu.sh
 . "$here/cpu.sh"
+# shellcheck source=scripts/report/io.sh
 . "$here/io.sh"
+# shellcheck source=scripts/report/peers.sh
 . "$here/peers.sh"
 set_sizes "$sizes"
 
@@ -178,14 +183,25 @@ rm -rf "$work/data" "$work/runs/last.err" "$work/peer.out" "$work/peer.err" "$wo
 spawn "$work/summary.txt" "$work/render.err" python3 "$here/render.py" "$work" "$root/src/schema/ompkit.schema.json" ||
 	{ cat "$work/render.err" >&2; die "the page could not be written (scripts/report/render.py)"; }
 rm -f "$work/render.err"
-trap '' INT TERM # the move is quick and must not be cut in half
-for f in "$work"/* "$work"/.[!.]*; do
-	[ -e "$f" ] || continue
+# Into place: an earlier report's files go first (the names it listed in
+# .report-files, never anything else in DIR), then this one's, index.html
+# last, so DIR never holds a page beside another report's data.
+trap '' INT TERM HUP # the move is quick and must not be cut in half
+rm -f "$out/index.html"
+if [ -f "$out/.report-files" ]; then
+	while read -r b; do
+		[[ $b =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]*$ ]] && rm -rf "${out:?}/$b"
+	done <"$out/.report-files"
+fi
+: >"$work/.report-files"
+for f in "$work"/*; do
 	b=$(basename "$f")
+	echo "$b" >>"$work/.report-files"
 	[ "$b" = index.html ] && continue
 	rm -rf "${out:?}/$b"
 	mv "$f" "$out/$b"
 done
+mv "$work/.report-files" "$out/.report-files"
 mv "$work/index.html" "$out/index.html"
 rmdir "$work"
 finished=1

@@ -56,7 +56,7 @@ check "index.html and results.json written" test -s "$r/index.html" -a -s "$r/re
 check "no partial directory left" bash -c "! ls -d '$r'/.partial-* 2>/dev/null"
 check "progress: 'step k of n: what, ~time left' for every step" \
 	bash -c "n=\$(grep -c -E '^report: step [0-9]+ of [0-9]+: .*, ~[0-9]+( min [0-9]+)? s left$' '$tmp/err'); [ \"\$n\" -ge 10 ] && grep -q \"step \$n of \$n:\" '$tmp/err'"
-check "a summary on the terminal" grep -q '^ompkit report (tiny sizes' "$tmp/out"
+check "a summary on the terminal" grep -q '^ompkit report: tiny sizes, ' "$tmp/out"
 for f in fast bandwidth overlap inflight gantt heartbeat peers sweep-primes/results.csv; do
 	[ "${f%.csv}" != "$f" ] || f=$f.csv
 	check "$f has a header and rows" bash -c "[ \$(wc -l <'$r/$f') -ge 2 ]"
@@ -238,6 +238,17 @@ print(all(a.get(k) == b.get(k) for k in keys))' "$r/$detail" "$tmp/rerun.json" 2
 	*) bad "python checks" "$verdict $name $detail" ;;
 	esac
 done <"$tmp/py"
+
+# --- a second report into the same directory -----------------------------
+echo "a file of the user's" >"$r/mine.txt"
+rc=0
+scripts/report.sh --sizes tiny --kernels sumsq --threads 1,2 --out "$r" >/dev/null 2>"$tmp/again.err" || rc=$?
+check "a second report into the same directory runs" test "$rc" -eq 0
+check "it replaces the first: the other kernels' sweeps are gone, its own is there" \
+	bash -c "[ ! -e '$r/sweep-primes' ] && [ -e '$r/sweep-sumsq/results.csv' ]"
+check "results.json is the second report's" \
+	python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["ompkit_report"]["kernels"] != ["sumsq"])' "$r/results.json"
+check "and a file the report did not write stays" test -e "$r/mine.txt"
 
 # --- a run that fails, a run that does not verify -----------------------
 fake=$tmp/fakebin

@@ -166,6 +166,12 @@ def machine_section(m, runs):
              "not the absolute times. Host %s, %s; %s sizes, %s timed runs per point (medians), "
              "%s s in all." % (esc(m.get("host")), esc(m.get("date")), esc(m.get("sizes")),
                                esc(m.get("repeat")), esc(m.get("seconds"))))
+    load = max(float(x) for x in (m.get("loadavg_start", "0").split()[:1] + m.get("loadavg_end", "0").split()[:1]))
+    ncpu = int(m.get("cpus", "1").split()[0])
+    if load > ncpu * 0.5:
+        intro += (' <strong class=note>The load average reached %.2f on %d CPUs: other work shared '
+                  'them, so the absolute times are not this machine\'s idle ones (loaded).</strong>'
+                  % (load, ncpu))
     return section("machine", "The machine", intro, table(["fact", "value"], rows, "facts"))
 
 
@@ -387,7 +393,8 @@ def page(m, runs, kernels, validated):
             % (esc(m.get("host")), STYLE))
     top = ('<header><h1>ompkit: what this machine does with CPU-bound and I/O-bound work</h1>'
            '<p>%s, %s &mdash; <code>%s</code>, %s runs, %s. The report is complete: every run '
-           'verified (a run that does not stops the report and no page is written).</p>'
+           'verified (the heartbeat, a timing experiment, has no oracle); a run that does not verify '
+           'stops the report and no page is written.</p>'
            '<nav><ol>%s</ol></nav></header>\n'
            % (esc(m.get("cpu_model")), esc(m.get("date")), esc(m.get("command")), len(runs),
               esc(validated), nav))
@@ -409,31 +416,34 @@ def results_json(m, runs):
 
 
 def summary(m, runs, kernels):
-    out = ["ompkit report (%s sizes, %s s, load %s -> %s): %s, %s" % (
-        m.get("sizes"), m.get("seconds"), m.get("loadavg_start"), m.get("loadavg_end"),
-        m.get("cpu_model"), m.get("cpus"))]
+    """The few lines for the terminal: one per section that ran."""
+    out = ["ompkit report: %s sizes, %s s; %s, %s CPUs; load average %s at the start, %s at the end"
+           % (m.get("sizes"), m.get("seconds"), m.get("cpu_model"), m.get("cpus", "").split()[0],
+              m.get("loadavg_start", "").split()[0], m.get("loadavg_end", "").split()[0])]
     fast = read_csv("fast.csv")
     if fast:
-        out.append("  speedup over seq, omp / fast: " + ", ".join(
-            "%s %.3g / %.3g" % (r["kernel"], float(r["omp_speedup_vs_seq"]), float(r["fast_speedup_vs_seq"]))
-            for r in fast))
+        out.append("  speedup over seq (omp / fast): " + ", ".join(
+            "%s %.3g / %.3g" % (r["kernel"], float(r["omp_speedup_vs_seq"]),
+                                float(r["fast_speedup_vs_seq"])) for r in fast))
     bw = read_csv("bandwidth.csv")
     if bw:
-        out.append("  GB/s: " + ", ".join("%s %s %st %s" % (r["what"].split(" (")[0], r["variant"],
-                                                             r["threads"], r["gb_per_s"]) for r in bw))
+        out.append("  GB/s read: " + ", ".join(
+            "%s %s %st %.3g" % (r["what"], r["variant"].split()[0], r["threads"], float(r["gb_per_s"]))
+            for r in bw if r["variant"] in ("read (bench_fold)", "fast")))
     ov = read_csv("overlap_median.csv")
     if ov:
-        out.append("  pipeline wall: " + ", ".join("%s %s ms" % (r["mode"], r["median_of_runs_ms"]) for r in ov))
-    inf = read_csv("inflight.csv")
-    if inf:
-        out.append("  in flight, K: wall ms: " + ", ".join("%s: %s" % (r["inflight"], r["median_ms"]) for r in inf))
+        out.append("  pipeline: " + " vs ".join(
+            "%s %.1f ms" % (r["mode"], float(r["median_of_runs_ms"])) for r in ov) +
+            "; in flight " + ", ".join("K=%s %.1f ms" % (r["inflight"], float(r["median_ms"]))
+                                       for r in read_csv("inflight.csv")))
     hb = [r["report"] for r in runs if r["section"] == "heartbeat"]
     if hb:
-        out.append("  heartbeat max lateness: " + ", ".join(
-            "%s %.1f ms" % (r["mode"], r["result"]["max_lateness_ms"]) for r in hb))
-    for r in read_csv("peers.csv"):
-        out.append("  %s: ours %s, peer %s %s (ours/peer %s)" % (r["peer"], r["ours"], r["peer_value"],
-                                                                 r["unit"], r["ours_over_peer"]))
+        out.append("  heartbeat, latest tick: " + ", ".join(
+            "%s %.1f ms late" % (r["mode"], r["result"]["max_lateness_ms"]) for r in hb))
+    peers = read_csv("peers.csv")
+    if peers:
+        out.append("  peers, ours / peer: " + ", ".join(
+            "%s %s (%s)" % (r["peer"], r["ours_over_peer"], r["unit"]) for r in peers))
     return "\n".join(out)
 
 

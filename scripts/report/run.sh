@@ -17,9 +17,10 @@ set -m
 child=0
 
 # on_signal SIG CODE: stops the running step's processes, removes what was
-# being written and exits with CODE (130 for SIGINT, 143 for SIGTERM).
+# being written and exits with CODE (128 + the signal's number, as a shell
+# reports a process killed by it).
 on_signal() {
-	trap '' INT TERM
+	trap '' INT TERM HUP
 	if [ "$child" -gt 0 ]; then
 		kill "-$1" -- "-$child" 2>/dev/null || true
 		wait "$child" 2>/dev/null || true
@@ -31,6 +32,7 @@ on_signal() {
 }
 trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
+trap 'on_signal HUP 129' HUP
 
 # spawn OUT ERR CMD...: runs CMD with its stdout in OUT and its stderr in
 # ERR, in its own process group; returns its exit status.
@@ -64,7 +66,7 @@ now_s() { echo "${EPOCHREALTIME/,/.}"; }
 # done so far compared with their own estimates. A step is a function and
 # its arguments, as one string of words.
 run_plan() {
-	local n=${#step_fn[@]} k j total=0 done_est=0 done_real=0 left t0 t1 cmd
+	local n=${#step_fn[@]} k total=0 done_est=0 done_real=0 left t0 t1 cmd
 	report_t0=$(now_s)
 	for ((k = 0; k < n; k++)); do total=$((total + step_est[k])); done
 	for ((k = 0; k < n; k++)); do
