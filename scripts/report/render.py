@@ -351,6 +351,12 @@ def data_section():
             rel = os.path.relpath(os.path.join(dirpath, n), WORK)
             if n.endswith((".csv", ".txt", ".gp", ".log")) or rel == "results.json":
                 files.append(rel)
+    for d in sorted(os.listdir(WORK)):
+        for sub in ("", "json"):
+            full = os.path.join(WORK, d, sub)
+            if os.path.isdir(full) and (d == "runs") == (sub == ""):
+                n = len([x for x in os.listdir(full) if x.endswith(".json")])
+                files.append("%s/ (%d runs' JSON)" % (os.path.join(d, sub).rstrip("/"), n))
     items = "".join("<li><code>%s</code></li>" % esc(f) for f in sorted(set(files + ["results.json"])))
     intro = ("Everything on this page, beside it in the report's directory: <code>results.json</code> "
              "(every run's own JSON report, valid against the schema, with the command that ran it), "
@@ -371,6 +377,7 @@ th { background: #f0f0f0; } .facts td:first-child { font-weight: bold; }
 figure { margin: 0.5em 0; max-width: 800px; }
 svg.plot { width: 100%; height: auto; border: 1px solid #ddd; }
 figcaption, .src { font-size: 0.85em; color: #555; }
+ul.files { columns: 3; font-size: 0.9em; }
 """
 
 TITLES = [("machine", "The machine"), ("kernels", "Every kernel at 1..P threads"),
