@@ -63,6 +63,7 @@ EOF
 
 args_given="$*"
 out=""
+out_given=0
 sizes=full
 threads_list=""
 kernels_list=""
@@ -71,7 +72,7 @@ while [ $# -gt 0 ]; do
 	--out | --out=* | --sizes | --sizes=* | --threads | --threads=* | --kernels | --kernels=*)
 		take "$@"
 		case $flag in
-		--out) out=$val ;;
+		--out) out=$val out_given=1 ;;
 		--sizes) sizes=$val ;;
 		--threads) threads_list=$val ;;
 		--kernels) kernels_list=$val ;;
@@ -95,7 +96,7 @@ done
 case $sizes in tiny | quick | full) ;;
 *) die_usage "--sizes: '$sizes' is not a size; accepted: tiny, quick, full" ;;
 esac
-[ -n "${out:-x}" ] || die_usage "--out: empty directory name; accepted: a directory path"
+[ "$out_given" = 0 ] || [ -n "$out" ] || die_usage "--out: empty directory name; accepted: a directory path"
 out=${out:-report-$(hostname -s 2>/dev/null || echo host)}
 
 mapfile -t all_kernels < <(sed -n 's/^OMPK_KERNEL(\([a-z0-9_]*\)).*/\1/p' "$root/include/ompkit/kernels.def")
@@ -105,8 +106,11 @@ kernels=("${all_kernels[@]}")
 if [ -n "$kernels_list" ]; then
 	IFS=, read -r -a kernels <<<"$kernels_list"
 	[ "${#kernels[@]}" -gt 0 ] || die_usage "--kernels: empty list; accepted: $accepted"
+	seen=" "
 	for k in "${kernels[@]}"; do
 		[[ " ${all_kernels[*]} " == *" $k "* ]] || die_usage "--kernels: '$k' is not a kernel; accepted: $accepted"
+		[[ $seen != *" $k "* ]] || die_usage "--kernels: '$k' is given twice; accepted: each kernel once"
+		seen+="$k "
 	done
 fi
 

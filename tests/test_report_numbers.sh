@@ -37,6 +37,8 @@ usage_error "--threads 0" "report: --threads: '0' is not a thread count" --threa
 usage_error "--threads 1,x" "report: --threads: 'x' is not a thread count" --threads=1,x
 usage_error "--kernels nope" "report: --kernels: 'nope' is not a kernel; accepted: lcg, primes" --kernels primes,nope
 usage_error "--out without its value" "report: --out: missing value" --out
+usage_error "--out ''" "report: --out: empty directory name" --out ''
+usage_error "--kernels primes,primes" "report: --kernels: 'primes' is given twice" --kernels primes,primes
 usage_error "a stray argument" "report: extra: unknown option" extra
 scripts/report.sh --help >"$tmp/help" 2>&1 && rc=0 || rc=$?
 for o in --out --quick --sizes --threads --kernels --help; do

@@ -34,28 +34,28 @@ set_sizes() {
 		est_machine=1 est_bandwidth=3 est_overlap=1 est_inflight=1 est_heartbeat=1 est_peers=2
 		;;
 	quick)
-		kargs=([lcg]="--seeds 8 --iters 2e7" [primes]="--to 40000 --jobs 2" [collatz]="--to 1e6"
-			[sumsq]="--to 1e8" [checksum]="--buffers 8 --size 2e7")
-		est=([lcg]=6 [primes]=14 [collatz]=10 [sumsq]=5 [checksum]=6)
-		repeat=3 membw_mib=64
+		kargs=([lcg]="--seeds 8 --iters 5e7" [primes]="--to 50000 --jobs 4" [collatz]="--to 3e6"
+			[sumsq]="--to 3e8" [checksum]="--buffers 8 --size 3e7")
+		est=([lcg]=8 [primes]=25 [collatz]=10 [sumsq]=8 [checksum]=8)
+		repeat=3 membw_mib=128
 		pipe_args=""
 		inflight_shards=16 inflight_latency=20 inflight_len=1000
 		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
 		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
 		sieve_to=1e9 pi_x=1e12 fio_shards=16 fio_len=524288
-		est_machine=1 est_bandwidth=10 est_overlap=3 est_inflight=4 est_heartbeat=2 est_peers=8
+		est_machine=1 est_bandwidth=6 est_overlap=2 est_inflight=3 est_heartbeat=2 est_peers=8
 		;;
 	full)
-		kargs=([lcg]="--seeds 8 --iters 1e8" [primes]="--to 80000 --jobs 4" [collatz]="--to 1e7"
-			[sumsq]="--to 1e9" [checksum]="--buffers 8 --size 1e8")
-		est=([lcg]=40 [primes]=120 [collatz]=80 [sumsq]=30 [checksum]=40)
-		repeat=5 membw_mib=256
+		kargs=([lcg]="--seeds 8 --iters 3e8" [primes]="--to 100000 --jobs 4" [collatz]="--to 2e7"
+			[sumsq]="--to 2e9" [checksum]="--buffers 8 --size 1e8")
+		est=([lcg]=50 [primes]=130 [collatz]=80 [sumsq]=60 [checksum]=40)
+		repeat=5 membw_mib=1024
 		pipe_args=""
 		inflight_shards=64 inflight_latency=20 inflight_len=1000
 		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
 		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
 		sieve_to=1e10 pi_x=1e14 fio_shards=64 fio_len=524288
-		est_machine=1 est_bandwidth=30 est_overlap=5 est_inflight=15 est_heartbeat=3 est_peers=30
+		est_machine=1 est_bandwidth=40 est_overlap=5 est_inflight=15 est_heartbeat=3 est_peers=35
 		;;
 	esac
 }
