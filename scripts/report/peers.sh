@@ -5,7 +5,7 @@
 # work where it has one (our median_s, the peer's --time), so process start
 # and our independent check are left out; xxhsum has none and is timed
 # whole process (which the page says).
-#   primesieve   primes below X                  bin/primes --variant fast
+#   primesieve   primes in a window [A, A+W)     bin/primes --variant fast (it sieves there)
 #   primecount   pi(X)                           bin/primes --variant fast
 #   xxhsum       hashing the bandwidth file      bin/checksum --variant fast --file
 #   fio          reading shard files, io_uring   bin/pipeline --source DIR (warm, like
@@ -45,7 +45,7 @@ peer_medians() {
 # each program's own measurement of the work: our median_s, the peer's
 # "Seconds:" (--time), so process start and our check are left out.
 count_peer() {
-	local peer=$1 what=$2 ours=() theirs=() ot=() pt=() runs=() oc pc r t
+	local peer=$1 what=$2 ours=() theirs=() ot=() pt=() runs=() oc pc r t method
 	shift 2
 	while [ "$1" != -- ]; do ours+=("$1"); shift; done
 	shift
@@ -61,7 +61,8 @@ count_peer() {
 		[ "$oc" = "$pc" ] || die "$peer: $what: ours counts $oc, $peer counts ${pc:-nothing}; report stopped"
 	done
 	peer_medians
-	peer_row "$peer" "$("$peer" --version | head -n 1 | cut -d, -f1)" "$what" "$mo" "$mp" s \
+	method=$(json_get "$work/${runs[0]}" method 2>/dev/null) || method="?"
+	peer_row "$peer" "$("$peer" --version | head -n 1 | cut -d, -f1)" "$what (ours: $method)" "$mo" "$mp" s \
 		"$(ratio_or_dash "$mo" "$mp")" "$oc" "$pc" yes "$run"
 }
 
@@ -118,16 +119,17 @@ xxhsum_peer() {
 }
 
 peers_step() {
-	local x
+	local a x
 	have_primes=0
 	[[ " ${kernels[*]} " == *" primes "* ]] && have_primes=1
 	if [ "$have_primes" = 0 ]; then
 		note peers "primesieve and primecount: skipped (primes is not among --kernels)"
 	else
 		if command -v primesieve >/dev/null 2>&1; then
-			x=$(awk -v x="$sieve_to" 'BEGIN { printf "%.0f", x }')
-			count_peer primesieve "primes below $sieve_to, $ncpu threads" --variant fast --to "$x" \
-				--threads "$ncpu" -- primesieve "$((x - 1))" --threads="$ncpu" -q
+			read -r a x < <(awk -v a="$sieve_from" -v w="$sieve_width" 'BEGIN { printf "%.0f %.0f\n", a, a + w }')
+			count_peer primesieve "primes in [$sieve_from, $sieve_from + $sieve_width), $ncpu threads" \
+				--variant fast --from "$a" --to "$x" --threads "$ncpu" -- \
+				primesieve "$a" "$((x - 1))" --threads="$ncpu" -q
 		else
 			note peers "primesieve: not installed (Debian: apt-get install primesieve)"
 		fi

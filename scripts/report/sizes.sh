@@ -16,7 +16,8 @@
 #   inflight_shards, inflight_latency, inflight_len   the in-flight sweep
 #   gantt_args   the pipeline drawn as a Gantt chart
 #   hb_args      the heartbeat, inline and offloaded
-#   sieve_to, pi_x, fio_shards, fio_len   the peers
+#   sieve_from, sieve_width, pi_x, fio_shards, fio_len   the peers (a window
+#                where the fast primes variant sieves, like primesieve)
 #   est_*        the other steps' estimates
 declare -A kargs est
 set_sizes() {
@@ -30,7 +31,7 @@ set_sizes() {
 		inflight_shards=4 inflight_latency=5 inflight_len=100
 		gantt_args="--shards 4 --inflight 2 --latency-ms 5 --kernel checksum --shard-len 1e5 --variant seq"
 		hb_args="--tick-ms 10 --ticks 3 --block-ms 30"
-		sieve_to=1e6 pi_x=1e7 fio_shards=4 fio_len=65536
+		sieve_from=0 sieve_width=1e6 pi_x=1e7 fio_shards=4 fio_len=65536
 		est_machine=1 est_bandwidth=3 est_overlap=1 est_inflight=1 est_heartbeat=1 est_peers=2
 		;;
 	quick)
@@ -42,7 +43,7 @@ set_sizes() {
 		inflight_shards=16 inflight_latency=20 inflight_len=1000
 		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
 		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
-		sieve_to=1e9 pi_x=1e12 fio_shards=16 fio_len=524288
+		sieve_from=1e12 sieve_width=1e8 pi_x=1e12 fio_shards=16 fio_len=524288
 		est_machine=1 est_bandwidth=6 est_overlap=2 est_inflight=3 est_heartbeat=2 est_peers=8
 		;;
 	full)
@@ -54,7 +55,7 @@ set_sizes() {
 		inflight_shards=64 inflight_latency=20 inflight_len=1000
 		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
 		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
-		sieve_to=1e10 pi_x=1e14 fio_shards=64 fio_len=524288
+		sieve_from=1e12 sieve_width=1e9 pi_x=1e14 fio_shards=64 fio_len=524288
 		est_machine=1 est_bandwidth=40 est_overlap=5 est_inflight=15 est_heartbeat=3 est_peers=35
 		;;
 	esac
