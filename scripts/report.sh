@@ -184,7 +184,7 @@ loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)
 	printf 'command\t%s\n' "$prog${args_given:+ $args_given}"
 } >>"$work/machine.tsv"
 rm -rf "$work/data" "$work/runs/last.err" "$work/peer.out" "$work/peer.err" "$work/gnuplot.err"
-spawn "$work/summary.txt" "$work/render.err" python3 "$here/render.py" "$work" "$root/src/schema/ompkit.schema.json" ||
+spawn "$work/summary.txt" "$work/render.err" python3 -B "$here/render.py" "$work" "$root/src/schema/ompkit.schema.json" ||
 	{ cat "$work/render.err" >&2; die "the page could not be written (scripts/report/render.py)"; }
 rm -f "$work/render.err"
 # Into place: an earlier report's files go first (the names it listed in

@@ -10,17 +10,19 @@ that names its source: data-run (the run's JSON file under WORK) and
 data-key (the key in that JSON, dotted for members, e.g.
 timeline.fetch_done_ms.3), so a test can check each one against
 results.json. Derived numbers (speedups, GB/s) come from derive.py's CSVs
-and from sweep.sh's results.csv.
+and from sweep.sh's results.csv. The HTML pieces are in markup.py.
 
 Usage: render.py WORK SCHEMA   (SCHEMA: src/schema/ompkit.schema.json; each
 run is validated against it when python3-jsonschema is installed)
 """
 import csv
-import html
 import json
 import os
 import re
 import sys
+
+from markup import STYLE, esc, figure, inline_svg, num, table, txt
+from markup import section as markup_section
 
 WORK = sys.argv[1]
 SCHEMA = sys.argv[2]
@@ -35,10 +37,6 @@ def read_csv(name):
         return []
     with open(path(name), newline="") as f:
         return list(csv.DictReader(f))
-
-
-def esc(s):
-    return html.escape(str(s), quote=True)
 
 
 # --- the runs ------------------------------------------------------------
@@ -92,53 +90,23 @@ def notes(section):
 
 # --- HTML pieces -----------------------------------------------------------
 
-def num(value, run=None, key=None):
-    """A number cell; with run and key, the number is that run's JSON value."""
-    attrs = ' class=num'
-    if run and key:
-        attrs += ' data-run="%s" data-key="%s"' % (esc(run), esc(key))
-    return "<td%s>%s</td>" % (attrs, esc(value))
-
-
-def txt(value):
-    return "<td>%s</td>" % esc(value)
-
-
-def table(header, rows, cls=""):
-    h = "".join("<th>%s</th>" % esc(c) for c in header)
-    body = "\n".join("<tr>%s</tr>" % "".join(r) for r in rows)
-    return '<div class=scroll><table%s><thead><tr>%s</tr></thead><tbody>\n%s\n</tbody></table></div>' % (
-        ' class="%s"' % cls if cls else "", h, body)
-
-
 svg_count = 0
 
 
 def svg(file, caption, data=None):
-    """gnuplot's SVG inline: no XML prolog, ids made unique on the page, a
-    real title; refused if it holds a script or any reference outside it."""
+    """A plot of WORK inline, as a figure with its caption and data file."""
     global svg_count
     if not os.path.exists(path(file)):
         return "<p class=note>plot %s missing</p>" % esc(file)
-    s = open(path(file)).read()
-    s = re.sub(r"<\?xml[^>]*\?>\s*", "", s)
-    s = re.sub(r"<!DOCTYPE[^>]*>\s*", "", s)
-    if re.search(r"<script|javascript:|(?:xlink:)?href=['\"](?!#)|url\((?!#)", s):
-        sys.exit("render: %s refers outside itself or holds a script" % file)
     svg_count += 1
-    pre = "p%d-" % svg_count
-    s = re.sub(r"""\bid=(['"])([^'"]+)\1""", lambda m: 'id="%s%s"' % (pre, m.group(2)), s)
-    s = re.sub(r"""href=(['"])#([^'"]+)\1""", lambda m: 'href="#%s%s"' % (pre, m.group(2)), s)
-    s = re.sub(r"url\(#([^)]+)\)", lambda m: "url(#%s%s)" % (pre, m.group(1)), s)
-    s = re.sub(r"<title>[^<]*</title>", "<title>%s</title>" % esc(caption), s, count=1)
-    s = s.replace("<svg", '<svg role="img" aria-label="%s" class=plot' % esc(caption), 1)
-    return '<figure>%s<figcaption>%s <span class=src>(data: %s)</span></figcaption></figure>' % (
-        s, esc(caption), esc(data or re.sub(r"\.svg$", ".csv", file)))
+    s = inline_svg(open(path(file)).read(), svg_count, caption)
+    if s is None:
+        sys.exit("render: %s refers outside itself or holds a script" % file)
+    return figure(s, caption, data or re.sub(r"\.svg$", ".csv", file))
 
 
 def section(sid, title, intro, body):
-    return '<section id="%s">\n<h2>%s</h2>\n<p class=intro>%s</p>\n%s\n%s\n</section>' % (
-        sid, esc(title), intro, notes(sid), body)
+    return markup_section(sid, title, intro, notes(sid), body)
 
 
 # --- the sections ----------------------------------------------------------
@@ -363,22 +331,6 @@ def data_section():
              "the CSV behind each plot, each sweep's results.csv and the runs' JSON files.")
     return section("data", "Raw data", intro, "<ul class=files>%s</ul>" % items)
 
-
-STYLE = """
-body { font-family: sans-serif; margin: 0 auto; max-width: 1200px; padding: 0 1em 3em; color: #222; }
-h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #ccc; margin-top: 2em; }
-nav ol { columns: 3; } .intro { max-width: 60em; } .note { color: #a40; }
-table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.scroll { overflow-x: auto; }
-th { background: #f0f0f0; } .facts td:first-child { font-weight: bold; }
-.figs { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 1em; }
-figure { margin: 0.5em 0; max-width: 800px; }
-svg.plot { width: 100%; height: auto; border: 1px solid #ddd; }
-figcaption, .src { font-size: 0.85em; color: #555; }
-ul.files { columns: 3; font-size: 0.9em; }
-"""
 
 TITLES = [("machine", "The machine"), ("kernels", "Every kernel at 1..P threads"),
           ("fast", "Algorithm beats cores"), ("bandwidth", "Memory bandwidth"),
