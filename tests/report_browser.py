@@ -51,6 +51,7 @@ class Browser:
         to_child, self.w = os.pipe()   # we write commands, Chromium reads fd 3
         self.r, from_child = os.pipe()  # Chromium writes fd 4, we read
         args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--disable-dev-shm-usage",
                 "--remote-debugging-pipe", "--user-data-dir=" + self.profile, "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-default-apps", "--no-default-browser-check", "--mute-audio",
