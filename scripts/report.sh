@@ -181,6 +181,7 @@ loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)
 	printf 'seconds\t%s\n' "$report_seconds"
 	printf 'loadavg_start\t%s\n' "$loadavg_start"
 	printf 'loadavg_end\t%s\n' "$loadavg_end"
+	printf 'loadavg_steps\t%s\n' "$step_loads"
 	printf 'command\t%s\n' "$prog${args_given:+ $args_given}"
 } >>"$work/machine.tsv"
 rm -rf "$work/data" "$work/runs/last.err" "$work/peer.out" "$work/peer.err" "$work/gnuplot.err"

@@ -121,7 +121,8 @@ def machine_section(m, runs):
         ("io_uring", m.get("io_uring", "")),
         ("kernel.io_uring_disabled", m.get("io_uring_disabled", "")),
         ("OMP_*, GOMP_*, KMP_* set", m.get("omp_env") or "none"),
-        ("load average", "%s at the start, %s at the end" % (m.get("loadavg_start"), m.get("loadavg_end"))),
+        ("load average", "%s at the start, %s at the end (1, 5, 15 minutes); at each step: %s"
+         % (m.get("loadavg_start"), m.get("loadavg_end"), m.get("loadavg_steps"))),
         ("ompkit", m.get("ompkit", ""))]]
     if build and probe:
         f = probe["file"]
@@ -134,7 +135,8 @@ def machine_section(m, runs):
              "not the absolute times. Host %s, %s; %s sizes, %s timed runs per point (medians), "
              "%s s in all." % (esc(m.get("host")), esc(m.get("date")), esc(m.get("sizes")),
                                esc(m.get("repeat")), esc(m.get("seconds"))))
-    load = max(float(x) for x in (m.get("loadavg_start", "0").split()[:1] + m.get("loadavg_end", "0").split()[:1]))
+    load = max(float(x) for x in (m.get("loadavg_start", "0").split()[:1] + m.get("loadavg_end", "0").split()[:1]
+                                  + m.get("loadavg_steps", "").split()))
     ncpu = int(m.get("cpus", "1").split()[0])
     if load > ncpu * 0.5:
         intro += (' <strong class=note>The load average reached %.2f on %d CPUs: other work shared '

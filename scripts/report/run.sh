@@ -48,7 +48,7 @@ spawn() {
 
 # --- the plan and the progress line ---------------------------------------
 
-step_fn=() step_est=() step_what=()
+step_fn=() step_est=() step_what=() step_loads=""
 # plan FN EST_SECONDS WHAT: adds a step; FN runs it.
 plan() {
 	step_fn+=("$1")
@@ -61,7 +61,8 @@ human_s() { awk -v s="$1" 'BEGIN { s = int(s + 0.5); if (s >= 60) printf "%d min
 
 now_s() { echo "${EPOCHREALTIME/,/.}"; }
 
-# run_plan: runs the steps in order, each after its progress line. The time
+# run_plan: runs the steps in order, each after its progress line (and the
+# 1-minute load average then, in step_loads, for the page). The time
 # left is the estimate of the steps still to run, scaled by how the steps
 # done so far compared with their own estimates. A step is a function and
 # its arguments, as one string of words.
@@ -75,6 +76,7 @@ run_plan() {
 		left=$(awk -v l="$left" -v e="$done_est" -v r="$done_real" -v t="$total" \
 			'BEGIN { print (e * 10 >= t ? l * r / e : l) }')
 		echo "$name: step $((k + 1)) of $n: ${step_what[k]}, ~$(human_s "$left") left" >&2
+		step_loads+="${step_loads:+ }$(cut -d' ' -f1 /proc/loadavg)"
 		t0=$(now_s)
 		read -r -a cmd <<<"${step_fn[k]}"
 		"${cmd[@]}"
