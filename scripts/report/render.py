@@ -175,7 +175,11 @@ def kernels_section(m, kernels):
                            "sweep-%s/results.csv, plot/*.dat" % k) for p, c in
                        [("speedup", "speedup T(1)/T(p), log-log, ideal dashed"),
                         ("efficiency", "parallel efficiency T(1)/(p T(p))"),
-                        ("karp_flatt", "Karp-Flatt serial fraction")])
+                        ("karp_flatt", "Karp-Flatt serial fraction")]
+                       if os.path.exists(path("sweep-%s/%s.svg" % (k, p))))
+        if not figs:
+            figs = ("<p class=note>No scaling plots: no series ran at more than one thread "
+                    "count (see --threads).</p>")
         parts.append('<article id="kernel-%s"><h3>%s</h3>%s<div class=figs>%s</div>%s'
                      '<p class=src>Raw data: sweep-%s/results.csv, each run\'s JSON in sweep-%s/json/.</p></article>'
                      % (esc(k), esc(k), params, figs,
