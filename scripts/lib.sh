@@ -59,6 +59,19 @@ common_arg() {
 # A whole number of at most 9 digits (so shell arithmetic cannot overflow).
 is_uint() { [[ $1 =~ ^[0-9]+$ ]] && [ "${#1}" -le 9 ]; }
 
+# thread_list LIST: the comma-separated thread counts of --threads, one a
+# line, or a usage error naming the flag.
+thread_list() {
+	local t raw
+	IFS=, read -r -a raw <<<"$1"
+	[ "${#raw[@]}" -gt 0 ] || die_usage "--threads: empty list; accepted: thread counts from 1 to 65536, e.g. 1,2,4"
+	for t in "${raw[@]}"; do
+		is_uint "$t" && [ "$t" -ge 1 ] && [ "$t" -le 65536 ] ||
+			die_usage "--threads: '$t' is not a thread count; accepted: whole numbers from 1 to 65536, e.g. 1,2,4"
+		echo "$t"
+	done
+}
+
 # The kernel binaries in $bindir, comma-separated, for "accepted:" lists.
 available_kernels() {
 	local k list=""

@@ -115,12 +115,7 @@ if [ -n "$kernels_list" ]; then
 fi
 
 if [ -n "$threads_list" ]; then
-	IFS=, read -r -a tl <<<"$threads_list"
-	[ "${#tl[@]}" -gt 0 ] || die_usage "--threads: empty list; accepted: thread counts from 1 to 65536, e.g. 1,2,4"
-	for t in "${tl[@]}"; do
-		is_uint "$t" && [ "$t" -ge 1 ] && [ "$t" -le 65536 ] ||
-			die_usage "--threads: '$t' is not a thread count; accepted: whole numbers from 1 to 65536, e.g. 1,2,4"
-	done
+	thread_list "$threads_list" >/dev/null || exit 2
 fi
 
 for b in "${kernels[@]}" pipeline heartbeat; do

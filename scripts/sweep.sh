@@ -127,13 +127,8 @@ if [ -z "$threads_list" ]; then
 	[ "${threads[-1]}" -eq "$ncpu" ] || threads+=("$ncpu")
 	threads+=($((2 * ncpu)))
 else
-	IFS=, read -r -a raw <<<"$threads_list"
-	[ "${#raw[@]}" -gt 0 ] || die_usage "--threads: empty list; accepted: thread counts from 1 to 65536, e.g. 1,2,4"
-	for t in "${raw[@]}"; do
-		is_uint "$t" && [ "$t" -ge 1 ] && [ "$t" -le 65536 ] ||
-			die_usage "--threads: '$t' is not a thread count; accepted: whole numbers from 1 to 65536, e.g. 1,2,4"
-	done
-	mapfile -t threads < <(printf '%d\n' 1 "${raw[@]}" | sort -n -u)
+	raw=$(thread_list "$threads_list") || exit 2
+	mapfile -t threads < <(printf '%d\n' 1 $raw | sort -n -u)
 fi
 
 IFS=, read -r -a vlist <<<"$variants"
