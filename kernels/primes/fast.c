@@ -3,7 +3,7 @@
  * sieve of Eratosthenes over a mod-30 wheel, parallel over segment chunks.
  *
  * Layout. Byte b of the sieve stands for the numbers 30b + w, w in
- * wheel[] = {1,7,11,13,17,19,23,29} (bit i <-> wheel[i]); multiples of 2,
+ * sieve_wheel[] = {1,7,11,13,17,19,23,29} (bit i <-> sieve_wheel[i]); multiples of 2,
  * 3 and 5 are never stored, so 30 numbers cost 8 bits and a count is a
  * popcount. The range [from, to) becomes the bytes [b0, b1) with
  * b0 = from/30 and b1 = (to-1)/30 + 1; the numbers of the first and last
@@ -11,18 +11,23 @@
  * byte indices (< 2^60), never numbers, so nothing overflows near 2^64:
  * 30*b1 may exceed 2^64-1, b1 itself never does.
  *
- * Work per segment (SEG bytes, a few L1 blocks of BLOCK bytes):
+ * Work per segment (seg bytes: half of L2 as the machine reports it,
+ * cache.c, a power of two and a multiple of the L1 block BLOCK):
  *  - pre-sieve: the multiples of 7..53 repeat with period 30*M for M the
  *    product of a group of primes, so each block starts as the AND of four
  *    periodic byte patterns read at offset (b - base) mod M (no crossing-off
  *    at all for the primes that hit most often);
  *  - small base primes (p < BLOCK/4) cross off block by block while the
- *    block is in L1; larger base primes cross off once per segment so each
- *    visit hits several times;
+ *    block is in L1;
+ *  - medium ones (up to LARGE_SEGS segment lengths) cross off once per
+ *    segment from a state each, so each visit hits a few times at least;
+ *  - large ones by the bucket sieve (bucket.c): each waits in the list of
+ *    the segment of its next multiple, so a segment costs nothing for the
+ *    primes that miss it (most of them once sqrt(to) is far above seg);
  *  - popcount.
  * A base prime p = 30q + r crosses off p*k for k coprime to 30 (other k give
- * multiples that are not stored). Going from k = 30j + wheel[i] to the next
- * wheel number moves the byte by q*(wheel[i+1] - wheel[i]) + a constant
+ * multiples that are not stored). Going from k = 30j + sieve_wheel[i] to the next
+ * wheel number moves the byte by q*(sieve_wheel[i+1] - sieve_wheel[i]) + a constant
  * depending only on (r, i), and 8 steps (k -> k + 30) move it by exactly p
  * bytes; so the state of a prime is (q, r, i, offset) and the inner loop is
  * unrolled over the 8 steps with constant masks, one switch case per r.
@@ -30,49 +35,58 @@
  *
  * Parallelism: the segments are grouped into chunks, scheduled dynamically.
  * Entering a chunk costs one division per base prime (to find its first
- * multiple); inside a chunk the states carry from segment to segment, so a
- * chunk is made long enough (256 bytes per base prime) to amortize that.
- * Each thread owns its segment buffer and states; counts are a reduction.
+ * multiple); inside a chunk the states and buckets carry from segment to
+ * segment, so a chunk is made long enough (256 bytes per base prime) to
+ * amortize that. Each thread owns its segment buffer, states and buckets;
+ * counts are a reduction.
  *
  * Base primes up to min(sqrt(to-1), 2^24) are stored (4 bytes each, plus a
- * 12-byte state per thread). Above 2^48 the rest, up to sqrt(to-1) < 2^32, are streamed:
- * the range is cut into windows; each window is first sieved as above,
- * then the threads split the base-prime interval (2^24, sqrt] into pieces,
- * sieve each piece to enumerate its primes, cross those off in a private
- * copy of the window, and the copies are ANDed. Memory stays bounded
- * (a window per thread) at the price of about one sieve up to 2^32 per
- * window.
+ * 12-byte state per thread for the medium ones). Above 2^48 the rest, up to
+ * sqrt(to-1) < 2^32, are enumerated at the start of each chunk by sieving
+ * their interval (a sieve up to 2^32 near 2^64) and go straight into the
+ * buckets; only those with a multiple in the chunk are kept, 8 bytes each.
  */
 #include "ompkit/primes.h"
 
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sieve_int.h"
+
 /* Block crossed by the small primes: measured fastest on Zen 5 (48 KiB L1d) at
  * 64 KiB, ahead of 32 and 128 KiB, since the primes near the block size then
  * still hit several times per visit. */
-#define BLOCK 65536u
-/* Base primes above this are streamed, not stored (to > 2^48). */
+#define BLOCK SIEVE_BLOCK
+/* Base primes above this are enumerated per chunk, not stored (to > 2^48). */
 #define STORED_MAX (UINT32_C(1) << 24)
 /* The smallest prime that is crossed off; 2..53 are handled otherwise. */
 #define FIRST_PRIME 59u
-/* Bytes of a window in the streamed mode. */
-#define WINDOW (UINT64_C(1) << 24)
-/* Bytes of a base-prime piece in the streamed mode. */
-#define PIECE (UINT64_C(1) << 20)
+/* The longest segment, whatever the caches say. */
+#define SEG_MAX (UINT64_C(4) << 20)
+/* Primes above this many segment lengths are large: filed in buckets (bucket.c). */
+#ifndef LARGE_SEGS
+#define LARGE_SEGS 2
+#endif
+/* Primes below BLOCK / SMALL_DIV are small: crossed off per L1 block. */
+#ifndef SMALL_DIV
+#define SMALL_DIV 4
+#endif
+/* Where Linux describes the caches. */
+#define SYSFS_CACHE "/sys/devices/system/cpu/cpu0/cache"
 /* Minimum interval between two progress reports, seconds. */
 #define REPORT_EVERY 0.005
 
-static const uint8_t wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
+const uint8_t sieve_wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
 
-/* next_wi[x] = smallest i with wheel[i] >= x, for x in 0..29. */
+/* next_wi[x] = smallest i with sieve_wheel[i] >= x, for x in 0..29. */
 static const uint8_t next_wi[30] = { 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4,
 				     4, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7 };
 
-/* wheel[i+1] - wheel[i], with wheel[8] = 31 (the next turn's 1). */
-static const uint8_t dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
+/* sieve_wheel[i+1] - sieve_wheel[i], with sieve_wheel[8] = 31 (the next turn's 1). */
+const uint8_t sieve_dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
 
 #define BITOF(x)         \
 	((x) == 1    ? 0 \
@@ -99,10 +113,10 @@ static const uint8_t dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
 			DC(r, 19, 23), DC(r, 23, 29), DC(r, 29, 31)                     \
 	}
 
-static const uint8_t masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	 MASK_ROW(11), MASK_ROW(13),
-				     MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
-static const uint8_t dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
-				   DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
+const uint8_t sieve_masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	MASK_ROW(11), MASK_ROW(13),
+				    MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
+const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
+				  DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
 
 /* The pre-sieved primes, in groups whose products M give the pattern periods (bytes). */
 static const uint8_t pre_groups[4][4] = {
@@ -110,8 +124,8 @@ static const uint8_t pre_groups[4][4] = {
 };
 static const uint8_t below_first[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53 };
 
-/* Crossing-off state of one base prime p = 30q + wheel[ri]: the next multiple is p*k
- * with k = wheel[wi] (mod 30), at byte `off` of the current block or segment. */
+/* Crossing-off state of one base prime p = 30q + sieve_wheel[ri]: the next multiple is p*k
+ * with k = sieve_wheel[wi] (mod 30), at byte `off` of the current block or segment. */
 struct sp {
 	uint32_t q;
 	uint32_t off;
@@ -120,21 +134,32 @@ struct sp {
 
 struct ctx {
 	uint64_t from, to, b0, b1;
-	const uint32_t
-		*primes; /* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	/* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	const uint32_t *primes;
 	uint64_t nprimes;
-	uint64_t nsmall;       /* primes[0..nsmall) are crossed off per block */
-	uint64_t seg;	       /* segment bytes, a multiple of BLOCK */
+	uint64_t nsmall; /* primes[0..nsmall) are crossed off per block */
+	uint64_t nmed;	 /* primes[nsmall..nmed) per segment, the rest by buckets */
+	uint64_t ngen;	 /* stored primes that sieve the streamed ones (p <= 2^16) */
+	uint64_t root;	 /* floor(sqrt(to - 1)) */
+	uint64_t seg;	 /* segment bytes, a power of two and a multiple of BLOCK */
+	unsigned log2seg;
 	const uint8_t *pat[4]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
 	uint64_t plen[4], pat_base;
 	uint8_t lo_mask, hi_mask; /* bits of byte b0 >= from, of byte b1-1 < to */
 	int hw_popcnt;
 };
 
-struct tls {
+/* A sieve of consecutive segments: its buffer and its medium primes' states. */
+struct run {
 	uint8_t *buf; /* one segment */
 	struct sp *st;
 	uint64_t nact; /* st[0..nact) are initialised for the current chunk */
+};
+
+/* One thread's sieve: the main run, its large primes, and the run enumerating them. */
+struct tls {
+	struct run main, gen;
+	struct sieve_buckets bk;
 };
 
 static uint32_t isqrt64(uint64_t n)
@@ -170,7 +195,7 @@ static uint64_t first_off(uint32_t p, uint64_t kmin, uint64_t b, unsigned *wi)
 		k = start / p + (start % p != 0);
 	j = k / 30;
 	*wi = next_wi[k % 30];
-	byte = p * j + q * wheel[*wi] + r * wheel[*wi] / 30;
+	byte = p * j + q * sieve_wheel[*wi] + r * sieve_wheel[*wi] / 30;
 	return byte - b;
 }
 
@@ -212,8 +237,8 @@ static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
 		return;
 	}
 	while (wi != 0) {
-		s[off] &= masks[ri][wi];
-		off += q * dq[wi] + dcs[ri][wi];
+		s[off] &= sieve_masks[ri][wi];
+		off += q * sieve_dq[wi] + sieve_dcs[ri][wi];
 		wi = (wi + 1) & 7;
 		if (off >= len)
 			goto out;
@@ -237,9 +262,68 @@ static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
 		TURN(29)
 	}
 	while (off < len) {
-		s[off] &= masks[ri][wi];
-		off += q * dq[wi] + dcs[ri][wi];
+		s[off] &= sieve_masks[ri][wi];
+		off += q * sieve_dq[wi] + sieve_dcs[ri][wi];
 		wi = (wi + 1) & 7;
+	}
+out:
+	/* off - len < one step <= p/5 + 1 < 2^32 */
+	sp->off = (uint32_t)(off - len);
+	sp->wi = (uint8_t)wi;
+}
+
+/*
+ * One multiple of the medium-prime loop below: p = 30q + R at k = W (mod 30), case
+ * label RI*8 + I, the byte moving by q*D + DC(R, W, WN) to the next wheel number WN.
+ */
+#define MSTEP(R, RI, I, W, WN, D)     \
+	__attribute__((fallthrough)); \
+	case RI * 8 + I:              \
+		if (off >= len) {     \
+			wi = I;       \
+			goto out;     \
+		}                     \
+		s[off] &= MK(R, W);   \
+		off += q * D + DC(R, W, WN);
+
+/* The wheel's eight steps for one residue R (index RI), entered at any step. */
+#define MTURN(R, RI)                       \
+	for (;;) {                         \
+		MSTEP(R, RI, 0, 1, 7, 6)   \
+		MSTEP(R, RI, 1, 7, 11, 4)  \
+		MSTEP(R, RI, 2, 11, 13, 2) \
+		MSTEP(R, RI, 3, 13, 17, 4) \
+		MSTEP(R, RI, 4, 17, 19, 2) \
+		MSTEP(R, RI, 5, 19, 23, 4) \
+		MSTEP(R, RI, 6, 23, 29, 6) \
+		MSTEP(R, RI, 7, 29, 31, 2) \
+	}
+
+/*
+ * cross() for the medium primes, which hit a segment a few to a few dozen times: a
+ * single jump on (r, i) enters the unrolled wheel at the prime's current step (Duff's
+ * device), so there is no table-driven head or tail loop, and the one test per multiple
+ * is taken once per visit (the way out). Masks and steps are constants.
+ */
+static inline void cross_medium(uint8_t *s, uint64_t len, struct sp *sp)
+{
+	uint64_t off = sp->off;
+	const uint64_t q = sp->q;
+	unsigned wi = sp->wi;
+
+	if (off >= len) {
+		sp->off = (uint32_t)(off - len);
+		return;
+	}
+	switch (sp->ri * 8 + wi) {
+		MTURN(1, 0)
+		MTURN(7, 1)
+		MTURN(11, 2)
+		MTURN(13, 3)
+		MTURN(17, 4)
+		MTURN(19, 5)
+		MTURN(23, 6)
+		MTURN(29, 7)
 	}
 out:
 	/* off - len < one step <= p/5 + 1 < 2^32 */
@@ -326,24 +410,32 @@ static uint64_t active_below(const struct ctx *cx, uint64_t b1)
 	return lo;
 }
 
-/* Prepare t to sieve [c0, c1): c1 - c0 <= 2^31, so every active offset fits 32 bits. */
-static void chunk_begin(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_t c1)
+/*
+ * Prepare r to sieve [c0, c1) with at most the first `cap` stored primes: c1 - c0 <= 2^31,
+ * so every active offset fits 32 bits.
+ */
+static void run_begin(const struct ctx *cx, struct run *r, uint64_t c0, uint64_t c1, uint64_t cap)
 {
 	unsigned wi;
 
-	t->nact = active_below(cx, c1);
-	for (uint64_t i = 0; i < t->nact; i++) {
+	r->nact = active_below(cx, c1);
+	if (r->nact > cap)
+		r->nact = cap;
+	for (uint64_t i = 0; i < r->nact; i++) {
 		uint64_t off = first_off(cx->primes[i], cx->primes[i], c0, &wi);
-		sp_set(&t->st[i], cx->primes[i], off, wi);
+		sp_set(&r->st[i], cx->primes[i], off, wi);
 	}
 }
 
-/* Sieve the segment [sb, sb+len) into buf; sb must follow the previous segment of the chunk. */
-static void sieve_segment(const struct ctx *cx, struct tls *t, uint8_t *buf, uint64_t sb,
+/*
+ * Sieve the segment [sb, sb+len) into buf by the pattern and r's stored primes; sb must
+ * follow the previous segment of the run.
+ */
+static void sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uint64_t sb,
 			  uint64_t len)
 {
-	const uint64_t nsm = t->nact < cx->nsmall ? t->nact : cx->nsmall;
-	struct sp *st = t->st;
+	const uint64_t nsm = r->nact < cx->nsmall ? r->nact : cx->nsmall;
+	struct sp *st = r->st;
 
 	for (uint64_t k = 0; k < len; k += BLOCK) {
 		uint64_t n = len - k < BLOCK ? len - k : BLOCK;
@@ -351,11 +443,77 @@ static void sieve_segment(const struct ctx *cx, struct tls *t, uint8_t *buf, uin
 		for (uint64_t i = 0; i < nsm; i++)
 			cross(buf + k, n, &st[i]);
 	}
-	for (uint64_t i = nsm; i < t->nact; i++)
-		cross(buf, len, &st[i]);
+	for (uint64_t i = nsm; i < r->nact; i++)
+		cross_medium(buf, len, &st[i]);
 	/* 1 is not prime; the primes 7..53 were cleared by the pre-sieve and are counted apart. */
 	if (sb == 0)
 		buf[0] &= 0xfe;
+}
+
+/*
+ * Files p = 30q + wheel[ri] (p*p in a byte below the chunk's end) under the segment of
+ * its first multiple in the chunk from c0 on (first_off with p's q and r given).
+ */
+static inline int add_large(struct tls *t, uint64_t p, uint64_t q, unsigned ri, uint64_t c0)
+{
+	const uint64_t start = 30 * c0, r = sieve_wheel[ri];
+	uint64_t k, byte;
+	unsigned wi;
+
+	if (p * p >= start)
+		k = p;
+	else
+		k = start / p + (start % p != 0);
+	wi = next_wi[k % 30];
+	byte = p * (k / 30) + q * sieve_wheel[wi] + r * sieve_wheel[wi] / 30;
+	return sieve_buckets_add(&t->bk, (uint32_t)q, ri, byte - c0, wi);
+}
+
+/*
+ * Files the large primes of the chunk [c0, c1) in t's buckets: the stored primes
+ * from nmed on, then those above STORED_MAX up to the square root of the chunk's
+ * last number, enumerated by sieving their interval with the first ngen stored
+ * primes. Returns 0 or -ENOMEM.
+ */
+static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_t c1)
+{
+	/* largest number of the chunk: 30*c1 - 1 may wrap only when c1 == b1 */
+	const uint64_t top = c1 == cx->b1 ? cx->to - 1 : 30 * c1 - 1;
+	const uint64_t hi = isqrt64(top), nst = active_below(cx, c1);
+	uint64_t pb0, pb1;
+	int err;
+
+	for (uint64_t i = cx->nmed; i < nst; i++) {
+		const uint32_t p = cx->primes[i];
+		err = add_large(t, p, p / 30, next_wi[p % 30], c0);
+		if (err)
+			return err;
+	}
+	if (hi <= STORED_MAX)
+		return 0;
+	pb0 = STORED_MAX / 30;
+	pb1 = hi / 30 + 1;
+	run_begin(cx, &t->gen, pb0, pb1, cx->ngen);
+	for (uint64_t sb = pb0; sb < pb1; sb += cx->seg) {
+		const uint64_t len = pb1 - sb < cx->seg ? pb1 - sb : cx->seg;
+		const uint8_t *buf = t->gen.buf;
+		sieve_segment(cx, &t->gen, t->gen.buf, sb, len);
+		for (uint64_t i = 0; i < len; i++) {
+			unsigned byte = buf[i];
+			while (byte) {
+				const unsigned bit = (unsigned)__builtin_ctz(byte);
+				const uint64_t p = 30 * (sb + i) +
+						   sieve_wheel[bit]; /* < 2^32 + 30 */
+				byte &= byte - 1;
+				if (p <= STORED_MAX || p > hi)
+					continue;
+				err = add_large(t, p, sb + i, bit, c0);
+				if (err)
+					return err;
+			}
+		}
+	}
+	return 0;
 }
 
 static void mask_edges(const struct ctx *cx, uint8_t *buf, uint64_t sb, uint64_t len)
@@ -371,19 +529,30 @@ static uint64_t round_up(uint64_t x, uint64_t m)
 	return (x + m - 1) / m * m;
 }
 
-/* buflen: the longest segment sieved into t->buf. */
+/* buflen: the longest segment sieved into t's main buffer. */
 static int tls_alloc(const struct ctx *cx, struct tls *t, uint64_t buflen)
 {
-	t->buf = aligned_alloc(64, round_up(buflen, 64));
-	t->st = malloc((cx->nprimes ? cx->nprimes : 1) * sizeof(*t->st));
-	t->nact = 0;
-	return t->buf && t->st ? 0 : -ENOMEM;
+	const uint64_t gen = cx->root > STORED_MAX;
+
+	t->main.buf = aligned_alloc(64, round_up(buflen, 64));
+	t->main.st = malloc((cx->nmed ? cx->nmed : 1) * sizeof(*t->main.st));
+	t->main.nact = 0;
+	t->gen.buf = gen ? aligned_alloc(64, cx->seg) : NULL;
+	t->gen.st = gen ? malloc((cx->ngen ? cx->ngen : 1) * sizeof(*t->gen.st)) : NULL;
+	t->gen.nact = 0;
+	sieve_buckets_init(&t->bk, cx->log2seg);
+	if (!t->main.buf || !t->main.st || (gen && (!t->gen.buf || !t->gen.st)))
+		return -ENOMEM;
+	return 0;
 }
 
 static void tls_free(struct tls *t)
 {
-	free(t->buf);
-	free(t->st);
+	free(t->main.buf);
+	free(t->main.st);
+	free(t->gen.buf);
+	free(t->gen.st);
+	sieve_buckets_free(&t->bk);
 }
 
 static void report(const struct ompk_progress *prog, const uint64_t *done, int nthr, uint64_t total,
@@ -404,26 +573,41 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 	ompk_progress_report(prog, sum, total);
 }
 
-/* All base primes stored: chunks of segments, counted as they are sieved. */
-static int run_stored(const struct ctx *cx, int threads, const struct ompk_progress *prog,
-		      uint64_t *out)
+/*
+ * Bytes of a chunk, a multiple of the segment. Entering a chunk costs a division per
+ * sieving prime (and, above 2^48, a sieve up to sqrt(to) enumerating them), so a chunk
+ * spans at least 256 bytes per sieving prime; but there are enough chunks for dynamic
+ * balance, never fewer than threads when there is work for them.
+ */
+static uint64_t chunk_bytes(const struct ctx *cx, int threads)
 {
-	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
-	const uint64_t total_segs = (total + seg - 1) / seg;
-	uint64_t chunk = cx->nprimes * 256, nchunks, cnt = 0;
-	uint64_t *done;
-	int nomem = 0;
+	const uint64_t total = cx->b1 - cx->b0;
+	/* sieving primes: pi(root) < 1.26 root / ln root */
+	uint64_t np = cx->nprimes, chunk;
 
-	/* Enough chunks for dynamic balance, but each long enough to amortize its divisions;
-	 * never fewer chunks than threads when there is work for them. */
+	if (cx->root > STORED_MAX)
+		np = (uint64_t)(1.26 * (double)cx->root / log((double)cx->root));
+	chunk = np * 256;
 	if (chunk < total / ((uint64_t)threads * 32))
 		chunk = total / ((uint64_t)threads * 32);
 	if (chunk > (total + threads - 1) / threads)
 		chunk = (total + threads - 1) / threads;
-	chunk = round_up(chunk ? chunk : 1, seg);
+	chunk = round_up(chunk ? chunk : 1, cx->seg);
 	if (chunk > (UINT64_C(1) << 30))
 		chunk = UINT64_C(1) << 30;
-	nchunks = (total + chunk - 1) / chunk;
+	return chunk;
+}
+
+/* Chunks of segments, counted as they are sieved. */
+static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progress *prog,
+		      uint64_t *out)
+{
+	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
+	const uint64_t total_segs = (total + seg - 1) / seg;
+	const uint64_t chunk = chunk_bytes(cx, threads), nchunks = (total + chunk - 1) / chunk;
+	uint64_t cnt = 0;
+	uint64_t *done;
+	int nomem = 0;
 
 	done = calloc((size_t)threads * 8, sizeof(*done));
 	if (!done)
@@ -437,38 +621,46 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;
-		int stop;
+		uint64_t mydone = 0;
+		double last = omp_get_wtime();
 
 		if (tls_alloc(cx, &t, total < seg ? total : seg)) {
 #pragma omp atomic write
 			nomem = 1;
 		}
-#pragma omp barrier
-#pragma omp atomic read
-		stop = nomem;
-		if (!stop) {
-			uint64_t mydone = 0;
-			double last = omp_get_wtime();
 #pragma omp for schedule(dynamic, 1)
-			for (uint64_t c = 0; c < nchunks; c++) {
-				const uint64_t c0 = cx->b0 + c * chunk;
-				const uint64_t c1 = cx->b1 - c0 < chunk ? cx->b1 : c0 + chunk;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, t.buf, sb, len);
-					mask_edges(cx, t.buf, sb, len);
-					cnt += popcount_bytes(cx, t.buf, len);
-					/*
-					 * progress only: each thread publishes its own count,
-					 * thread 0 sums
-					 */
-					mydone++;
+		for (uint64_t c = 0; c < nchunks; c++) {
+			const uint64_t c0 = cx->b0 + c * chunk;
+			const uint64_t c1 = cx->b1 - c0 < chunk ? cx->b1 : c0 + chunk;
+			int stop;
+
+#pragma omp atomic read
+			stop = nomem;
+			if (stop)
+				continue;
+			run_begin(cx, &t.main, c0, c1, cx->nmed);
+			if (sieve_buckets_begin(&t.bk, (c1 - c0 + seg - 1) / seg) ||
+			    chunk_large(cx, &t, c0, c1)) {
 #pragma omp atomic write
-					done[tid * 8] = mydone;
-					if (tid == 0 && prog)
-						report(prog, done, nthr, total_segs, &last);
+				nomem = 1;
+				continue;
+			}
+			for (uint64_t s = 0, sb = c0; sb < c1; s++, sb += seg) {
+				const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
+				sieve_segment(cx, &t.main, t.main.buf, sb, len);
+				if (sieve_buckets_cross(&t.bk, s, t.main.buf, len)) {
+#pragma omp atomic write
+					nomem = 1;
+					break;
 				}
+				mask_edges(cx, t.main.buf, sb, len);
+				cnt += popcount_bytes(cx, t.main.buf, len);
+				/* progress only: each thread publishes its own count, thread 0 sums */
+				mydone++;
+#pragma omp atomic write
+				done[tid * 8] = mydone;
+				if (tid == 0 && prog)
+					report(prog, done, nthr, total_segs, &last);
 			}
 		}
 		tls_free(&t);
@@ -477,134 +669,6 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	if (nomem)
 		return -ENOMEM;
 	ompk_progress_report(prog, total_segs, total_segs);
-	*out = cnt;
-	return 0;
-}
-
-/*
- * Cross off, in mask[0..wlen) standing for the bytes from w0, the streamed base
- * primes p with lo < p <= hi found in the sieved piece buf[0..len) starting at byte pb.
- */
-static void cross_streamed(const uint8_t *buf, uint64_t len, uint64_t pb, uint64_t lo, uint64_t hi,
-			   uint8_t *mask, uint64_t w0, uint64_t wlen)
-{
-	for (uint64_t i = 0; i < len; i++) {
-		unsigned byte = buf[i];
-		while (byte) {
-			const unsigned bit = (unsigned)__builtin_ctz(byte);
-			const uint64_t p = 30 * (pb + i) + wheel[bit]; /* < 2^32 + 30 */
-			byte &= byte - 1;
-			if (p <= lo || p > hi)
-				continue;
-			unsigned wi;
-			const uint64_t off = first_off((uint32_t)p, p, w0, &wi);
-			if (off < wlen) {
-				struct sp sp;
-				sp_set(&sp, (uint32_t)p, off, wi);
-				cross(mask, wlen, &sp);
-			}
-		}
-	}
-}
-
-/* Base primes above 2^24 streamed per window (to > 2^48); see the file header. */
-static int run_streamed(const struct ctx *cx, int threads, const struct ompk_progress *prog,
-			uint64_t *out)
-{
-	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
-	const uint64_t win = total < WINDOW ? total : WINDOW;
-	const uint64_t nwin = (total + win - 1) / win;
-	uint8_t *window = malloc(win), **priv = calloc((size_t)threads, sizeof(*priv));
-	uint64_t cnt = 0;
-	int nomem = 0;
-
-	if (!window || !priv) {
-		free(window);
-		free(priv);
-		return -ENOMEM;
-	}
-
-#pragma omp parallel num_threads(threads) default(none) \
-	shared(cx, prog, window, priv, nomem, nwin, win, seg, cnt)
-	{
-		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
-		struct tls t;
-		int stop;
-		double last = omp_get_wtime();
-
-		priv[tid] = malloc(win);
-		if (tls_alloc(cx, &t, seg) || !priv[tid]) {
-#pragma omp atomic write
-			nomem = 1;
-		}
-#pragma omp barrier
-#pragma omp atomic read
-		stop = nomem;
-		for (uint64_t w = 0; !stop && w < nwin; w++) {
-			const uint64_t w0 = cx->b0 + w * win;
-			const uint64_t w1 = cx->b1 - w0 < win ? cx->b1 : w0 + win, wlen = w1 - w0;
-			/* largest number of the window: 30*w1 - 1 may wrap only when w1 == b1 */
-			const uint64_t top = w1 == cx->b1 ? cx->to - 1 : 30 * w1 - 1;
-			const uint64_t hi = isqrt64(top);
-			const uint64_t chunk = round_up((wlen + nthr * 2 - 1) / (nthr * 2), seg);
-			const uint64_t nchunks = (wlen + chunk - 1) / chunk;
-			const uint64_t pb0 = STORED_MAX / 30, pb1 = hi / 30 + 1;
-			const uint64_t npieces = pb1 > pb0 ? (pb1 - pb0 + PIECE - 1) / PIECE : 0;
-
-			/* 1. the stored base primes, straight into the shared window */
-#pragma omp for schedule(dynamic, 1)
-			for (uint64_t c = 0; c < nchunks; c++) {
-				const uint64_t c0 = w0 + c * chunk,
-					       c1 = w1 - c0 < chunk ? w1 : c0 + chunk;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, window + (sb - w0), sb, len);
-				}
-			}
-			/* 2. the streamed ones, into a private copy each */
-			memset(priv[tid], 0xff, wlen);
-#pragma omp for schedule(dynamic, 1)
-			for (uint64_t k = 0; k < npieces; k++) {
-				const uint64_t c0 = pb0 + k * PIECE,
-					       c1 = pb1 - c0 < PIECE ? pb1 : c0 + PIECE;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, t.buf, sb, len);
-					cross_streamed(t.buf, len, sb, STORED_MAX, hi, priv[tid],
-						       w0, wlen);
-				}
-			}
-			/* 3. AND the copies in (the barrier above made them complete) */
-#pragma omp for schedule(static)
-			for (uint64_t k = 0; k < wlen; k += BLOCK) {
-				const uint64_t n = wlen - k < BLOCK ? wlen - k : BLOCK;
-				for (int j = 0; j < nthr; j++)
-					for (uint64_t i = 0; i < n; i++)
-						window[k + i] &= priv[j][k + i];
-			}
-#pragma omp single
-			mask_edges(cx, window, w0, wlen);
-			/* 4. count */
-#pragma omp for schedule(static) reduction(+ : cnt)
-			for (uint64_t k = 0; k < wlen; k += BLOCK) {
-				const uint64_t n = wlen - k < BLOCK ? wlen - k : BLOCK;
-				cnt += popcount_bytes(cx, window + k, n);
-			}
-			if (tid == 0 && prog && omp_get_wtime() - last >= REPORT_EVERY) {
-				last = omp_get_wtime();
-				ompk_progress_report(prog, w + 1, nwin);
-			}
-		}
-		tls_free(&t);
-		free(priv[tid]);
-	}
-	free(window);
-	free(priv);
-	if (nomem)
-		return -ENOMEM;
-	ompk_progress_report(prog, nwin, nwin);
 	*out = cnt;
 	return 0;
 }
@@ -676,16 +740,16 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 	return pat;
 }
 
-int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
-		     uint64_t *count)
+int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		uint64_t segmax, uint64_t *count)
 {
 	struct ctx cx;
 	uint32_t *primes = NULL, root, lim;
 	uint8_t *pat[4] = { NULL, NULL, NULL, NULL };
-	uint64_t small = 0, n = 0, nb;
+	uint64_t small = 0, n = 0;
 	int err;
 
-	if (!count || threads < 1 || from > to)
+	if (!count || threads < 1 || from > to || segmax < BLOCK || (segmax & (segmax - 1)))
 		return -EINVAL;
 	*count = 0;
 	if (from == to)
@@ -698,8 +762,8 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	cx.b1 = (to - 1) / 30 + 1;
 	cx.lo_mask = cx.hi_mask = 0;
 	for (int i = 0; i < 8; i++) {
-		cx.lo_mask |= (uint8_t)((wheel[i] >= from % 30) << i);
-		cx.hi_mask |= (uint8_t)((wheel[i] <= (to - 1) % 30) << i);
+		cx.lo_mask |= (uint8_t)((sieve_wheel[i] >= from % 30) << i);
+		cx.hi_mask |= (uint8_t)((sieve_wheel[i] <= (to - 1) % 30) << i);
 	}
 #if defined(__x86_64__) || defined(__i386__)
 	cx.hw_popcnt = __builtin_cpu_supports("popcnt");
@@ -713,7 +777,7 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	if (err)
 		goto out;
 	cx.primes = primes;
-	/* The streamed mode also sieves base-prime pieces below b0: give it whole periods. */
+	/* Above 2^48 base primes are enumerated by sieving below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
 	for (int g = 0; g < 4; g++) {
 		pat[g] = make_pattern(g, cx.pat_base,
@@ -724,19 +788,25 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 			goto out;
 		}
 	}
-	/* Segments long enough that the largest base primes hit a few times each visit
-	 * (a turn of the wheel is p bytes), capped at half of a 1 MiB L2. */
-	for (nb = 1; nb < 8 && nb * BLOCK < lim; nb *= 2)
+	/*
+	 * Segments of half the L2 cache, or shorter when the base primes are small (a
+	 * tiny range needs no large buffer). Primes above LARGE_SEGS segments go to buckets.
+	 */
+	for (cx.seg = BLOCK; cx.seg < segmax && cx.seg < lim; cx.seg *= 2)
 		;
-	cx.seg = nb * BLOCK;
+	cx.log2seg = (unsigned)__builtin_ctzll(cx.seg);
+	cx.root = root;
+	cx.nmed = 0;
+	while (cx.nmed < cx.nprimes && cx.primes[cx.nmed] <= LARGE_SEGS * cx.seg)
+		cx.nmed++;
 	cx.nsmall = 0;
-	while (cx.nsmall < cx.nprimes && cx.primes[cx.nsmall] < BLOCK / 4)
+	while (cx.nsmall < cx.nmed && cx.primes[cx.nsmall] < BLOCK / SMALL_DIV)
 		cx.nsmall++;
-	if (nb == 1)
-		cx.nsmall = cx.nprimes;
+	if (cx.seg == BLOCK)
+		cx.nsmall = cx.nmed;
+	cx.ngen = root > STORED_MAX ? active_below(&cx, root / 30 + 1) : 0;
 
-	err = root > STORED_MAX ? run_streamed(&cx, threads, prog, &n)
-				: run_stored(&cx, threads, prog, &n);
+	err = run_chunks(&cx, threads, prog, &n);
 	if (!err)
 		*count = small + n;
 out:
@@ -744,4 +814,14 @@ out:
 		free(pat[g]);
 	free(primes);
 	return err;
+}
+
+int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		     uint64_t *count)
+{
+	struct sieve_cache cache;
+
+	sieve_cache_read(SYSFS_CACHE, &cache);
+	return sieve_count(from, to, threads, prog, sieve_segment_bytes(&cache, BLOCK, SEG_MAX),
+			   count);
 }
