@@ -99,6 +99,7 @@ static void test_cache_read(void **state)
 	assert_int_equal(c.l1d, 48 * KIB);
 	assert_int_equal(c.l2, 2048 * KIB);
 	assert_int_equal(sieve_segment_bytes(&c, 64 * KIB, 4096 * KIB), 1024 * KIB);
+	assert_int_equal(sieve_block_bytes(&c), 32 * KIB);
 	remove_tree(dir);
 
 	/* a malformed L2 size and an entry without a type are skipped: L2 unknown */
@@ -111,6 +112,7 @@ static void test_cache_read(void **state)
 	assert_int_equal(c.l1d, 32 * KIB);
 	assert_int_equal(c.l2, 0);
 	assert_int_equal(sieve_segment_bytes(&c, 64 * KIB, 4096 * KIB), SIEVE_SEG_FALLBACK);
+	assert_int_equal(sieve_block_bytes(&c), 32 * KIB);
 	remove_tree(dir);
 
 	/* sizes in M, a data-only L2 */
@@ -119,6 +121,7 @@ static void test_cache_read(void **state)
 	assert_int_equal(sieve_cache_read(dir, &c), 0);
 	assert_int_equal(c.l1d, 0);
 	assert_int_equal(c.l2, 1024 * KIB);
+	assert_int_equal(sieve_block_bytes(&c), SIEVE_BLOCK_FALLBACK);
 	remove_tree(dir);
 
 	/* an empty directory, a missing one */
@@ -140,11 +143,21 @@ static void test_segment_bytes(void **state)
 		{ 256 * KIB, 128 * KIB },   { 1024 * KIB, 512 * KIB },	 { 1280 * KIB, 512 * KIB },
 		{ 2048 * KIB, 1024 * KIB }, { 65536 * KIB, 4096 * KIB },
 	};
+	static const struct {
+		uint64_t l1d, block;
+	} u[] = {
+		{ 0, SIEVE_BLOCK_FALLBACK }, { 8 * KIB, 16 * KIB },  { 32 * KIB, 32 * KIB },
+		{ 48 * KIB, 32 * KIB },	     { 64 * KIB, 64 * KIB }, { 1024 * KIB, 64 * KIB },
+	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct sieve_cache c = { 48 * KIB, t[i].l2 };
 		assert_int_equal(sieve_segment_bytes(&c, 64 * KIB, 4096 * KIB), t[i].seg);
+	}
+	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		struct sieve_cache c = { u[i].l1d, 2048 * KIB };
+		assert_int_equal(sieve_block_bytes(&c), u[i].block);
 	}
 }
 
@@ -222,11 +235,20 @@ static uint64_t mr_count(uint64_t a, uint64_t b)
 	return n;
 }
 
+/* L1 blocks of 16, 32 or 64 KiB, picked by the other parameters (at most segmax). */
+static uint64_t block_for(int threads, uint64_t segmax)
+{
+	const uint64_t b = (UINT64_C(16) << ((segmax / KIB + (uint64_t)threads) % 3)) * KIB;
+
+	return b < segmax ? b : segmax;
+}
+
 static uint64_t sieve_of(uint64_t a, uint64_t b, int threads, uint64_t segmax)
 {
 	uint64_t c = UINT64_MAX;
 
-	assert_int_equal(sieve_count(a, b, threads, NULL, segmax, &c), 0);
+	assert_int_equal(sieve_count(a, b, threads, NULL, block_for(threads, segmax), segmax, &c),
+			 0);
 	return c;
 }
 
@@ -235,8 +257,10 @@ static void check(uint64_t a, uint64_t b, int threads, uint64_t segmax, uint64_t
 	uint64_t got = sieve_of(a, b, threads, segmax);
 
 	if (got != want)
-		fail_msg("[%llu, %llu) threads %d segment %llu KiB: sieve %llu, oracle %llu",
+		fail_msg("[%llu, %llu) threads %d block %llu KiB segment %llu KiB: sieve %llu, "
+			 "oracle %llu",
 			 (unsigned long long)a, (unsigned long long)b, threads,
+			 (unsigned long long)(block_for(threads, segmax) / KIB),
 			 (unsigned long long)(segmax / KIB), (unsigned long long)got,
 			 (unsigned long long)want);
 }
@@ -388,9 +412,12 @@ static void test_bad_segment(void **state)
 	uint64_t c;
 
 	(void)state;
-	assert_int_equal(sieve_count(0, 100, 1, NULL, 32 * KIB, &c), -EINVAL);
-	assert_int_equal(sieve_count(0, 100, 1, NULL, 96 * KIB, &c), -EINVAL);
-	assert_int_equal(sieve_count(0, 100, 1, NULL, 64 * KIB, &c), 0);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 32 * KIB, 16 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 32 * KIB, 96 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 8 * KIB, 64 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 128 * KIB, 128 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 48 * KIB, 64 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 16 * KIB, 64 * KIB, &c), 0);
 	assert_int_equal(c, 25);
 }
 

@@ -116,3 +116,14 @@ uint64_t sieve_segment_bytes(const struct sieve_cache *c, uint64_t min, uint64_t
 		s = max;
 	return s;
 }
+
+uint64_t sieve_block_bytes(const struct sieve_cache *c)
+{
+	uint64_t b = SIEVE_BLOCK_MIN;
+
+	if (!c->l1d)
+		return SIEVE_BLOCK_FALLBACK;
+	while (b * 2 <= c->l1d && b * 2 <= SIEVE_BLOCK_MAX)
+		b *= 2;
+	return b;
+}

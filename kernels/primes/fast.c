@@ -12,13 +12,15 @@
  * 30*b1 may exceed 2^64-1, b1 itself never does.
  *
  * Work per segment (seg bytes: half of L2 as the machine reports it,
- * cache.c, a power of two and a multiple of the L1 block BLOCK):
- *  - pre-sieve: the multiples of 7..53 repeat with period 30*M for M the
- *    product of a group of primes, so each block starts as the AND of four
+ * cache.c, a power of two and a multiple of the L1 block: the largest power
+ * of two in L1d; a 64 KiB block on a 48 KiB L1d missed a third of its
+ * accesses under cachegrind and was 17% slower):
+ *  - pre-sieve: the multiples of 7..157 repeat with period 30*M for M the
+ *    product of a group of primes, so each block starts as the AND of NPRE
  *    periodic byte patterns read at offset (b - base) mod M (no crossing-off
  *    at all for the primes that hit most often);
- *  - small base primes (p < BLOCK/4) cross off block by block while the
- *    block is in L1;
+ *  - small base primes (p < block/SMALL_DIV) cross off block by block while
+ *    the block is in L1;
  *  - medium ones (up to LARGE_SEGS segment lengths) cross off once per
  *    segment from a state each, so each visit hits a few times at least;
  *  - large ones by the bucket sieve (bucket.c): each waits in the list of
@@ -30,7 +32,7 @@
  * wheel number moves the byte by q*(sieve_wheel[i+1] - sieve_wheel[i]) + a constant
  * depending only on (r, i), and 8 steps (k -> k + 30) move it by exactly p
  * bytes; so the state of a prime is (q, r, i, offset) and the inner loop is
- * unrolled over the 8 steps with constant masks, one switch case per r.
+ * unrolled over the 8 steps with constant masks, entered by one jump on (r, i).
  * Crossing starts at p*p: a composite n has a prime factor <= sqrt(n).
  *
  * Parallelism: the segments are grouped into chunks, scheduled dynamically.
@@ -56,21 +58,17 @@
 
 #include "sieve_int.h"
 
-/* Block crossed by the small primes: measured fastest on Zen 5 (48 KiB L1d) at
- * 64 KiB, ahead of 32 and 128 KiB, since the primes near the block size then
- * still hit several times per visit. */
-#define BLOCK SIEVE_BLOCK
 /* Base primes above this are enumerated per chunk, not stored (to > 2^48). */
 #define STORED_MAX (UINT32_C(1) << 24)
 /* The smallest prime that is crossed off; 2..53 are handled otherwise. */
-#define FIRST_PRIME 59u
+#define FIRST_PRIME 163u
 /* The longest segment, whatever the caches say. */
 #define SEG_MAX (UINT64_C(4) << 20)
 /* Primes above this many segment lengths are large: filed in buckets (bucket.c). */
 #ifndef LARGE_SEGS
-#define LARGE_SEGS 2
+#define LARGE_SEGS 1
 #endif
-/* Primes below BLOCK / SMALL_DIV are small: crossed off per L1 block. */
+/* Primes below block / SMALL_DIV are small: crossed off per L1 block. */
 #ifndef SMALL_DIV
 #define SMALL_DIV 4
 #endif
@@ -119,10 +117,22 @@ const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13)
 				  DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
 
 /* The pre-sieved primes, in groups whose products M give the pattern periods (bytes). */
-static const uint8_t pre_groups[4][4] = {
-	{ 7, 11, 13, 17 }, { 19, 23, 29, 0 }, { 31, 37, 41, 0 }, { 43, 47, 53, 0 }
+/*
+ * The pre-sieved primes, in groups whose products M give the pattern periods (bytes):
+ * all below L2 size, since a block reads 64 KiB of each. Primes up to 157 hit about
+ * 5 times per byte together, a pattern costs a load per 32 bytes.
+ */
+#define NPRE 13
+static const uint8_t pre_groups[NPRE][4] = {
+	{ 7, 11, 13, 17 },  { 19, 23, 29, 0 },	{ 31, 37, 41, 0 },  { 43, 47, 53, 0 },
+	{ 59, 61, 67, 0 },  { 71, 73, 79, 0 },	{ 83, 89, 97, 0 },  { 101, 103, 0, 0 },
+	{ 107, 109, 0, 0 }, { 113, 127, 0, 0 }, { 131, 137, 0, 0 }, { 139, 149, 0, 0 },
+	{ 151, 157, 0, 0 },
 };
-static const uint8_t below_first[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53 };
+static const uint8_t below_first[] = { 2,   3,	 5,   7,   11,	13,  17,  19,  23,  29,
+				       31,  37,	 41,  43,  47,	53,  59,  61,  67,  71,
+				       73,  79,	 83,  89,  97,	101, 103, 107, 109, 113,
+				       127, 131, 137, 139, 149, 151, 157 };
 
 /* Crossing-off state of one base prime p = 30q + sieve_wheel[ri]: the next multiple is p*k
  * with k = sieve_wheel[wi] (mod 30), at byte `off` of the current block or segment. */
@@ -141,10 +151,11 @@ struct ctx {
 	uint64_t nmed;	 /* primes[nsmall..nmed) per segment, the rest by buckets */
 	uint64_t ngen;	 /* stored primes that sieve the streamed ones (p <= 2^16) */
 	uint64_t root;	 /* floor(sqrt(to - 1)) */
-	uint64_t seg;	 /* segment bytes, a power of two and a multiple of BLOCK */
+	uint64_t block;	 /* L1 block bytes, a power of two <= SIEVE_BLOCK_MAX */
+	uint64_t seg;	 /* segment bytes, a power of two and a multiple of block */
 	unsigned log2seg;
-	const uint8_t *pat[4]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
-	uint64_t plen[4], pat_base;
+	const uint8_t *pat[NPRE]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
+	uint64_t plen[NPRE], pat_base;
 	uint8_t lo_mask, hi_mask; /* bits of byte b0 >= from, of byte b1-1 < to */
 	int hw_popcnt;
 };
@@ -199,84 +210,8 @@ static uint64_t first_off(uint32_t p, uint64_t kmin, uint64_t b, unsigned *wi)
 	return byte - b;
 }
 
-/* The 8 multiples of one turn of the wheel, with masks known at compile time. */
-#define TURN(R)                                                                      \
-	{                                                                            \
-		const uint64_t p = 30 * q + R;                                       \
-		const uint64_t o1 = q * 6 + R * 7 / 30, o2 = q * 10 + R * 11 / 30;   \
-		const uint64_t o3 = q * 12 + R * 13 / 30, o4 = q * 16 + R * 17 / 30; \
-		const uint64_t o5 = q * 18 + R * 19 / 30, o6 = q * 22 + R * 23 / 30; \
-		const uint64_t o7 = q * 28 + R * 29 / 30;                            \
-		if (len > o7) {                                                      \
-			const uint64_t lim = len - o7;                               \
-			for (; off < lim; off += p) {                                \
-				uint8_t *t = s + off;                                \
-				t[0] &= MK(R, 1);                                    \
-				t[o1] &= MK(R, 7);                                   \
-				t[o2] &= MK(R, 11);                                  \
-				t[o3] &= MK(R, 13);                                  \
-				t[o4] &= MK(R, 17);                                  \
-				t[o5] &= MK(R, 19);                                  \
-				t[o6] &= MK(R, 23);                                  \
-				t[o7] &= MK(R, 29);                                  \
-			}                                                            \
-		}                                                                    \
-	}                                                                            \
-	break;
-
-/* Cross off the multiples of one prime in s[0..len) and leave its state relative to s + len. */
-static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
-{
-	uint64_t off = sp->off;
-	const uint64_t q = sp->q;
-	const unsigned ri = sp->ri;
-	unsigned wi = sp->wi;
-
-	if (off >= len) {
-		sp->off = (uint32_t)(off - len);
-		return;
-	}
-	while (wi != 0) {
-		s[off] &= sieve_masks[ri][wi];
-		off += q * sieve_dq[wi] + sieve_dcs[ri][wi];
-		wi = (wi + 1) & 7;
-		if (off >= len)
-			goto out;
-	}
-	switch (ri) {
-	case 0:
-		TURN(1)
-	case 1:
-		TURN(7)
-	case 2:
-		TURN(11)
-	case 3:
-		TURN(13)
-	case 4:
-		TURN(17)
-	case 5:
-		TURN(19)
-	case 6:
-		TURN(23)
-	default:
-		TURN(29)
-	}
-	while (off < len) {
-		s[off] &= sieve_masks[ri][wi];
-		off += q * sieve_dq[wi] + sieve_dcs[ri][wi];
-		wi = (wi + 1) & 7;
-	}
-out:
-	/* off - len < one step <= p/5 + 1 < 2^32 */
-	sp->off = (uint32_t)(off - len);
-	sp->wi = (uint8_t)wi;
-}
-
-/*
- * One multiple of the medium-prime loop below: p = 30q + R at k = W (mod 30), case
- * label RI*8 + I, the byte moving by q*D + DC(R, W, WN) to the next wheel number WN.
- */
-#define MSTEP(R, RI, I, W, WN, D)     \
+/* Entry I of WHEEL: the multiple p*k with k = W (mod 30), leaving when past the end. */
+#define WSTEP(R, RI, I, W, WN, D)     \
 	__attribute__((fallthrough)); \
 	case RI * 8 + I:              \
 		if (off >= len) {     \
@@ -286,26 +221,58 @@ out:
 		s[off] &= MK(R, W);   \
 		off += q * D + DC(R, W, WN);
 
-/* The wheel's eight steps for one residue R (index RI), entered at any step. */
-#define MTURN(R, RI)                       \
-	for (;;) {                         \
-		MSTEP(R, RI, 0, 1, 7, 6)   \
-		MSTEP(R, RI, 1, 7, 11, 4)  \
-		MSTEP(R, RI, 2, 11, 13, 2) \
-		MSTEP(R, RI, 3, 13, 17, 4) \
-		MSTEP(R, RI, 4, 17, 19, 2) \
-		MSTEP(R, RI, 5, 19, 23, 4) \
-		MSTEP(R, RI, 6, 23, 29, 6) \
-		MSTEP(R, RI, 7, 29, 31, 2) \
-	}
+/*
+ * The wheel of p = 30q + R (R = wheel[RI]) entered at any step: whole turns of 8
+ * multiples while they fit (one test per turn), then single checked steps.
+ */
+#define WHEEL(R, RI)                                                              \
+	case RI * 8:                                                              \
+		for (;;) {                                                        \
+			const uint64_t p = 30 * q + R, o7 = q * 28 + R * 29 / 30; \
+			if (off + o7 < len) {                                     \
+				const uint64_t o1 = q * 6 + R * 7 / 30;           \
+				const uint64_t o2 = q * 10 + R * 11 / 30;         \
+				const uint64_t o3 = q * 12 + R * 13 / 30;         \
+				const uint64_t o4 = q * 16 + R * 17 / 30;         \
+				const uint64_t o5 = q * 18 + R * 19 / 30;         \
+				const uint64_t o6 = q * 22 + R * 23 / 30;         \
+				const uint64_t lim = len - o7;                    \
+				do {                                              \
+					uint8_t *t = s + off;                     \
+					t[0] &= MK(R, 1);                         \
+					t[o1] &= MK(R, 7);                        \
+					t[o2] &= MK(R, 11);                       \
+					t[o3] &= MK(R, 13);                       \
+					t[o4] &= MK(R, 17);                       \
+					t[o5] &= MK(R, 19);                       \
+					t[o6] &= MK(R, 23);                       \
+					t[o7] &= MK(R, 29);                       \
+					off += p;                                 \
+				} while (off < lim);                              \
+			}                                                         \
+			if (off >= len) {                                         \
+				wi = 0;                                           \
+				goto out;                                         \
+			}                                                         \
+			s[off] &= MK(R, 1);                                       \
+			off += q * 6 + DC(R, 1, 7);                               \
+			WSTEP(R, RI, 1, 7, 11, 4)                                 \
+			WSTEP(R, RI, 2, 11, 13, 2)                                \
+			WSTEP(R, RI, 3, 13, 17, 4)                                \
+			WSTEP(R, RI, 4, 17, 19, 2)                                \
+			WSTEP(R, RI, 5, 19, 23, 4)                                \
+			WSTEP(R, RI, 6, 23, 29, 6)                                \
+			WSTEP(R, RI, 7, 29, 31, 2)                                \
+		}
 
 /*
- * cross() for the medium primes, which hit a segment a few to a few dozen times: a
- * single jump on (r, i) enters the unrolled wheel at the prime's current step (Duff's
- * device), so there is no table-driven head or tail loop, and the one test per multiple
- * is taken once per visit (the way out). Masks and steps are constants.
+ * Cross off the multiples of one prime in s[0..len) and leave its state relative to
+ * s + len. One jump on (r, i) enters the unrolled wheel at the prime's current step
+ * (Duff's device), so masks and steps are constants and no table is read; whole turns
+ * run with one test per 8 multiples, the rest with one test per multiple, taken once
+ * per call (the way out).
  */
-static inline void cross_medium(uint8_t *s, uint64_t len, struct sp *sp)
+static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
 {
 	uint64_t off = sp->off;
 	const uint64_t q = sp->q;
@@ -316,14 +283,14 @@ static inline void cross_medium(uint8_t *s, uint64_t len, struct sp *sp)
 		return;
 	}
 	switch (sp->ri * 8 + wi) {
-		MTURN(1, 0)
-		MTURN(7, 1)
-		MTURN(11, 2)
-		MTURN(13, 3)
-		MTURN(17, 4)
-		MTURN(19, 5)
-		MTURN(23, 6)
-		MTURN(29, 7)
+		WHEEL(1, 0)
+		WHEEL(7, 1)
+		WHEEL(11, 2)
+		WHEEL(13, 3)
+		WHEEL(17, 4)
+		WHEEL(19, 5)
+		WHEEL(23, 6)
+		WHEEL(29, 7)
 	}
 out:
 	/* off - len < one step <= p/5 + 1 < 2^32 */
@@ -339,25 +306,34 @@ static void sp_set(struct sp *sp, uint32_t p, uint64_t off, unsigned wi)
 	sp->off = (uint32_t)off;
 }
 
-static void presieve(const struct ctx *cx, uint8_t *dst, uint64_t b, uint64_t n)
+#if defined(__x86_64__) && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+presieve(const struct ctx *cx, uint8_t *dst, uint64_t b, uint64_t n)
 {
-	typedef uint8_t v16 __attribute__((vector_size(16)));
+	typedef uint8_t v32 __attribute__((vector_size(32)));
 	const uint64_t d = b - cx->pat_base;
-	const uint8_t *a0 = cx->pat[0] + d % cx->plen[0], *a1 = cx->pat[1] + d % cx->plen[1];
-	const uint8_t *a2 = cx->pat[2] + d % cx->plen[2], *a3 = cx->pat[3] + d % cx->plen[3];
+	const uint8_t *a[NPRE];
 	uint64_t i = 0;
 
-	for (; i + 16 <= n; i += 16) {
-		v16 x, y, z, w;
-		memcpy(&x, a0 + i, 16);
-		memcpy(&y, a1 + i, 16);
-		memcpy(&z, a2 + i, 16);
-		memcpy(&w, a3 + i, 16);
-		x &= y & z & w;
-		memcpy(dst + i, &x, 16);
+	for (int g = 0; g < NPRE; g++)
+		a[g] = cx->pat[g] + d % cx->plen[g];
+	for (; i + 32 <= n; i += 32) {
+		v32 x, y;
+		memcpy(&x, a[0] + i, 32);
+		for (int g = 1; g < NPRE; g++) {
+			memcpy(&y, a[g] + i, 32);
+			x &= y;
+		}
+		memcpy(dst + i, &x, 32);
 	}
-	for (; i < n; i++)
-		dst[i] = a0[i] & a1[i] & a2[i] & a3[i];
+	for (; i < n; i++) {
+		uint8_t x = a[0][i];
+		for (int g = 1; g < NPRE; g++)
+			x &= a[g][i];
+		dst[i] = x;
+	}
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -437,14 +413,14 @@ static void sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uin
 	const uint64_t nsm = r->nact < cx->nsmall ? r->nact : cx->nsmall;
 	struct sp *st = r->st;
 
-	for (uint64_t k = 0; k < len; k += BLOCK) {
-		uint64_t n = len - k < BLOCK ? len - k : BLOCK;
+	for (uint64_t k = 0; k < len; k += cx->block) {
+		uint64_t n = len - k < cx->block ? len - k : cx->block;
 		presieve(cx, buf + k, sb + k, n);
 		for (uint64_t i = 0; i < nsm; i++)
 			cross(buf + k, n, &st[i]);
 	}
 	for (uint64_t i = nsm; i < r->nact; i++)
-		cross_medium(buf, len, &st[i]);
+		cross(buf, len, &st[i]);
 	/* 1 is not prime; the primes 7..53 were cleared by the pre-sieve and are counted apart. */
 	if (sb == 0)
 		buf[0] &= 0xfe;
@@ -712,7 +688,7 @@ static int make_base(uint32_t lim, uint32_t **out, uint64_t *n)
 /*
  * Pattern g: the bytes from b0 on with the multiples of the primes of group g
  * (themselves included) crossed off. It repeats every M bytes, M the product
- * of the group, so min(n, M + BLOCK) bytes give any block of the n-byte range
+ * of the group, so min(n, M + SIEVE_BLOCK_MAX) bytes give any block of the n-byte range
  * contiguously at offset (b - b0) mod M, and tiny ranges build tiny patterns.
  */
 static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
@@ -722,7 +698,7 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 
 	for (int i = 0; i < 4 && pre_groups[g][i]; i++)
 		m *= pre_groups[g][i];
-	len = n < m + BLOCK ? n : m + BLOCK;
+	len = n < m + SIEVE_BLOCK_MAX ? n : m + SIEVE_BLOCK_MAX;
 	pat = malloc(len);
 	if (!pat)
 		return NULL;
@@ -741,15 +717,17 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 }
 
 int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
-		uint64_t segmax, uint64_t *count)
+		uint64_t block, uint64_t segmax, uint64_t *count)
 {
 	struct ctx cx;
 	uint32_t *primes = NULL, root, lim;
-	uint8_t *pat[4] = { NULL, NULL, NULL, NULL };
+	uint8_t *pat[NPRE] = { NULL };
 	uint64_t small = 0, n = 0;
 	int err;
 
-	if (!count || threads < 1 || from > to || segmax < BLOCK || (segmax & (segmax - 1)))
+	if (!count || threads < 1 || from > to || block < SIEVE_BLOCK_MIN ||
+	    block > SIEVE_BLOCK_MAX || (block & (block - 1)) || segmax < block ||
+	    (segmax & (segmax - 1)))
 		return -EINVAL;
 	*count = 0;
 	if (from == to)
@@ -779,7 +757,7 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	cx.primes = primes;
 	/* Above 2^48 base primes are enumerated by sieving below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
-	for (int g = 0; g < 4; g++) {
+	for (int g = 0; g < NPRE; g++) {
 		pat[g] = make_pattern(g, cx.pat_base,
 				      root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, &cx.plen[g]);
 		cx.pat[g] = pat[g];
@@ -792,7 +770,8 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	 * Segments of half the L2 cache, or shorter when the base primes are small (a
 	 * tiny range needs no large buffer). Primes above LARGE_SEGS segments go to buckets.
 	 */
-	for (cx.seg = BLOCK; cx.seg < segmax && cx.seg < lim; cx.seg *= 2)
+	cx.block = block;
+	for (cx.seg = block; cx.seg < segmax && cx.seg < lim; cx.seg *= 2)
 		;
 	cx.log2seg = (unsigned)__builtin_ctzll(cx.seg);
 	cx.root = root;
@@ -800,9 +779,9 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	while (cx.nmed < cx.nprimes && cx.primes[cx.nmed] <= LARGE_SEGS * cx.seg)
 		cx.nmed++;
 	cx.nsmall = 0;
-	while (cx.nsmall < cx.nmed && cx.primes[cx.nsmall] < BLOCK / SMALL_DIV)
+	while (cx.nsmall < cx.nmed && cx.primes[cx.nsmall] < block / SMALL_DIV)
 		cx.nsmall++;
-	if (cx.seg == BLOCK)
+	if (cx.seg == block)
 		cx.nsmall = cx.nmed;
 	cx.ngen = root > STORED_MAX ? active_below(&cx, root / 30 + 1) : 0;
 
@@ -810,7 +789,7 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	if (!err)
 		*count = small + n;
 out:
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NPRE; g++)
 		free(pat[g]);
 	free(primes);
 	return err;
@@ -822,6 +801,6 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	struct sieve_cache cache;
 
 	sieve_cache_read(SYSFS_CACHE, &cache);
-	return sieve_count(from, to, threads, prog, sieve_segment_bytes(&cache, BLOCK, SEG_MAX),
-			   count);
+	return sieve_count(from, to, threads, prog, sieve_block_bytes(&cache),
+			   sieve_segment_bytes(&cache, sieve_block_bytes(&cache), SEG_MAX), count);
 }

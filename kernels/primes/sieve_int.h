@@ -23,16 +23,18 @@ extern const uint8_t sieve_dcs[8][8];
 
 /* --- fast.c ------------------------------------------------------------ */
 
-/* The sieve's smallest segment (an L1 block), in bytes. */
-#define SIEVE_BLOCK 65536u
+/* The L1 block the small primes cross off in (bytes, a power of two), and its bounds. */
+#define SIEVE_BLOCK_MIN UINT64_C(16384)
+#define SIEVE_BLOCK_MAX UINT64_C(65536)
 
 /*
- * ompk_sieve_count with segments of at most segmax bytes (a power of two >= SIEVE_BLOCK)
- * instead of the size the caches suggest: the tests make many segments and buckets
- * out of small windows this way. Returns as ompk_sieve_count, -EINVAL for a bad segmax.
+ * ompk_sieve_count with L1 blocks of `block` bytes and segments of at most segmax
+ * bytes (powers of two, SIEVE_BLOCK_MIN <= block <= SIEVE_BLOCK_MAX, block <= segmax)
+ * instead of the sizes the caches suggest: the tests make many segments and buckets
+ * out of small windows this way. Returns as ompk_sieve_count, -EINVAL for bad sizes.
  */
 int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
-		uint64_t segmax, uint64_t *count);
+		uint64_t block, uint64_t segmax, uint64_t *count);
 
 /* --- cache.c ------------------------------------------------------------ */
 
@@ -48,6 +50,14 @@ struct sieve_cache {
  * least one size was found, -ENOENT otherwise (*c then holds zeros).
  */
 int sieve_cache_read(const char *dir, struct sieve_cache *c);
+
+/*
+ * The L1 block in bytes for caches *c: the largest power of two that fits L1d (a
+ * 64 KiB block on a 48 KiB L1d misses about a third of its accesses), clamped to
+ * [SIEVE_BLOCK_MIN, SIEVE_BLOCK_MAX]; SIEVE_BLOCK_FALLBACK when L1d is unknown.
+ */
+#define SIEVE_BLOCK_FALLBACK UINT64_C(32768)
+uint64_t sieve_block_bytes(const struct sieve_cache *c);
 
 /*
  * The segment length in bytes for caches *c: half of L2 (the segment and
