@@ -77,44 +77,9 @@
 /* Minimum interval between two progress reports, seconds. */
 #define REPORT_EVERY 0.005
 
-const uint8_t sieve_wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
-
 /* next_wi[x] = smallest i with sieve_wheel[i] >= x, for x in 0..29. */
 static const uint8_t next_wi[30] = { 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4,
 				     4, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7 };
-
-/* sieve_wheel[i+1] - sieve_wheel[i], with sieve_wheel[8] = 31 (the next turn's 1). */
-const uint8_t sieve_dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
-
-#define BITOF(x)         \
-	((x) == 1    ? 0 \
-	 : (x) == 7  ? 1 \
-	 : (x) == 11 ? 2 \
-	 : (x) == 13 ? 3 \
-	 : (x) == 17 ? 4 \
-	 : (x) == 19 ? 5 \
-	 : (x) == 23 ? 6 \
-		     : 7)
-/* Mask clearing p*k for p = r and k = w (mod 30). */
-#define MK(r, w) ((uint8_t) ~(1u << BITOF(((r) * (w)) % 30)))
-/* Byte step constant from k = a to k = b for p = r (mod 30). */
-#define DC(r, a, b) ((r) * (b) / 30 - (r) * (a) / 30)
-
-#define MASK_ROW(r)                                                                        \
-	{                                                                                  \
-		MK(r, 1), MK(r, 7), MK(r, 11), MK(r, 13), MK(r, 17), MK(r, 19), MK(r, 23), \
-			MK(r, 29)                                                          \
-	}
-#define DC_ROW(r)                                                                       \
-	{                                                                               \
-		DC(r, 1, 7), DC(r, 7, 11), DC(r, 11, 13), DC(r, 13, 17), DC(r, 17, 19), \
-			DC(r, 19, 23), DC(r, 23, 29), DC(r, 29, 31)                     \
-	}
-
-const uint8_t sieve_masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	MASK_ROW(11), MASK_ROW(13),
-				    MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
-const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
-				  DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
 
 /* The pre-sieved primes, in groups whose products M give the pattern periods (bytes). */
 /*

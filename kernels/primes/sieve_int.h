@@ -16,10 +16,25 @@
 
 #include "ompkit/progress.h"
 
+/* wheel.c */
 extern const uint8_t sieve_wheel[8];
 extern const uint8_t sieve_dq[8];
 extern const uint8_t sieve_masks[8][8];
 extern const uint8_t sieve_dcs[8][8];
+
+#define SIEVE_BITOF(x)   \
+	((x) == 1    ? 0 \
+	 : (x) == 7  ? 1 \
+	 : (x) == 11 ? 2 \
+	 : (x) == 13 ? 3 \
+	 : (x) == 17 ? 4 \
+	 : (x) == 19 ? 5 \
+	 : (x) == 23 ? 6 \
+		     : 7)
+/* Mask clearing p*k for p = r and k = w (mod 30). */
+#define MK(r, w) ((uint8_t) ~(1u << SIEVE_BITOF(((r) * (w)) % 30)))
+/* Byte step constant from k = a to k = b for p = r (mod 30). */
+#define DC(r, a, b) ((r) * (b) / 30 - (r) * (a) / 30)
 
 /* --- fast.c ------------------------------------------------------------ */
 
