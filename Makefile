@@ -177,7 +177,7 @@ BENCHES := $(patsubst %.c,$(BUILD)/%,$(wildcard bench/*.c))
 bench: all $(BENCHES)
 	$(Q)$(BUILD)/bench/bench_kernels
 	$(Q)bench/fast.sh $(BINDIR)
-	$(Q)OMPK_PRIMES=$(BINDIR)/primes bench/primes_vs_primesieve.sh
+	$(Q)OMPK_PRIMES=$(BINDIR)/primes OMPK_SIEVE=$(BUILD)/bench/sieve_count bench/primes_vs_primesieve.sh
 	$(Q)bench/fold.sh $(BUILD)/bench/bench_fold
 	$(Q)bench/pipeline.sh $(BINDIR)
 	$(Q)$(BUILD)/bench/overhead

@@ -3,7 +3,7 @@
  * sieve of Eratosthenes over a mod-30 wheel, parallel over segment chunks.
  *
  * Layout. Byte b of the sieve stands for the numbers 30b + w, w in
- * wheel[] = {1,7,11,13,17,19,23,29} (bit i <-> wheel[i]); multiples of 2,
+ * sieve_wheel[] = {1,7,11,13,17,19,23,29} (bit i <-> sieve_wheel[i]); multiples of 2,
  * 3 and 5 are never stored, so 30 numbers cost 8 bits and a count is a
  * popcount. The range [from, to) becomes the bytes [b0, b1) with
  * b0 = from/30 and b1 = (to-1)/30 + 1; the numbers of the first and last
@@ -11,107 +11,96 @@
  * byte indices (< 2^60), never numbers, so nothing overflows near 2^64:
  * 30*b1 may exceed 2^64-1, b1 itself never does.
  *
- * Work per segment (SEG bytes, a few L1 blocks of BLOCK bytes):
- *  - pre-sieve: the multiples of 7..53 repeat with period 30*M for M the
- *    product of a group of primes, so each block starts as the AND of four
+ * Work per segment (seg bytes: half of L2 as the machine reports it,
+ * cache.c, a power of two and a multiple of the L1 block: the largest power
+ * of two in L1d; a 64 KiB block on a 48 KiB L1d missed a third of its
+ * accesses under cachegrind and was 17% slower):
+ *  - pre-sieve: the multiples of 7..157 repeat with period 30*M for M the
+ *    product of a group of primes, so each block starts as the AND of NPRE
  *    periodic byte patterns read at offset (b - base) mod M (no crossing-off
  *    at all for the primes that hit most often);
- *  - small base primes (p < BLOCK/4) cross off block by block while the
- *    block is in L1; larger base primes cross off once per segment so each
- *    visit hits several times;
+ *  - small base primes (p < block/SMALL_DIV) cross off block by block while
+ *    the block is in L1;
+ *  - medium ones (up to LARGE_SEGS segment lengths) cross off once per
+ *    segment from a state each, so each visit hits a few times at least;
+ *  - large ones by the bucket sieve (bucket.c): each waits in the list of
+ *    the segment of its next multiple, so a segment costs nothing for the
+ *    primes that miss it (most of them once sqrt(to) is far above seg);
  *  - popcount.
  * A base prime p = 30q + r crosses off p*k for k coprime to 30 (other k give
- * multiples that are not stored). Going from k = 30j + wheel[i] to the next
- * wheel number moves the byte by q*(wheel[i+1] - wheel[i]) + a constant
+ * multiples that are not stored). Going from k = 30j + sieve_wheel[i] to the next
+ * wheel number moves the byte by q*(sieve_wheel[i+1] - sieve_wheel[i]) + a constant
  * depending only on (r, i), and 8 steps (k -> k + 30) move it by exactly p
  * bytes; so the state of a prime is (q, r, i, offset) and the inner loop is
- * unrolled over the 8 steps with constant masks, one switch case per r.
+ * unrolled over the 8 steps with constant masks, entered by one jump on (r, i).
  * Crossing starts at p*p: a composite n has a prime factor <= sqrt(n).
  *
  * Parallelism: the segments are grouped into chunks, scheduled dynamically.
  * Entering a chunk costs one division per base prime (to find its first
- * multiple); inside a chunk the states carry from segment to segment, so a
- * chunk is made long enough (256 bytes per base prime) to amortize that.
- * Each thread owns its segment buffer and states; counts are a reduction.
+ * multiple); inside a chunk the states and buckets carry from segment to
+ * segment, so a chunk is made long enough (256 bytes per base prime) to
+ * amortize that. Each thread owns its segment buffer, states and buckets;
+ * counts are a reduction.
  *
  * Base primes up to min(sqrt(to-1), 2^24) are stored (4 bytes each, plus a
- * 12-byte state per thread). Above 2^48 the rest, up to sqrt(to-1) < 2^32, are streamed:
- * the range is cut into windows; each window is first sieved as above,
- * then the threads split the base-prime interval (2^24, sqrt] into pieces,
- * sieve each piece to enumerate its primes, cross those off in a private
- * copy of the window, and the copies are ANDed. Memory stays bounded
- * (a window per thread) at the price of about one sieve up to 2^32 per
- * window.
+ * 12-byte state per thread for the medium ones). Above 2^48 the rest, up to
+ * sqrt(to-1) < 2^32, are enumerated at the start of each chunk by sieving
+ * their interval (a sieve up to 2^32 near 2^64) and go straight into the
+ * buckets; only those with a multiple in the chunk are kept, 8 bytes each.
  */
 #include "ompkit/primes.h"
 
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Block crossed by the small primes: measured fastest on Zen 5 (48 KiB L1d) at
- * 64 KiB, ahead of 32 and 128 KiB, since the primes near the block size then
- * still hit several times per visit. */
-#define BLOCK 65536u
-/* Base primes above this are streamed, not stored (to > 2^48). */
+#include "sieve_int.h"
+
+/* Base primes above this are enumerated per chunk, not stored (to > 2^48). */
 #define STORED_MAX (UINT32_C(1) << 24)
 /* The smallest prime that is crossed off; 2..53 are handled otherwise. */
-#define FIRST_PRIME 59u
-/* Bytes of a window in the streamed mode. */
-#define WINDOW (UINT64_C(1) << 24)
-/* Bytes of a base-prime piece in the streamed mode. */
-#define PIECE (UINT64_C(1) << 20)
+#define FIRST_PRIME 163u
+/* The longest segment, whatever the caches say. */
+#define SEG_MAX (UINT64_C(4) << 20)
+/* Primes above this many segment lengths are large: filed in buckets (bucket.c). */
+#ifndef LARGE_SEGS
+#define LARGE_SEGS 1
+#endif
+/* Primes below block / SMALL_DIV are small: crossed off per L1 block. */
+#ifndef SMALL_DIV
+#define SMALL_DIV 4
+#endif
+/* Where Linux describes the caches. */
+#define SYSFS_CACHE "/sys/devices/system/cpu/cpu0/cache"
 /* Minimum interval between two progress reports, seconds. */
 #define REPORT_EVERY 0.005
 
-static const uint8_t wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
-
-/* next_wi[x] = smallest i with wheel[i] >= x, for x in 0..29. */
+/* next_wi[x] = smallest i with sieve_wheel[i] >= x, for x in 0..29. */
 static const uint8_t next_wi[30] = { 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 4,
 				     4, 4, 4, 5, 5, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7 };
 
-/* wheel[i+1] - wheel[i], with wheel[8] = 31 (the next turn's 1). */
-static const uint8_t dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
-
-#define BITOF(x)         \
-	((x) == 1    ? 0 \
-	 : (x) == 7  ? 1 \
-	 : (x) == 11 ? 2 \
-	 : (x) == 13 ? 3 \
-	 : (x) == 17 ? 4 \
-	 : (x) == 19 ? 5 \
-	 : (x) == 23 ? 6 \
-		     : 7)
-/* Mask clearing p*k for p = r and k = w (mod 30). */
-#define MK(r, w) ((uint8_t) ~(1u << BITOF(((r) * (w)) % 30)))
-/* Byte step constant from k = a to k = b for p = r (mod 30). */
-#define DC(r, a, b) ((r) * (b) / 30 - (r) * (a) / 30)
-
-#define MASK_ROW(r)                                                                        \
-	{                                                                                  \
-		MK(r, 1), MK(r, 7), MK(r, 11), MK(r, 13), MK(r, 17), MK(r, 19), MK(r, 23), \
-			MK(r, 29)                                                          \
-	}
-#define DC_ROW(r)                                                                       \
-	{                                                                               \
-		DC(r, 1, 7), DC(r, 7, 11), DC(r, 11, 13), DC(r, 13, 17), DC(r, 17, 19), \
-			DC(r, 19, 23), DC(r, 23, 29), DC(r, 29, 31)                     \
-	}
-
-static const uint8_t masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	 MASK_ROW(11), MASK_ROW(13),
-				     MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
-static const uint8_t dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
-				   DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
-
 /* The pre-sieved primes, in groups whose products M give the pattern periods (bytes). */
-static const uint8_t pre_groups[4][4] = {
-	{ 7, 11, 13, 17 }, { 19, 23, 29, 0 }, { 31, 37, 41, 0 }, { 43, 47, 53, 0 }
+/*
+ * The pre-sieved primes, in groups whose products M give the pattern periods (bytes):
+ * all below L2 size, since a block reads 64 KiB of each. Primes up to 157 hit about
+ * 5 times per byte together, a pattern costs a load per 32 bytes.
+ */
+#define NPRE 13
+static const uint8_t pre_groups[NPRE][4] = {
+	{ 7, 11, 13, 17 },  { 19, 23, 29, 0 },	{ 31, 37, 41, 0 },  { 43, 47, 53, 0 },
+	{ 59, 61, 67, 0 },  { 71, 73, 79, 0 },	{ 83, 89, 97, 0 },  { 101, 103, 0, 0 },
+	{ 107, 109, 0, 0 }, { 113, 127, 0, 0 }, { 131, 137, 0, 0 }, { 139, 149, 0, 0 },
+	{ 151, 157, 0, 0 },
 };
-static const uint8_t below_first[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53 };
+static const uint8_t below_first[] = { 2,   3,	 5,   7,   11,	13,  17,  19,  23,  29,
+				       31,  37,	 41,  43,  47,	53,  59,  61,  67,  71,
+				       73,  79,	 83,  89,  97,	101, 103, 107, 109, 113,
+				       127, 131, 137, 139, 149, 151, 157 };
 
-/* Crossing-off state of one base prime p = 30q + wheel[ri]: the next multiple is p*k
- * with k = wheel[wi] (mod 30), at byte `off` of the current block or segment. */
+/* Crossing-off state of one base prime p = 30q + sieve_wheel[ri]: the next multiple is p*k
+ * with k = sieve_wheel[wi] (mod 30), at byte `off` of the current block or segment. */
 struct sp {
 	uint32_t q;
 	uint32_t off;
@@ -120,21 +109,33 @@ struct sp {
 
 struct ctx {
 	uint64_t from, to, b0, b1;
-	const uint32_t
-		*primes; /* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	/* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	const uint32_t *primes;
 	uint64_t nprimes;
-	uint64_t nsmall;       /* primes[0..nsmall) are crossed off per block */
-	uint64_t seg;	       /* segment bytes, a multiple of BLOCK */
-	const uint8_t *pat[4]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
-	uint64_t plen[4], pat_base;
+	uint64_t nsmall; /* primes[0..nsmall) are crossed off per block */
+	uint64_t nmed;	 /* primes[nsmall..nmed) per segment, the rest by buckets */
+	uint64_t ngen;	 /* stored primes that sieve the streamed ones (p <= 2^16) */
+	uint64_t root;	 /* floor(sqrt(to - 1)) */
+	uint64_t block;	 /* L1 block bytes, a power of two <= SIEVE_BLOCK_MAX */
+	uint64_t seg;	 /* segment bytes, a power of two and a multiple of block */
+	unsigned log2seg;
+	const uint8_t *pat[NPRE]; /* pat[g][i] stands for byte pat_base + i (mod plen[g]) */
+	uint64_t plen[NPRE], pat_base;
 	uint8_t lo_mask, hi_mask; /* bits of byte b0 >= from, of byte b1-1 < to */
 	int hw_popcnt;
 };
 
-struct tls {
+/* A sieve of consecutive segments: its buffer and its medium primes' states. */
+struct run {
 	uint8_t *buf; /* one segment */
 	struct sp *st;
 	uint64_t nact; /* st[0..nact) are initialised for the current chunk */
+};
+
+/* One thread's sieve: the main run, its large primes, and the run enumerating them. */
+struct tls {
+	struct run main, gen;
+	struct sieve_buckets bk;
 };
 
 static uint32_t isqrt64(uint64_t n)
@@ -170,76 +171,91 @@ static uint64_t first_off(uint32_t p, uint64_t kmin, uint64_t b, unsigned *wi)
 		k = start / p + (start % p != 0);
 	j = k / 30;
 	*wi = next_wi[k % 30];
-	byte = p * j + q * wheel[*wi] + r * wheel[*wi] / 30;
+	byte = p * j + q * sieve_wheel[*wi] + r * sieve_wheel[*wi] / 30;
 	return byte - b;
 }
 
-/* The 8 multiples of one turn of the wheel, with masks known at compile time. */
-#define TURN(R)                                                                      \
-	{                                                                            \
-		const uint64_t p = 30 * q + R;                                       \
-		const uint64_t o1 = q * 6 + R * 7 / 30, o2 = q * 10 + R * 11 / 30;   \
-		const uint64_t o3 = q * 12 + R * 13 / 30, o4 = q * 16 + R * 17 / 30; \
-		const uint64_t o5 = q * 18 + R * 19 / 30, o6 = q * 22 + R * 23 / 30; \
-		const uint64_t o7 = q * 28 + R * 29 / 30;                            \
-		if (len > o7) {                                                      \
-			const uint64_t lim = len - o7;                               \
-			for (; off < lim; off += p) {                                \
-				uint8_t *t = s + off;                                \
-				t[0] &= MK(R, 1);                                    \
-				t[o1] &= MK(R, 7);                                   \
-				t[o2] &= MK(R, 11);                                  \
-				t[o3] &= MK(R, 13);                                  \
-				t[o4] &= MK(R, 17);                                  \
-				t[o5] &= MK(R, 19);                                  \
-				t[o6] &= MK(R, 23);                                  \
-				t[o7] &= MK(R, 29);                                  \
-			}                                                            \
-		}                                                                    \
-	}                                                                            \
-	break;
+/* Entry I of WHEEL: the multiple p*k with k = W (mod 30), leaving when past the end. */
+#define WSTEP(R, RI, I, W, WN, D)     \
+	__attribute__((fallthrough)); \
+	case RI * 8 + I:              \
+		if (off >= len) {     \
+			wi = I;       \
+			goto out;     \
+		}                     \
+		s[off] &= MK(R, W);   \
+		off += q * D + DC(R, W, WN);
 
-/* Cross off the multiples of one prime in s[0..len) and leave its state relative to s + len. */
+/*
+ * The wheel of p = 30q + R (R = wheel[RI]) entered at any step: whole turns of 8
+ * multiples while they fit (one test per turn), then single checked steps.
+ */
+#define WHEEL(R, RI)                                                              \
+	case RI * 8:                                                              \
+		for (;;) {                                                        \
+			const uint64_t p = 30 * q + R, o7 = q * 28 + R * 29 / 30; \
+			if (off + o7 < len) {                                     \
+				const uint64_t o1 = q * 6 + R * 7 / 30;           \
+				const uint64_t o2 = q * 10 + R * 11 / 30;         \
+				const uint64_t o3 = q * 12 + R * 13 / 30;         \
+				const uint64_t o4 = q * 16 + R * 17 / 30;         \
+				const uint64_t o5 = q * 18 + R * 19 / 30;         \
+				const uint64_t o6 = q * 22 + R * 23 / 30;         \
+				const uint64_t lim = len - o7;                    \
+				do {                                              \
+					uint8_t *t = s + off;                     \
+					t[0] &= MK(R, 1);                         \
+					t[o1] &= MK(R, 7);                        \
+					t[o2] &= MK(R, 11);                       \
+					t[o3] &= MK(R, 13);                       \
+					t[o4] &= MK(R, 17);                       \
+					t[o5] &= MK(R, 19);                       \
+					t[o6] &= MK(R, 23);                       \
+					t[o7] &= MK(R, 29);                       \
+					off += p;                                 \
+				} while (off < lim);                              \
+			}                                                         \
+			if (off >= len) {                                         \
+				wi = 0;                                           \
+				goto out;                                         \
+			}                                                         \
+			s[off] &= MK(R, 1);                                       \
+			off += q * 6 + DC(R, 1, 7);                               \
+			WSTEP(R, RI, 1, 7, 11, 4)                                 \
+			WSTEP(R, RI, 2, 11, 13, 2)                                \
+			WSTEP(R, RI, 3, 13, 17, 4)                                \
+			WSTEP(R, RI, 4, 17, 19, 2)                                \
+			WSTEP(R, RI, 5, 19, 23, 4)                                \
+			WSTEP(R, RI, 6, 23, 29, 6)                                \
+			WSTEP(R, RI, 7, 29, 31, 2)                                \
+		}
+
+/*
+ * Cross off the multiples of one prime in s[0..len) and leave its state relative to
+ * s + len. One jump on (r, i) enters the unrolled wheel at the prime's current step
+ * (Duff's device), so masks and steps are constants and no table is read; whole turns
+ * run with one test per 8 multiples, the rest with one test per multiple, taken once
+ * per call (the way out).
+ */
 static inline void cross(uint8_t *s, uint64_t len, struct sp *sp)
 {
 	uint64_t off = sp->off;
 	const uint64_t q = sp->q;
-	const unsigned ri = sp->ri;
 	unsigned wi = sp->wi;
 
 	if (off >= len) {
 		sp->off = (uint32_t)(off - len);
 		return;
 	}
-	while (wi != 0) {
-		s[off] &= masks[ri][wi];
-		off += q * dq[wi] + dcs[ri][wi];
-		wi = (wi + 1) & 7;
-		if (off >= len)
-			goto out;
-	}
-	switch (ri) {
-	case 0:
-		TURN(1)
-	case 1:
-		TURN(7)
-	case 2:
-		TURN(11)
-	case 3:
-		TURN(13)
-	case 4:
-		TURN(17)
-	case 5:
-		TURN(19)
-	case 6:
-		TURN(23)
-	default:
-		TURN(29)
-	}
-	while (off < len) {
-		s[off] &= masks[ri][wi];
-		off += q * dq[wi] + dcs[ri][wi];
-		wi = (wi + 1) & 7;
+	switch (sp->ri * 8 + wi) {
+		WHEEL(1, 0)
+		WHEEL(7, 1)
+		WHEEL(11, 2)
+		WHEEL(13, 3)
+		WHEEL(17, 4)
+		WHEEL(19, 5)
+		WHEEL(23, 6)
+		WHEEL(29, 7)
 	}
 out:
 	/* off - len < one step <= p/5 + 1 < 2^32 */
@@ -255,25 +271,34 @@ static void sp_set(struct sp *sp, uint32_t p, uint64_t off, unsigned wi)
 	sp->off = (uint32_t)off;
 }
 
-static void presieve(const struct ctx *cx, uint8_t *dst, uint64_t b, uint64_t n)
+#if defined(__x86_64__) && (defined(__clang__) ? __clang_major__ >= 14 : defined(__GNUC__))
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void
+presieve(const struct ctx *cx, uint8_t *dst, uint64_t b, uint64_t n)
 {
-	typedef uint8_t v16 __attribute__((vector_size(16)));
+	typedef uint8_t v32 __attribute__((vector_size(32)));
 	const uint64_t d = b - cx->pat_base;
-	const uint8_t *a0 = cx->pat[0] + d % cx->plen[0], *a1 = cx->pat[1] + d % cx->plen[1];
-	const uint8_t *a2 = cx->pat[2] + d % cx->plen[2], *a3 = cx->pat[3] + d % cx->plen[3];
+	const uint8_t *a[NPRE];
 	uint64_t i = 0;
 
-	for (; i + 16 <= n; i += 16) {
-		v16 x, y, z, w;
-		memcpy(&x, a0 + i, 16);
-		memcpy(&y, a1 + i, 16);
-		memcpy(&z, a2 + i, 16);
-		memcpy(&w, a3 + i, 16);
-		x &= y & z & w;
-		memcpy(dst + i, &x, 16);
+	for (int g = 0; g < NPRE; g++)
+		a[g] = cx->pat[g] + d % cx->plen[g];
+	for (; i + 32 <= n; i += 32) {
+		v32 x, y;
+		memcpy(&x, a[0] + i, 32);
+		for (int g = 1; g < NPRE; g++) {
+			memcpy(&y, a[g] + i, 32);
+			x &= y;
+		}
+		memcpy(dst + i, &x, 32);
 	}
-	for (; i < n; i++)
-		dst[i] = a0[i] & a1[i] & a2[i] & a3[i];
+	for (; i < n; i++) {
+		uint8_t x = a[0][i];
+		for (int g = 1; g < NPRE; g++)
+			x &= a[g][i];
+		dst[i] = x;
+	}
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -326,36 +351,110 @@ static uint64_t active_below(const struct ctx *cx, uint64_t b1)
 	return lo;
 }
 
-/* Prepare t to sieve [c0, c1): c1 - c0 <= 2^31, so every active offset fits 32 bits. */
-static void chunk_begin(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_t c1)
+/*
+ * Prepare r to sieve [c0, c1) with at most the first `cap` stored primes: c1 - c0 <= 2^31,
+ * so every active offset fits 32 bits.
+ */
+static void run_begin(const struct ctx *cx, struct run *r, uint64_t c0, uint64_t c1, uint64_t cap)
 {
 	unsigned wi;
 
-	t->nact = active_below(cx, c1);
-	for (uint64_t i = 0; i < t->nact; i++) {
+	r->nact = active_below(cx, c1);
+	if (r->nact > cap)
+		r->nact = cap;
+	for (uint64_t i = 0; i < r->nact; i++) {
 		uint64_t off = first_off(cx->primes[i], cx->primes[i], c0, &wi);
-		sp_set(&t->st[i], cx->primes[i], off, wi);
+		sp_set(&r->st[i], cx->primes[i], off, wi);
 	}
 }
 
-/* Sieve the segment [sb, sb+len) into buf; sb must follow the previous segment of the chunk. */
-static void sieve_segment(const struct ctx *cx, struct tls *t, uint8_t *buf, uint64_t sb,
+/*
+ * Sieve the segment [sb, sb+len) into buf by the pattern and r's stored primes; sb must
+ * follow the previous segment of the run.
+ */
+static void sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uint64_t sb,
 			  uint64_t len)
 {
-	const uint64_t nsm = t->nact < cx->nsmall ? t->nact : cx->nsmall;
-	struct sp *st = t->st;
+	const uint64_t nsm = r->nact < cx->nsmall ? r->nact : cx->nsmall;
+	struct sp *st = r->st;
 
-	for (uint64_t k = 0; k < len; k += BLOCK) {
-		uint64_t n = len - k < BLOCK ? len - k : BLOCK;
+	for (uint64_t k = 0; k < len; k += cx->block) {
+		uint64_t n = len - k < cx->block ? len - k : cx->block;
 		presieve(cx, buf + k, sb + k, n);
 		for (uint64_t i = 0; i < nsm; i++)
 			cross(buf + k, n, &st[i]);
 	}
-	for (uint64_t i = nsm; i < t->nact; i++)
+	for (uint64_t i = nsm; i < r->nact; i++)
 		cross(buf, len, &st[i]);
 	/* 1 is not prime; the primes 7..53 were cleared by the pre-sieve and are counted apart. */
 	if (sb == 0)
 		buf[0] &= 0xfe;
+}
+
+/*
+ * Files p = 30q + wheel[ri] (p*p in a byte below the chunk's end) under the segment of
+ * its first multiple in the chunk from c0 on (first_off with p's q and r given).
+ */
+static inline int add_large(struct tls *t, uint64_t p, uint64_t q, unsigned ri, uint64_t c0)
+{
+	const uint64_t start = 30 * c0, r = sieve_wheel[ri];
+	uint64_t k, byte;
+	unsigned wi;
+
+	if (p * p >= start)
+		k = p;
+	else
+		k = start / p + (start % p != 0);
+	wi = next_wi[k % 30];
+	byte = p * (k / 30) + q * sieve_wheel[wi] + r * sieve_wheel[wi] / 30;
+	return sieve_buckets_add(&t->bk, (uint32_t)q, ri, byte - c0, wi);
+}
+
+/*
+ * Files the large primes of the chunk [c0, c1) in t's buckets: the stored primes
+ * from nmed on, then those above STORED_MAX up to the square root of the chunk's
+ * last number, enumerated by sieving their interval with the first ngen stored
+ * primes. Returns 0 or -ENOMEM.
+ */
+static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_t c1)
+{
+	/* largest number of the chunk: 30*c1 - 1 may wrap only when c1 == b1 */
+	const uint64_t top = c1 == cx->b1 ? cx->to - 1 : 30 * c1 - 1;
+	const uint64_t hi = isqrt64(top), nst = active_below(cx, c1);
+	uint64_t pb0, pb1;
+	int err;
+
+	for (uint64_t i = cx->nmed; i < nst; i++) {
+		const uint32_t p = cx->primes[i];
+		err = add_large(t, p, p / 30, next_wi[p % 30], c0);
+		if (err)
+			return err;
+	}
+	if (hi <= STORED_MAX)
+		return 0;
+	pb0 = STORED_MAX / 30;
+	pb1 = hi / 30 + 1;
+	run_begin(cx, &t->gen, pb0, pb1, cx->ngen);
+	for (uint64_t sb = pb0; sb < pb1; sb += cx->seg) {
+		const uint64_t len = pb1 - sb < cx->seg ? pb1 - sb : cx->seg;
+		const uint8_t *buf = t->gen.buf;
+		sieve_segment(cx, &t->gen, t->gen.buf, sb, len);
+		for (uint64_t i = 0; i < len; i++) {
+			unsigned byte = buf[i];
+			while (byte) {
+				const unsigned bit = (unsigned)__builtin_ctz(byte);
+				const uint64_t p = 30 * (sb + i) +
+						   sieve_wheel[bit]; /* < 2^32 + 30 */
+				byte &= byte - 1;
+				if (p <= STORED_MAX || p > hi)
+					continue;
+				err = add_large(t, p, sb + i, bit, c0);
+				if (err)
+					return err;
+			}
+		}
+	}
+	return 0;
 }
 
 static void mask_edges(const struct ctx *cx, uint8_t *buf, uint64_t sb, uint64_t len)
@@ -371,19 +470,30 @@ static uint64_t round_up(uint64_t x, uint64_t m)
 	return (x + m - 1) / m * m;
 }
 
-/* buflen: the longest segment sieved into t->buf. */
+/* buflen: the longest segment sieved into t's main buffer. */
 static int tls_alloc(const struct ctx *cx, struct tls *t, uint64_t buflen)
 {
-	t->buf = aligned_alloc(64, round_up(buflen, 64));
-	t->st = malloc((cx->nprimes ? cx->nprimes : 1) * sizeof(*t->st));
-	t->nact = 0;
-	return t->buf && t->st ? 0 : -ENOMEM;
+	const uint64_t gen = cx->root > STORED_MAX;
+
+	t->main.buf = aligned_alloc(64, round_up(buflen, 64));
+	t->main.st = malloc((cx->nmed ? cx->nmed : 1) * sizeof(*t->main.st));
+	t->main.nact = 0;
+	t->gen.buf = gen ? aligned_alloc(64, cx->seg) : NULL;
+	t->gen.st = gen ? malloc((cx->ngen ? cx->ngen : 1) * sizeof(*t->gen.st)) : NULL;
+	t->gen.nact = 0;
+	sieve_buckets_init(&t->bk, cx->log2seg);
+	if (!t->main.buf || !t->main.st || (gen && (!t->gen.buf || !t->gen.st)))
+		return -ENOMEM;
+	return 0;
 }
 
 static void tls_free(struct tls *t)
 {
-	free(t->buf);
-	free(t->st);
+	free(t->main.buf);
+	free(t->main.st);
+	free(t->gen.buf);
+	free(t->gen.st);
+	sieve_buckets_free(&t->bk);
 }
 
 static void report(const struct ompk_progress *prog, const uint64_t *done, int nthr, uint64_t total,
@@ -404,26 +514,41 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 	ompk_progress_report(prog, sum, total);
 }
 
-/* All base primes stored: chunks of segments, counted as they are sieved. */
-static int run_stored(const struct ctx *cx, int threads, const struct ompk_progress *prog,
-		      uint64_t *out)
+/*
+ * Bytes of a chunk, a multiple of the segment. Entering a chunk costs a division per
+ * sieving prime (and, above 2^48, a sieve up to sqrt(to) enumerating them), so a chunk
+ * spans at least 256 bytes per sieving prime; but there are enough chunks for dynamic
+ * balance, never fewer than threads when there is work for them.
+ */
+static uint64_t chunk_bytes(const struct ctx *cx, int threads)
 {
-	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
-	const uint64_t total_segs = (total + seg - 1) / seg;
-	uint64_t chunk = cx->nprimes * 256, nchunks, cnt = 0;
-	uint64_t *done;
-	int nomem = 0;
+	const uint64_t total = cx->b1 - cx->b0;
+	/* sieving primes: pi(root) < 1.26 root / ln root */
+	uint64_t np = cx->nprimes, chunk;
 
-	/* Enough chunks for dynamic balance, but each long enough to amortize its divisions;
-	 * never fewer chunks than threads when there is work for them. */
+	if (cx->root > STORED_MAX)
+		np = (uint64_t)(1.26 * (double)cx->root / log((double)cx->root));
+	chunk = np * 256;
 	if (chunk < total / ((uint64_t)threads * 32))
 		chunk = total / ((uint64_t)threads * 32);
 	if (chunk > (total + threads - 1) / threads)
 		chunk = (total + threads - 1) / threads;
-	chunk = round_up(chunk ? chunk : 1, seg);
+	chunk = round_up(chunk ? chunk : 1, cx->seg);
 	if (chunk > (UINT64_C(1) << 30))
 		chunk = UINT64_C(1) << 30;
-	nchunks = (total + chunk - 1) / chunk;
+	return chunk;
+}
+
+/* Chunks of segments, counted as they are sieved. */
+static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progress *prog,
+		      uint64_t *out)
+{
+	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
+	const uint64_t total_segs = (total + seg - 1) / seg;
+	const uint64_t chunk = chunk_bytes(cx, threads), nchunks = (total + chunk - 1) / chunk;
+	uint64_t cnt = 0;
+	uint64_t *done;
+	int nomem = 0;
 
 	done = calloc((size_t)threads * 8, sizeof(*done));
 	if (!done)
@@ -437,38 +562,46 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;
-		int stop;
+		uint64_t mydone = 0;
+		double last = omp_get_wtime();
 
 		if (tls_alloc(cx, &t, total < seg ? total : seg)) {
 #pragma omp atomic write
 			nomem = 1;
 		}
-#pragma omp barrier
-#pragma omp atomic read
-		stop = nomem;
-		if (!stop) {
-			uint64_t mydone = 0;
-			double last = omp_get_wtime();
 #pragma omp for schedule(dynamic, 1)
-			for (uint64_t c = 0; c < nchunks; c++) {
-				const uint64_t c0 = cx->b0 + c * chunk;
-				const uint64_t c1 = cx->b1 - c0 < chunk ? cx->b1 : c0 + chunk;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, t.buf, sb, len);
-					mask_edges(cx, t.buf, sb, len);
-					cnt += popcount_bytes(cx, t.buf, len);
-					/*
-					 * progress only: each thread publishes its own count,
-					 * thread 0 sums
-					 */
-					mydone++;
+		for (uint64_t c = 0; c < nchunks; c++) {
+			const uint64_t c0 = cx->b0 + c * chunk;
+			const uint64_t c1 = cx->b1 - c0 < chunk ? cx->b1 : c0 + chunk;
+			int stop;
+
+#pragma omp atomic read
+			stop = nomem;
+			if (stop)
+				continue;
+			run_begin(cx, &t.main, c0, c1, cx->nmed);
+			if (sieve_buckets_begin(&t.bk, (c1 - c0 + seg - 1) / seg) ||
+			    chunk_large(cx, &t, c0, c1)) {
 #pragma omp atomic write
-					done[tid * 8] = mydone;
-					if (tid == 0 && prog)
-						report(prog, done, nthr, total_segs, &last);
+				nomem = 1;
+				continue;
+			}
+			for (uint64_t s = 0, sb = c0; sb < c1; s++, sb += seg) {
+				const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
+				sieve_segment(cx, &t.main, t.main.buf, sb, len);
+				if (sieve_buckets_cross(&t.bk, s, t.main.buf, len)) {
+#pragma omp atomic write
+					nomem = 1;
+					break;
 				}
+				mask_edges(cx, t.main.buf, sb, len);
+				cnt += popcount_bytes(cx, t.main.buf, len);
+				/* progress only: each thread publishes its own count, thread 0 sums */
+				mydone++;
+#pragma omp atomic write
+				done[tid * 8] = mydone;
+				if (tid == 0 && prog)
+					report(prog, done, nthr, total_segs, &last);
 			}
 		}
 		tls_free(&t);
@@ -481,165 +614,54 @@ static int run_stored(const struct ctx *cx, int threads, const struct ompk_progr
 	return 0;
 }
 
+/* Odd numbers per window of make_base: 32 KiB, so the crossing-off stays in L1. */
+#define BASE_WINDOW 32768u
+
 /*
- * Cross off, in mask[0..wlen) standing for the bytes from w0, the streamed base
- * primes p with lo < p <= hi found in the sieved piece buf[0..len) starting at byte pb.
+ * The primes FIRST_PRIME <= p <= lim (lim <= 2^24) by an odd-only sieve in L1-sized
+ * windows (a single 8 MiB array for lim = 2^24 spilled L2 and took a sizeable part of
+ * a 1e9-wide count at 1e16, before the threads start).
  */
-static void cross_streamed(const uint8_t *buf, uint64_t len, uint64_t pb, uint64_t lo, uint64_t hi,
-			   uint8_t *mask, uint64_t w0, uint64_t wlen)
-{
-	for (uint64_t i = 0; i < len; i++) {
-		unsigned byte = buf[i];
-		while (byte) {
-			const unsigned bit = (unsigned)__builtin_ctz(byte);
-			const uint64_t p = 30 * (pb + i) + wheel[bit]; /* < 2^32 + 30 */
-			byte &= byte - 1;
-			if (p <= lo || p > hi)
-				continue;
-			unsigned wi;
-			const uint64_t off = first_off((uint32_t)p, p, w0, &wi);
-			if (off < wlen) {
-				struct sp sp;
-				sp_set(&sp, (uint32_t)p, off, wi);
-				cross(mask, wlen, &sp);
-			}
-		}
-	}
-}
-
-/* Base primes above 2^24 streamed per window (to > 2^48); see the file header. */
-static int run_streamed(const struct ctx *cx, int threads, const struct ompk_progress *prog,
-			uint64_t *out)
-{
-	const uint64_t total = cx->b1 - cx->b0, seg = cx->seg;
-	const uint64_t win = total < WINDOW ? total : WINDOW;
-	const uint64_t nwin = (total + win - 1) / win;
-	uint8_t *window = malloc(win), **priv = calloc((size_t)threads, sizeof(*priv));
-	uint64_t cnt = 0;
-	int nomem = 0;
-
-	if (!window || !priv) {
-		free(window);
-		free(priv);
-		return -ENOMEM;
-	}
-
-#pragma omp parallel num_threads(threads) default(none) \
-	shared(cx, prog, window, priv, nomem, nwin, win, seg, cnt)
-	{
-		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
-		struct tls t;
-		int stop;
-		double last = omp_get_wtime();
-
-		priv[tid] = malloc(win);
-		if (tls_alloc(cx, &t, seg) || !priv[tid]) {
-#pragma omp atomic write
-			nomem = 1;
-		}
-#pragma omp barrier
-#pragma omp atomic read
-		stop = nomem;
-		for (uint64_t w = 0; !stop && w < nwin; w++) {
-			const uint64_t w0 = cx->b0 + w * win;
-			const uint64_t w1 = cx->b1 - w0 < win ? cx->b1 : w0 + win, wlen = w1 - w0;
-			/* largest number of the window: 30*w1 - 1 may wrap only when w1 == b1 */
-			const uint64_t top = w1 == cx->b1 ? cx->to - 1 : 30 * w1 - 1;
-			const uint64_t hi = isqrt64(top);
-			const uint64_t chunk = round_up((wlen + nthr * 2 - 1) / (nthr * 2), seg);
-			const uint64_t nchunks = (wlen + chunk - 1) / chunk;
-			const uint64_t pb0 = STORED_MAX / 30, pb1 = hi / 30 + 1;
-			const uint64_t npieces = pb1 > pb0 ? (pb1 - pb0 + PIECE - 1) / PIECE : 0;
-
-			/* 1. the stored base primes, straight into the shared window */
-#pragma omp for schedule(dynamic, 1)
-			for (uint64_t c = 0; c < nchunks; c++) {
-				const uint64_t c0 = w0 + c * chunk,
-					       c1 = w1 - c0 < chunk ? w1 : c0 + chunk;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, window + (sb - w0), sb, len);
-				}
-			}
-			/* 2. the streamed ones, into a private copy each */
-			memset(priv[tid], 0xff, wlen);
-#pragma omp for schedule(dynamic, 1)
-			for (uint64_t k = 0; k < npieces; k++) {
-				const uint64_t c0 = pb0 + k * PIECE,
-					       c1 = pb1 - c0 < PIECE ? pb1 : c0 + PIECE;
-				chunk_begin(cx, &t, c0, c1);
-				for (uint64_t sb = c0; sb < c1; sb += seg) {
-					const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-					sieve_segment(cx, &t, t.buf, sb, len);
-					cross_streamed(t.buf, len, sb, STORED_MAX, hi, priv[tid],
-						       w0, wlen);
-				}
-			}
-			/* 3. AND the copies in (the barrier above made them complete) */
-#pragma omp for schedule(static)
-			for (uint64_t k = 0; k < wlen; k += BLOCK) {
-				const uint64_t n = wlen - k < BLOCK ? wlen - k : BLOCK;
-				for (int j = 0; j < nthr; j++)
-					for (uint64_t i = 0; i < n; i++)
-						window[k + i] &= priv[j][k + i];
-			}
-#pragma omp single
-			mask_edges(cx, window, w0, wlen);
-			/* 4. count */
-#pragma omp for schedule(static) reduction(+ : cnt)
-			for (uint64_t k = 0; k < wlen; k += BLOCK) {
-				const uint64_t n = wlen - k < BLOCK ? wlen - k : BLOCK;
-				cnt += popcount_bytes(cx, window + k, n);
-			}
-			if (tid == 0 && prog && omp_get_wtime() - last >= REPORT_EVERY) {
-				last = omp_get_wtime();
-				ompk_progress_report(prog, w + 1, nwin);
-			}
-		}
-		tls_free(&t);
-		free(priv[tid]);
-	}
-	free(window);
-	free(priv);
-	if (nomem)
-		return -ENOMEM;
-	ompk_progress_report(prog, nwin, nwin);
-	*out = cnt;
-	return 0;
-}
-
-/* The primes 59 <= p <= lim (lim <= 2^24) by a plain odd-only sieve. */
 static int make_base(uint32_t lim, uint32_t **out, uint64_t *n)
 {
-	const uint32_t half = lim / 2 + 1; /* odd i*2+1 <= lim */
-	uint8_t *comp;
+	const uint32_t half = lim / 2 + 1; /* odd 2i+1 <= lim for i < half (and one more) */
+	const uint32_t root = isqrt64(lim);
+	uint8_t small[4097], win[BASE_WINDOW];
+	uint32_t sp[600], next[600], ns = 0; /* odd primes <= sqrt(2^24) = 4096: 563 */
 	uint32_t *pr;
-	uint64_t k = 0;
+	uint64_t k = 0, cap;
 
 	*out = NULL;
 	*n = 0;
 	if (lim < FIRST_PRIME)
 		return 0;
-	comp = calloc(half, 1);
-	if (!comp)
-		return -ENOMEM;
-	for (uint32_t i = 1; (2 * i + 1) * (2 * i + 1) <= lim; i++)
-		if (!comp[i])
-			for (uint32_t j = (2 * i + 1) * (2 * i + 1) / 2; j < half; j += 2 * i + 1)
-				comp[j] = 1;
-	for (uint32_t i = FIRST_PRIME / 2; i < half && 2 * i + 1 <= lim; i++)
-		k += !comp[i];
-	pr = malloc((k ? k : 1) * sizeof(*pr));
-	if (!pr) {
-		free(comp);
-		return -ENOMEM;
+	memset(small, 0, sizeof(small));
+	for (uint32_t i = 3; i <= root; i += 2) {
+		if (small[i])
+			continue;
+		sp[ns] = i;
+		next[ns++] = i * i / 2; /* index of i*i among the odd numbers */
+		for (uint32_t j = i * i; j <= root; j += 2 * i)
+			small[j] = 1;
 	}
-	k = 0;
-	for (uint32_t i = FIRST_PRIME / 2; i < half && 2 * i + 1 <= lim; i++)
-		if (!comp[i])
-			pr[k++] = 2 * i + 1;
-	free(comp);
+	/* pi(x) < 1.25506 x / ln x (Rosser and Schoenfeld, 1962) */
+	cap = (uint64_t)(1.25506 * lim / log((double)lim)) + 16;
+	pr = malloc(cap * sizeof(*pr));
+	if (!pr)
+		return -ENOMEM;
+	for (uint32_t w0 = 0; w0 < half; w0 += BASE_WINDOW) {
+		const uint32_t w1 = half - w0 < BASE_WINDOW ? half : w0 + BASE_WINDOW;
+		memset(win, 0, w1 - w0);
+		for (uint32_t i = 0; i < ns; i++) {
+			uint32_t j = next[i];
+			for (; j < w1; j += sp[i])
+				win[j - w0] = 1;
+			next[i] = j;
+		}
+		for (uint32_t j = w0 < FIRST_PRIME / 2 ? FIRST_PRIME / 2 : w0; j < w1; j++)
+			if (!win[j - w0] && 2 * j + 1 <= lim)
+				pr[k++] = 2 * j + 1;
+	}
 	*out = pr;
 	*n = k;
 	return 0;
@@ -648,7 +670,7 @@ static int make_base(uint32_t lim, uint32_t **out, uint64_t *n)
 /*
  * Pattern g: the bytes from b0 on with the multiples of the primes of group g
  * (themselves included) crossed off. It repeats every M bytes, M the product
- * of the group, so min(n, M + BLOCK) bytes give any block of the n-byte range
+ * of the group, so min(n, M + SIEVE_BLOCK_MAX) bytes give any block of the n-byte range
  * contiguously at offset (b - b0) mod M, and tiny ranges build tiny patterns.
  */
 static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
@@ -658,7 +680,7 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 
 	for (int i = 0; i < 4 && pre_groups[g][i]; i++)
 		m *= pre_groups[g][i];
-	len = n < m + BLOCK ? n : m + BLOCK;
+	len = n < m + SIEVE_BLOCK_MAX ? n : m + SIEVE_BLOCK_MAX;
 	pat = malloc(len);
 	if (!pat)
 		return NULL;
@@ -676,16 +698,18 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 	return pat;
 }
 
-int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
-		     uint64_t *count)
+int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		uint64_t block, uint64_t segmax, uint64_t *count)
 {
 	struct ctx cx;
 	uint32_t *primes = NULL, root, lim;
-	uint8_t *pat[4] = { NULL, NULL, NULL, NULL };
-	uint64_t small = 0, n = 0, nb;
+	uint8_t *pat[NPRE] = { NULL };
+	uint64_t small = 0, n = 0;
 	int err;
 
-	if (!count || threads < 1 || from > to)
+	if (!count || threads < 1 || from > to || block < SIEVE_BLOCK_MIN ||
+	    block > SIEVE_BLOCK_MAX || (block & (block - 1)) || segmax < block ||
+	    (segmax & (segmax - 1)))
 		return -EINVAL;
 	*count = 0;
 	if (from == to)
@@ -698,8 +722,8 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	cx.b1 = (to - 1) / 30 + 1;
 	cx.lo_mask = cx.hi_mask = 0;
 	for (int i = 0; i < 8; i++) {
-		cx.lo_mask |= (uint8_t)((wheel[i] >= from % 30) << i);
-		cx.hi_mask |= (uint8_t)((wheel[i] <= (to - 1) % 30) << i);
+		cx.lo_mask |= (uint8_t)((sieve_wheel[i] >= from % 30) << i);
+		cx.hi_mask |= (uint8_t)((sieve_wheel[i] <= (to - 1) % 30) << i);
 	}
 #if defined(__x86_64__) || defined(__i386__)
 	cx.hw_popcnt = __builtin_cpu_supports("popcnt");
@@ -713,9 +737,9 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 	if (err)
 		goto out;
 	cx.primes = primes;
-	/* The streamed mode also sieves base-prime pieces below b0: give it whole periods. */
+	/* Above 2^48 base primes are enumerated by sieving below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
-	for (int g = 0; g < 4; g++) {
+	for (int g = 0; g < NPRE; g++) {
 		pat[g] = make_pattern(g, cx.pat_base,
 				      root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, &cx.plen[g]);
 		cx.pat[g] = pat[g];
@@ -724,24 +748,41 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 			goto out;
 		}
 	}
-	/* Segments long enough that the largest base primes hit a few times each visit
-	 * (a turn of the wheel is p bytes), capped at half of a 1 MiB L2. */
-	for (nb = 1; nb < 8 && nb * BLOCK < lim; nb *= 2)
+	/*
+	 * Segments of half the L2 cache, or shorter when the base primes are small (a
+	 * tiny range needs no large buffer). Primes above LARGE_SEGS segments go to buckets.
+	 */
+	cx.block = block;
+	for (cx.seg = block; cx.seg < segmax && cx.seg < lim; cx.seg *= 2)
 		;
-	cx.seg = nb * BLOCK;
+	cx.log2seg = (unsigned)__builtin_ctzll(cx.seg);
+	cx.root = root;
+	cx.nmed = 0;
+	while (cx.nmed < cx.nprimes && cx.primes[cx.nmed] <= LARGE_SEGS * cx.seg)
+		cx.nmed++;
 	cx.nsmall = 0;
-	while (cx.nsmall < cx.nprimes && cx.primes[cx.nsmall] < BLOCK / 4)
+	while (cx.nsmall < cx.nmed && cx.primes[cx.nsmall] < block / SMALL_DIV)
 		cx.nsmall++;
-	if (nb == 1)
-		cx.nsmall = cx.nprimes;
+	if (cx.seg == block)
+		cx.nsmall = cx.nmed;
+	cx.ngen = root > STORED_MAX ? active_below(&cx, root / 30 + 1) : 0;
 
-	err = root > STORED_MAX ? run_streamed(&cx, threads, prog, &n)
-				: run_stored(&cx, threads, prog, &n);
+	err = run_chunks(&cx, threads, prog, &n);
 	if (!err)
 		*count = small + n;
 out:
-	for (int g = 0; g < 4; g++)
+	for (int g = 0; g < NPRE; g++)
 		free(pat[g]);
 	free(primes);
 	return err;
+}
+
+int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
+		     uint64_t *count)
+{
+	struct sieve_cache cache;
+
+	sieve_cache_read(SYSFS_CACHE, &cache);
+	return sieve_count(from, to, threads, prog, sieve_block_bytes(&cache),
+			   sieve_segment_bytes(&cache, sieve_block_bytes(&cache), SEG_MAX), count);
 }

@@ -1,0 +1,29 @@
+/*
+ * wheel.c - the mod-30 wheel's tables, shared by the segmented sieve's
+ * crossing-off loops (fast.c for small and medium primes, bucket.c for
+ * large ones) and kept apart so that both call down into this file and
+ * never into each other. The macros that build them are in sieve_int.h,
+ * where fast.c's unrolled loops use them as constants.
+ */
+#include "sieve_int.h"
+
+const uint8_t sieve_wheel[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
+
+/* sieve_wheel[i+1] - sieve_wheel[i], with sieve_wheel[8] = 31 (the next turn's 1). */
+const uint8_t sieve_dq[8] = { 6, 4, 2, 4, 2, 4, 6, 2 };
+
+#define MASK_ROW(r)                                                                        \
+	{                                                                                  \
+		MK(r, 1), MK(r, 7), MK(r, 11), MK(r, 13), MK(r, 17), MK(r, 19), MK(r, 23), \
+			MK(r, 29)                                                          \
+	}
+#define DC_ROW(r)                                                                       \
+	{                                                                               \
+		DC(r, 1, 7), DC(r, 7, 11), DC(r, 11, 13), DC(r, 13, 17), DC(r, 17, 19), \
+			DC(r, 19, 23), DC(r, 23, 29), DC(r, 29, 31)                     \
+	}
+
+const uint8_t sieve_masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	MASK_ROW(11), MASK_ROW(13),
+				    MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
+const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
+				  DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
