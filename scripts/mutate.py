@@ -24,7 +24,7 @@ as "timeout": counted as caught, only because a hung suite fails CI too;
 look at such a mutant by hand.
 
 Usage: scripts/mutate.py [--only NAME[,NAME...]] [--timeout S] [--threshold PCT]
-                         [--keep] [--list] [--check]
+                         [--keep] [--scratch DIR] [--skip-base] [--list] [--check]
 --check only checks that every mutant still applies to the working tree
 (make test runs it, tests/test_mutate.sh), so a change that moves a planted
 bug's code fails at once rather than at the next mutation run.
@@ -177,6 +177,12 @@ def main():
     ap.add_argument("--threshold", type=float, default=90.0,
                     help="lowest passing score in percent (default 90)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch clone")
+    ap.add_argument("--scratch", metavar="DIR",
+                    help="use DIR for the clone and logs, kept and reused by later runs "
+                         "(its build is then incremental)")
+    ap.add_argument("--skip-base", action="store_true",
+                    help="do not first check that the unmutated tree passes (only when a run "
+                         "at this commit already did)")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--check", action="store_true",
                     help="only check that every mutant applies to the working tree (no build)")
@@ -205,29 +211,44 @@ def main():
         print(f"mutate: {len(mutants) - len(stale)} of {len(mutants)} mutants apply")
         return 1 if stale else 0
 
-    scratch = tempfile.mkdtemp(prefix="ompk-mutate.")
-    tree = os.path.join(scratch, "tree")
     head = subprocess.check_output(["git", "-C", ROOT, "rev-parse", "HEAD"], text=True).strip()
-    subprocess.run(["git", "clone", "-q", "--no-hardlinks", "--no-checkout", ROOT, tree],
-                   check=True)
-    subprocess.run(["git", "-C", tree, "checkout", "-q", "--detach", head], check=True)
+    if a.scratch:
+        scratch = os.path.abspath(a.scratch)
+        os.makedirs(scratch, exist_ok=True)
+    else:
+        scratch = tempfile.mkdtemp(prefix="ompk-mutate.")
+    tree = os.path.join(scratch, "tree")
+    if not os.path.isdir(os.path.join(tree, ".git")):
+        subprocess.run(["git", "clone", "-q", "--no-hardlinks", "--no-checkout", ROOT, tree],
+                       check=True)
+    else:
+        subprocess.run(["git", "-C", tree, "fetch", "-q", ROOT, "HEAD"], check=True)
+    # A kept clone may hold a mutant of an interrupted run: checkout -f restores it.
+    subprocess.run(["git", "-C", tree, "checkout", "-q", "-f", "--detach", head], check=True)
     # Nothing of the caller's make or test settings leaks into the runs.
     env = {k: v for k, v in os.environ.items()
-           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "OMPK_BIN_DIR", "TEST_WRAPPER")}
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "OMPK_BIN_DIR", "TEST_WRAPPER",
+                        "OMPK_TEST_FIRST")}
     env["OMPK_TEST_FAILFAST"] = "1"
     print(f"mutate: {len(mutants)} mutants, commit {head[:12]}, scratch clone {tree}",
           flush=True)
-    # The unmutated tree must pass, or every mutant would look caught.
-    t0 = time.monotonic()
-    rc = run(["make", "-j2", "test"], tree, a.timeout, os.path.join(scratch, "base.log"), env)
-    base = time.monotonic() - t0
-    if rc != 0:
-        print(f"mutate: make test fails without any mutant (see {scratch}/base.log)",
-              file=sys.stderr)
-        return 1
-    timeout = a.timeout or max(300.0, 3 * base)
-    print(f"mutate: the unmutated tree passes in {base:.0f} s; {timeout:.0f} s per mutant",
-          flush=True)
+    if a.skip_base:
+        timeout = a.timeout or 1800.0
+        print(f"mutate: the unmutated tree is not checked (--skip-base); {timeout:.0f} s per "
+              f"mutant", flush=True)
+    else:
+        # The unmutated tree must pass, or every mutant would look caught.
+        t0 = time.monotonic()
+        rc = run(["make", "-j2", "test"], tree, a.timeout, os.path.join(scratch, "base.log"),
+                 env)
+        base = time.monotonic() - t0
+        if rc != 0:
+            print(f"mutate: make test fails without any mutant (see {scratch}/base.log)",
+                  file=sys.stderr)
+            return 1
+        timeout = a.timeout or max(300.0, 3 * base)
+        print(f"mutate: the unmutated tree passes in {base:.0f} s; {timeout:.0f} s per mutant",
+              flush=True)
     rows = []
     for i, m in enumerate(mutants, 1):
         original = apply(tree, m)
@@ -270,7 +291,7 @@ def main():
     score = 100.0 * caught / counted if counted else 0.0
     print(f"mutate: {caught} of {counted} caught ({score:.1f}%, threshold {a.threshold:g}%), "
           f"{counted - caught} survived, {len(broken)} stale or not building")
-    if not a.keep:
+    if not a.keep and not a.scratch:
         shutil.rmtree(scratch, ignore_errors=True)
     else:
         print(f"mutate: logs and the clone kept in {scratch}")

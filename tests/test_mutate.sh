@@ -7,7 +7,8 @@
 # outcome: caught (named with the program and check that failed),
 # survived, a timeout (counted as caught, and said so), stale and one that
 # breaks the build (both fail the run whatever the score); the score and the
-# exit code against --threshold; the real tree never touched. The whole
+# exit code against --threshold; the real tree never touched; a kept
+# scratch clone (--scratch) follows a new commit. The whole
 # mutation run is `make mutate` (minutes per mutant; not run here).
 # Prints "mutate: N passed, M failed, K skipped" last.
 . "$(dirname "$0")/lib.sh"
@@ -91,6 +92,16 @@ check "a stale mutant fails the run whatever the score" test "$rc" -eq 1
 rc=0
 "$toy/scripts/mutate.py" --only nothing_called_so >"$tmp/m4.out" 2>&1 || rc=$?
 check "an unknown --only name is a usage error (exit 2)" test "$rc" -eq 2
+"$toy/scripts/mutate.py" --only off_by_one --scratch "$tmp/s" >"$tmp/m6.out" 2>&1
+sed -i 's/^# the answer$/# The answer/' "$toy/src/code.sh"
+git -C "$toy" -c user.name=t -c user.email=t@t commit -qam again
+rc=0
+"$toy/scripts/mutate.py" --only off_by_one,comment_only --scratch "$tmp/s" --skip-base \
+	>"$tmp/m7.out" 2>&1 || rc=$?
+check "--scratch DIR keeps the clone; a later run there moves it to the new HEAD" \
+	bash -c "grep -qx '# The answer' '$tmp/s/tree/src/code.sh' &&
+		grep -q '^\[1/2\] off_by_one: caught' '$tmp/m7.out' &&
+		grep -q '^\[2/2\] comment_only: STALE' '$tmp/m7.out' && [ $rc -eq 1 ]"
 rc=0
 "$toy/scripts/mutate.py" --check >"$tmp/m5.out" 2>&1 || rc=$?
 check "--check names the stale mutant and exits 1" \
