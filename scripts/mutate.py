@@ -17,11 +17,12 @@ reported as BUILD-FAILED and fails the run too (it tests nothing).
 Each mutant is applied in a scratch clone of the current commit (HEAD:
 commit the code first; the mutants are read from the working tree), so the
 real tree is never touched; `make test` runs with OMPK_TEST_FAILFAST=1
-(scripts/run-tests.sh stops at the first failing program), and the file is
-restored. The verdict names the program that failed and its first failing
-check. A mutant still running after the time limit is killed and reported
-as "timeout": counted as caught, only because a hung suite fails CI too;
-look at such a mutant by hand.
+(scripts/run-tests.sh stops at the first failing program; CMOCKA_TEST_ABORT=1
+ends a cmocka suite at its first failing check), and the file is restored.
+The verdict names the program that failed and its first failing check. A
+mutant still running after the time limit is killed and reported as
+"timeout": counted as caught, only because a hung suite fails CI too; look
+at such a mutant by hand.
 
 Usage: scripts/mutate.py [--only NAME[,NAME...]] [--timeout S] [--threshold PCT]
                          [--keep] [--scratch DIR] [--skip-base] [--list] [--check]
@@ -117,20 +118,23 @@ def run(cmd, cwd, timeout, log, env):
 
 def caught_by(log):
     """(whether the test runner started, 'program: first failing check') from a make test log."""
-    started, program, check = False, "", ""
+    started, program, check, running = False, "", "", ""
     with open(log, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("== "):
-                started, current = True, line[3:]
+                started, current, running = True, line[3:], ""
             elif not started:
                 continue
+            elif line.startswith("[ RUN      ] "):
+                running = line[13:]
             elif not check and (line.startswith("[  FAILED  ] ") and "test(s)" not in line
                                 or line.startswith("FAIL ")):
                 program = current
                 check = line.split("] ", 1)[1] if line.startswith("[") else line[5:]
             elif line.startswith("failing programs: ") and not program:
                 program = line.split(": ", 1)[1].split(" ")[0]
+                check = running  # a cmocka suite aborted (CMOCKA_TEST_ABORT) in this check
     if program and check:
         return started, f"{program}: {check}"[:90]
     return started, program
@@ -140,11 +144,14 @@ def caught_by(log):
 # caught mutant costs the suite that catches it, not every suite before it
 # in alphabetical order. A survivor still runs every suite.
 NEAREST = [
-    ("kernels/collatz/", "test_collatz test_kernels test_split"),
-    ("kernels/primes/", "test_primes test_kernels test_split"),
-    ("kernels/sumsq/", "test_fast_simd test_kernels test_split test_loader"),
-    ("kernels/checksum/", "test_fast_simd test_kernels test_split test_loader"),
-    ("kernels/lcg/", "test_kernels test_split"),
+    ("kernels/collatz/collatz.c", "test_kernels test_split"),
+    ("kernels/collatz/oracle.c", "test_kernels test_collatz"),
+    ("kernels/collatz/", "test_collatz test_kernels"),
+    ("kernels/primes/pi", "test_primes test_kernels"),
+    ("kernels/primes/", "test_kernels test_primes test_split"),
+    ("kernels/sumsq/fast.c", "test_fast_simd test_kernels"),
+    ("kernels/checksum/fast.c", "test_fast_simd test_kernels"),
+    ("kernels/", "test_kernels test_split test_fast_simd"),
     ("src/io/heartbeat", "test_heartbeat"),
     ("src/io/", "test_loader test_loader_faults"),
     ("src/parse.c", "test_parse test_driver test_cli.sh"),
@@ -230,6 +237,8 @@ def main():
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "OMPK_BIN_DIR", "TEST_WRAPPER",
                         "OMPK_TEST_FIRST")}
     env["OMPK_TEST_FAILFAST"] = "1"
+    # cmocka aborts a suite at its first failing check rather than running the rest.
+    env["CMOCKA_TEST_ABORT"] = "1"
     print(f"mutate: {len(mutants)} mutants, commit {head[:12]}, scratch clone {tree}",
           flush=True)
     if a.skip_base:
