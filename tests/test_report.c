@@ -125,6 +125,18 @@ static void test_emit_json(void **state)
 				 "\"u\":[0,18446744073709551615],\"d\":[0.5,1e-09],\"i\":[-1,3],"
 				 "\"empty\":[],\"dataonly\":\"b\\u000ac\"}\n");
 	free(out);
+	/* A backslash (a Windows-style path) is escaped as well as a quote. */
+	{
+		char *buf = NULL;
+		size_t len;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_non_null(f);
+		ompk_json_string(f, "C:\\x\"y");
+		assert_int_equal(fclose(f), 0);
+		assert_string_equal(buf, "\"C:\\\\x\\\"y\"");
+		free(buf);
+	}
 }
 
 static void test_emit_csv(void **state)
