@@ -28,7 +28,8 @@ Usage: scripts/mutate.py [--only NAME[,NAME...]] [--timeout S] [--threshold PCT]
                          [--keep] [--scratch DIR] [--skip-base] [--list] [--check]
 --check only checks that every mutant still applies to the working tree
 (make test runs it, tests/test_mutate.sh), so a change that moves a planted
-bug's code fails at once rather than at the next mutation run.
+bug's code fails at once rather than at the next mutation run; inside a
+mutation run (OMPK_MUTANT set) it reads the files as committed.
 Prints one line per mutant and a table (mutant, file, verdict, caught by,
 seconds), then the score. Exits 1 when a mutant is stale or does not build,
 or when the score is below --threshold (default 90%); 2 on a usage error.
@@ -81,12 +82,17 @@ def parse_mutants(paths):
     return mutants
 
 
-def applies(tree, m):
-    """Whether the old text occurs exactly once in the file (and the mutant changes it)."""
+def applies(tree, m, committed=False):
+    """Whether the old text occurs exactly once in the file (and the mutant changes it).
+    committed: look at the file as HEAD has it, not as the work tree does."""
     try:
-        with open(os.path.join(tree, m["path"]), encoding="utf-8") as f:
-            text = f.read()
-    except OSError:
+        if committed:
+            text = subprocess.run(["git", "-C", tree, "show", f"HEAD:{m['path']}"],
+                                  capture_output=True, text=True, check=True).stdout
+        else:
+            with open(os.path.join(tree, m["path"]), encoding="utf-8") as f:
+                text = f.read()
+    except (OSError, subprocess.CalledProcessError):
         return False
     return text.count("\n".join(m["old"])) == 1 and m["old"] != m["new"]
 
@@ -213,7 +219,10 @@ def main():
         print("mutate: no mutants in tests/mutants/*.txt", file=sys.stderr)
         return 2
     if a.check:
-        stale = [m for m in mutants if not applies(ROOT, m)]
+        # Inside a mutation run (OMPK_MUTANT names the bug planted in this tree) the files
+        # are compared as committed: the planted bug itself must not make its mutant stale.
+        committed = bool(os.environ.get("OMPK_MUTANT"))
+        stale = [m for m in mutants if not applies(ROOT, m, committed)]
         for m in stale:
             print(f"mutate: {m['where']}: {m['name']}: STALE: its '<' text is not found exactly "
                   f"once in {m['path']}; rewrite it for the code as it is now")
@@ -237,7 +246,7 @@ def main():
     # Nothing of the caller's make or test settings leaks into the runs.
     env = {k: v for k, v in os.environ.items()
            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "OMPK_BIN_DIR", "TEST_WRAPPER",
-                        "OMPK_TEST_FIRST")}
+                        "OMPK_TEST_FIRST", "OMPK_MUTANT")}
     env["OMPK_TEST_FAILFAST"] = "1"
     # cmocka aborts a suite at its first failing check rather than running the rest.
     env["CMOCKA_TEST_ABORT"] = "1"
@@ -271,7 +280,7 @@ def main():
         t0 = time.monotonic()
         log = os.path.join(scratch, f"{m['name']}.log")
         rc = run(["make", "-j2", "test"], tree, timeout, log,
-                 dict(env, OMPK_TEST_FIRST=nearest(m["path"])))
+                 dict(env, OMPK_TEST_FIRST=nearest(m["path"]), OMPK_MUTANT=m["name"]))
         dt = time.monotonic() - t0
         with open(os.path.join(tree, m["path"]), "w", encoding="utf-8") as f:
             f.write(original)

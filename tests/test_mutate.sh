@@ -102,6 +102,13 @@ check "--scratch DIR keeps the clone; a later run there moves it to the new HEAD
 	bash -c "grep -qx '# The answer' '$tmp/s/tree/src/code.sh' &&
 		grep -q '^\[1/2\] off_by_one: caught' '$tmp/m7.out' &&
 		grep -q '^\[2/2\] comment_only: STALE' '$tmp/m7.out' && [ $rc -eq 1 ]"
+# A planted bug in the tree: --check sees it as stale, except inside the mutation run.
+sed -i 's/^echo 42$/echo 43/' "$toy/src/code.sh"
+"$toy/scripts/mutate.py" --check >"$tmp/m8.out" 2>&1
+OMPK_MUTANT=off_by_one "$toy/scripts/mutate.py" --check >"$tmp/m9.out" 2>&1
+check "inside a mutation run (OMPK_MUTANT) --check reads the committed files, not the planted bug" \
+	bash -c "grep -q ': off_by_one: STALE' '$tmp/m8.out' && ! grep -q ': off_by_one: STALE' '$tmp/m9.out'"
+git -C "$toy" checkout -q src/code.sh
 rc=0
 "$toy/scripts/mutate.py" --check >"$tmp/m5.out" 2>&1 || rc=$?
 check "--check names the stale mutant and exits 1" \
