@@ -10,6 +10,8 @@
 #   make fuzz FUZZ_SECONDS=60 libFuzzer on the parsers and file readers (clang)
 #   make check-san            the whole suite under ASan + UBSan
 #   make check-valgrind       the I/O-facing suites under valgrind
+#   make mutate               plant each bug of tests/mutants/ in a scratch clone; make test must fail
+#                             (scripts/mutate.py; MUTATE_ARGS="--only NAME" for some of them)
 #   make CC=clang ...         clang with LLVM's libomp (gcc uses libgomp); own build dir
 #   make SAN=address,undefined ...   the same with sanitizers (own build dir)
 #   make MPI=1                also bin/<kernel>-mpi, with mpicc (own build dir)
@@ -126,7 +128,7 @@ TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 SCRIPT_TESTS := $(wildcard tests/test_*.sh)
 
 
-.PHONY: all bin deps demo test check-san check-valgrind bench fuzz clean test-mpi bench-mpi report
+.PHONY: all bin deps demo test check-san check-valgrind mutate bench fuzz clean test-mpi bench-mpi report
 all: $(BINS) bin
 
 # Links this build's binaries into $(LINKDIR)/ (see "Where binaries go" above);
@@ -170,6 +172,11 @@ VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-k
 	--suppressions=tests/valgrind.supp
 check-valgrind: $(VALGRIND_TESTS:%=$(BUILD)/tests/%)
 	$(Q)TEST_WRAPPER="$(VALGRIND)" scripts/run-tests.sh $^
+
+# Mutation testing: each planted bug of tests/mutants/*.txt in a scratch clone of HEAD (the
+# tree here is never changed), make test after each; fails below 90% caught or on a stale mutant.
+mutate:
+	$(Q)scripts/mutate.py $(MUTATE_ARGS)
 
 # Every bench/*.c is a program built here; the scripts run the binaries given.
 BENCHES := $(patsubst %.c,$(BUILD)/%,$(wildcard bench/*.c))

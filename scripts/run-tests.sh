@@ -8,6 +8,13 @@
 # real work cannot pass for a green one.
 # TEST_WRAPPER, when set, is put before each program (e.g. valgrind and
 # its options).
+# OMPK_TEST_FAILFAST=1 stops at the first program that fails: the programs
+# not run are named, and the closing line counts only what ran. The
+# mutation run (scripts/mutate.py) sets it, since one failure is all it
+# needs to know.
+# OMPK_TEST_FIRST="test_a test_b.sh ...": those programs (by file name) run
+# first, in that order, then the others in the order given; the same
+# programs run either way. The mutation run names the suites nearest a planted bug.
 set -u
 read -r -a wrapper <<<"${TEST_WRAPPER:-}"
 passed=0
@@ -33,7 +40,24 @@ counts() {
 	END { if (cm) print p + 0, f + 0, s + 0; else print sp + 0, sf + 0, ss + 0 }' "$1"
 }
 
-for t in "$@"; do
+if [ -n "${OMPK_TEST_FIRST:-}" ]; then
+	ordered=()
+	for name in $OMPK_TEST_FIRST; do
+		for t in "$@"; do
+			[ "$(basename "$t")" = "$name" ] && ordered+=("$t")
+		done
+	done
+	for t in "$@"; do
+		case " $OMPK_TEST_FIRST " in
+		*" $(basename "$t") "*) ;;
+		*) ordered+=("$t") ;;
+		esac
+	done
+	set -- ${ordered[@]+"${ordered[@]}"}
+fi
+
+while [ $# -gt 0 ]; do
+	t=$1
 	echo "== $(basename "$t")"
 	"${wrapper[@]}" "$t" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
@@ -45,6 +69,12 @@ for t in "$@"; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 	[ "$rc" -ne 0 ] && bad_programs+=("$(basename "$t") (exit $rc)")
+	shift
+	if { [ "$rc" -ne 0 ] || [ "$f" -gt 0 ]; } && [ "${OMPK_TEST_FAILFAST:-}" = 1 ] &&
+		[ $# -gt 0 ]; then
+		echo "failfast: stopped after $(basename "$t"); not run: $(for r in "$@"; do basename "$r"; done | xargs)"
+		break
+	fi
 done
 [ ${#bad_programs[@]} -gt 0 ] && echo "failing programs: ${bad_programs[*]}"
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -7,7 +7,7 @@
 # build; a dependency file naming a source that has gone does not stop
 # make, and other configurations' dependency files are not read. Also
 # scripts/run-tests.sh's closing line with cmocka's and the shell suites'
-# skipped checks counted.
+# skipped checks counted, OMPK_TEST_FAILFAST and OMPK_TEST_FIRST.
 # Prints "build: N passed, M failed, K skipped" last; exits non-zero on a failure.
 . "$(dirname "$0")/lib.sh"
 # make as a user types it: nothing inherited from the make running this
@@ -136,7 +136,9 @@ else
 	printf '#!/bin/sh\necho "ok   one"\necho "stand-in: 3 passed, 0 failed, 2 skipped"\n' >"$tmp/suite.sh"
 	chmod +x "$tmp/skips-fail" "$tmp/suite.sh"
 	rc=0
-	scripts/run-tests.sh "$tmp/skips" "$tmp/suite.sh" >"$tmp/rt.out" 2>&1 || rc=$?
+	# The stand-in's failing check must be reported, not abort (as the mutation run has it).
+	unset CMOCKA_TEST_ABORT
+	env -u OMPK_TEST_FAILFAST scripts/run-tests.sh "$tmp/skips" "$tmp/suite.sh" >"$tmp/rt.out" 2>&1 || rc=$?
 	check "run-tests: cmocka's and a shell suite's skips counted" \
 		test "$(tail -n 1 "$tmp/rt.out")" = "tests: 4 passed, 0 failed, 4 skipped"
 	check "run-tests: skips alone do not fail the run" test "$rc" -eq 0
@@ -145,6 +147,23 @@ else
 	check "run-tests: a failing cmocka check with a skip beside it" \
 		test "$(tail -n 1 "$tmp/rt2.out")" = "tests: 1 passed, 1 failed, 1 skipped"
 	check "run-tests: a failure fails the run" test "$rc" -ne 0
+	rc=0
+	env -u OMPK_TEST_FAILFAST scripts/run-tests.sh "$tmp/skips-fail" "$tmp/suite.sh" \
+		>"$tmp/rt3.out" 2>&1 || rc=$?
+	check "run-tests: without OMPK_TEST_FAILFAST every program runs after a failure" \
+		bash -c "[ $rc -ne 0 ] && grep -qx '== suite.sh' '$tmp/rt3.out' &&
+			[ \"\$(tail -n 1 '$tmp/rt3.out')\" = 'tests: 4 passed, 1 failed, 3 skipped' ]"
+	rc=0
+	OMPK_TEST_FAILFAST=1 scripts/run-tests.sh "$tmp/skips-fail" "$tmp/suite.sh" "$tmp/skips" \
+		>"$tmp/rt4.out" 2>&1 || rc=$?
+	check "run-tests: OMPK_TEST_FAILFAST=1 stops at the first failing program and names the rest" \
+		bash -c "[ $rc -ne 0 ] && ! grep -q '^== suite.sh' '$tmp/rt4.out' &&
+			grep -qx 'failfast: stopped after skips-fail; not run: suite.sh skips' '$tmp/rt4.out' &&
+			[ \"\$(tail -n 1 '$tmp/rt4.out')\" = 'tests: 1 passed, 1 failed, 1 skipped' ]"
+	env -u OMPK_TEST_FAILFAST OMPK_TEST_FIRST="suite.sh skips-fail" scripts/run-tests.sh \
+		"$tmp/skips" "$tmp/skips-fail" "$tmp/suite.sh" >"$tmp/rt5.out" 2>&1
+	check "run-tests: OMPK_TEST_FIRST runs the programs it names first, in its order, then the rest" \
+		test "$(grep '^== ' "$tmp/rt5.out" | xargs)" = "== suite.sh == skips-fail == skips"
 fi
 
 finish build

@@ -274,6 +274,26 @@ static void test_bound_table(void **state)
 }
 
 /*
+ * The step table the walks end in (tables.c), every entry of a 2^20 table against the plain
+ * count: searches build one above 2^16 only for wide ranges, and a wrong entry there shows
+ * only where a winner's walk happens to end on it.
+ */
+static void test_step_table(void **state)
+{
+	static struct tabs t;
+
+	(void)state;
+	t.k = 3;
+	t.l = 20;
+	assert_int_equal(ompk_collatz_tables(&t, 2), 0);
+	for (uint64_t n = 1; n < (UINT64_C(1) << t.l); n++)
+		if (t.st[n] != ref_steps(n, NULL))
+			fail_msg("st[%llu] = %u, steps %llu", (unsigned long long)n, t.st[n],
+				 (unsigned long long)ref_steps(n, NULL));
+	ompk_collatz_tables_free(&t);
+}
+
+/*
  * The cut-off at its edges: ranges that end just before, at and after a
  * record (the answer changes there), ranges at the bucket boundaries of the
  * bound table (1/32 of an octave), around the end of the record list
@@ -520,7 +540,7 @@ int main(void)
 		cmocka_unit_test(test_medium_ranges), cmocka_unit_test(test_threads_agree),
 		cmocka_unit_test(test_beyond_64),     cmocka_unit_test(test_progress),
 		cmocka_unit_test(test_record_list),   cmocka_unit_test(test_cutoff_edges),
-		cmocka_unit_test(test_bound_table),
+		cmocka_unit_test(test_bound_table),   cmocka_unit_test(test_step_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

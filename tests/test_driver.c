@@ -13,6 +13,7 @@
  * `verified` false and exit 1.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -317,6 +318,35 @@ static void test_outputs(void **state)
 
 		assert_int_equal(strncmp(cap.out, want, strlen(want)), 0);
 	}
+}
+
+/* The number after "key": in a JSON report. */
+static double json_number(const char *json, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	p = strstr(json, k);
+	if (!p)
+		fail_msg("no %s in %s", k, json);
+	return strtod(p + strlen(k), NULL);
+}
+
+/* The rate is the work over the median time: 2 jobs of 20000 numbers, rate * median = 40000. */
+static void test_rate_is_work_over_median(void **state)
+{
+	const struct ompk_kernel *primes = ompk_kernel_find("primes");
+	double rate, median;
+
+	(void)state;
+	cli(primes, &cap, NULL, "--to", "20000", "--jobs", "2", "-r", "5", "--format", "json",
+	    NULL);
+	assert_int_equal(cap.code, 0);
+	rate = json_number(cap.out, "rate");
+	median = json_number(cap.out, "median_s");
+	if (!(median > 0) || fabs(rate * median / 40000 - 1) > 1e-6)
+		fail_msg("rate %g * median %g is not 40000", rate, median);
 }
 
 /*
@@ -818,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_runtime_errors),
 		cmocka_unit_test(test_thread_limit),
 		cmocka_unit_test(test_outputs),
+		cmocka_unit_test(test_rate_is_work_over_median),
 		cmocka_unit_test(test_descriptor_facts),
 		cmocka_unit_test(test_wrong_results_are_never_passed_off),
 		cmocka_unit_test(test_report_values_from_known_times),

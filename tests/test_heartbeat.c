@@ -162,6 +162,21 @@ static void test_tick_count(void **state)
 	ompk_hb_result_free(&r);
 }
 
+/* Tick k is due (k + 1) periods after the start; lateness is how long after, 0 when on time. */
+static void test_lateness_values(void **state)
+{
+	struct ompk_hb_config c;
+	uint64_t t[] = { 60 * MS, 100 * MS, 171 * MS, 350 * MS };
+	struct ompk_hb_result r = { .tick_ns = t, .nticks = 4 };
+
+	(void)state;
+	ompk_hb_config_default(&c); /* 50 ms */
+	assert_int_equal(ompk_hb_lateness(&c, &r, 0), 10 * MS);
+	assert_int_equal(ompk_hb_lateness(&c, &r, 1), 0);
+	assert_int_equal(ompk_hb_lateness(&c, &r, 2), 21 * MS);
+	assert_int_equal(ompk_hb_lateness(&c, &r, 3), 150 * MS);
+}
+
 static void test_bad_config(void **state)
 {
 	struct ompk_hb_config c;
@@ -455,6 +470,7 @@ int main(void)
 		OMPK_TEST_CASE("test_epoll_sleep", test_pair, &pair_cases[3]),
 		OMPK_TEST_CASE("test_epoll_lcg", test_pair, &pair_cases[4]),
 		cmocka_unit_test(test_tick_count),
+		cmocka_unit_test(test_lateness_values),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_cli_bad_flags),
 		cmocka_unit_test(test_cli_defaults),

@@ -472,6 +472,39 @@ static void test_collatz_oracle_beyond_2_64(void **state)
 	assert_int_equal(s, bs);
 }
 
+/*
+ * The collatz oracle on its own: a tie goes to the smaller n (12 and 13 both take 9 steps), and a
+ * spot check recomputes the claimed winner's steps instead of taking them from the measured
+ * result (63728127, the longest chain below 10^8, takes 949 steps, OEIS A006878; the claim says
+ * 950).
+ */
+static void test_collatz_oracle_ties_and_claims(void **state)
+{
+	const struct ompk_kernel *k = ompk_kernel_find("collatz");
+	struct ompk_result claim = { 0 }, want = { 0 };
+	struct ompk_job job;
+	const char *method = "";
+	uint64_t n = 0, s = 0;
+
+	(void)state;
+	assert_int_equal(ompk_oracle_collatz(12, 14, &n, &s), 0);
+	assert_true(n == 12 && s == 9);
+	ompk_job_init(&job, k);
+	job.p[ompk_param_index(k, "from")] = 2;
+	job.p[ompk_param_index(k, "to")] = UINT64_C(100000000);
+	job.variant = OMPK_FAST;
+	job.threads = 2;
+	assert_int_equal(ompk_result_scalar(&claim, "n", 63728127), 0);
+	assert_int_equal(ompk_result_scalar(&claim, "steps", 950), 0);
+	job.measured = &claim;
+	assert_int_equal(k->expect(&job, &want, &method), 0);
+	assert_non_null(strstr(method, "spot check"));
+	assert_int_equal(field(&want, "n", 0), 63728127);
+	assert_int_equal(field(&want, "steps", 0), 949);
+	ompk_result_free(&claim);
+	ompk_result_free(&want);
+}
+
 static void test_empty_ranges(void **state)
 {
 	static const uint64_t lcg0[] = { 0, 100 }, primes0[] = { 9, 9, 3 }, sumsq0[] = { 77, 77 },
@@ -784,6 +817,7 @@ int main(void)
 		cmocka_unit_test(test_collatz_beyond_2_64),
 		cmocka_unit_test(test_collatz_block_edges),
 		cmocka_unit_test(test_collatz_oracle_beyond_2_64),
+		cmocka_unit_test(test_collatz_oracle_ties_and_claims),
 		cmocka_unit_test(test_empty_ranges),
 		cmocka_unit_test(test_sumsq_small_and_wrapping),
 		cmocka_unit_test(test_file_inputs),

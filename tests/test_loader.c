@@ -12,6 +12,7 @@
  * Under valgrind (detected by its LD_PRELOAD, or OMPK_TEST_SMALL=1) the
  * sizes shrink and only the threads backend runs (see first_backend).
  */
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -354,6 +355,26 @@ static void test_bad_files(void **state)
 		assert_int_equal(truncate(file, 500), 0);
 		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
 		assert_non_null(strstr(msg, "shard-000002.bin: 500 bytes, 1016 expected"));
+		ompk_loader_stats_free(&st);
+		/* longer than announced */
+		make_dir(&c, "bad", dir, sizeof(dir));
+		ompk_shard_path(dir, 3, file, sizeof(file));
+		assert_int_equal(truncate(file, 1017), 0);
+		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
+		assert_non_null(strstr(msg, "shard-000003.bin: 1017 bytes, 1016 expected"));
+		ompk_loader_stats_free(&st);
+		/* the right size, but its header announces another length */
+		make_dir(&c, "bad", dir, sizeof(dir));
+		{
+			const uint64_t le = htole64(999);
+			int fd = open(file, O_WRONLY);
+
+			assert_true(fd >= 0);
+			assert_int_equal(pwrite(fd, &le, 8, 8), 8);
+			close(fd);
+		}
+		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
+		assert_non_null(strstr(msg, "shard-000003.bin: announces 999 payload bytes"));
 		ompk_loader_stats_free(&st);
 		/* another shard length than the files announce */
 		make_dir(&c, "bad", dir, sizeof(dir));
