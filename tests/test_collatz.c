@@ -22,19 +22,15 @@
 
 /* the delay-record list behind the cut-off (private to kernels/collatz/) */
 #include "../kernels/collatz/fast_int.h"
+#include "test_rng.h"
 
 typedef unsigned __int128 u128;
 
-/* splitmix64: a fixed sequence, so every run tests the same ranges */
 static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
 
 static uint64_t rng(void)
 {
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return ompk_test_rng(&rng_state);
 }
 
 /* uniform enough in [0, n) for picking test cases; n > 0 */

@@ -25,6 +25,8 @@
 
 #include <cmocka.h>
 
+#include "test_rng.h"
+
 #include "ompkit/checksum.h"
 #include "ompkit/sumsq.h"
 #include "plain_loops.h"
@@ -39,20 +41,10 @@ static const int kernels[] = { OMPK_SIMD_SCALAR, OMPK_SIMD_AVX2, OMPK_SIMD_AVX51
 			       OMPK_SIMD_AVX512VNNI };
 #define NKERNELS (sizeof kernels / sizeof kernels[0])
 
-/* splitmix64: a fixed seed gives the same inputs on every run. */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* uniform enough in [0, n] for test inputs */
 static uint64_t rng_upto(uint64_t *s, uint64_t n)
 {
-	return n == UINT64_MAX ? rng_next(s) : rng_next(s) % (n + 1);
+	return n == UINT64_MAX ? ompk_test_rng(s) : ompk_test_rng(s) % (n + 1);
 }
 
 /*
@@ -102,7 +94,7 @@ static int setup(void **state)
 	}
 	f->rng = UINT64_C(0x6f6d706b6974); /* "ompkit" */
 	for (size_t i = 0; i < POOL_BYTES; i += 8) {
-		uint64_t r = rng_next(&f->rng);
+		uint64_t r = ompk_test_rng(&f->rng);
 
 		memcpy(f->pool + i, &r, 8);
 	}
@@ -344,8 +336,8 @@ static void test_pow(void **state)
 	assert_int_equal(ompk_pow_u64(2, 64), 0);
 	assert_int_equal(ompk_pow_u64(UINT64_MAX, UINT64_MAX), UINT64_MAX); /* (-1)^odd */
 	for (int i = 0; i < 200; i++) {
-		uint64_t b = i < 100 ? rng_next(&f->rng) : OMPK_FOLD_P, e = rng_upto(&f->rng, 3000),
-			 r = 1;
+		uint64_t b = i < 100 ? ompk_test_rng(&f->rng) : OMPK_FOLD_P,
+			 e = rng_upto(&f->rng, 3000), r = 1;
 
 		for (uint64_t k = 0; k < e; k++)
 			r *= b;
@@ -353,8 +345,8 @@ static void test_pow(void **state)
 	}
 	/* exponents too large to loop: b^(x+y) = b^x * b^y, (b^x)^y = b^(x*y) */
 	for (int i = 0; i < 1000; i++) {
-		uint64_t b = rng_next(&f->rng), x = rng_next(&f->rng) >> 1,
-			 y = rng_next(&f->rng) >> 1;
+		uint64_t b = ompk_test_rng(&f->rng), x = ompk_test_rng(&f->rng) >> 1,
+			 y = ompk_test_rng(&f->rng) >> 1;
 
 		assert_int_equal(ompk_pow_u64(b, x + y), ompk_pow_u64(b, x) * ompk_pow_u64(b, y));
 		y >>= 32;
@@ -430,7 +422,7 @@ static void test_sumsq_range(void **state)
 	/* the oracle: published value, and the closed form against a loop */
 	assert_int_equal(range_expected(0, 1000000), UINT64_C(333332833333500000));
 	for (int i = 0; i < 200; i++) {
-		uint64_t from = i % 2 ? rng_next(&f->rng) : rng_upto(&f->rng, 1000);
+		uint64_t from = i % 2 ? ompk_test_rng(&f->rng) : rng_upto(&f->rng, 1000);
 		uint64_t to = from + rng_upto(&f->rng,
 					      UINT64_MAX - from < 5000 ? UINT64_MAX - from : 5000);
 		uint64_t s = 0;
@@ -453,7 +445,7 @@ static void test_sumsq_range(void **state)
 	for (int i = 0; i < 300; i++) {
 		uint64_t len = i < 270 ? rng_upto(&f->rng, 5000) : rng_upto(&f->rng, 1000000);
 		uint64_t from = i % 3 == 0 ? UINT64_MAX - len - rng_upto(&f->rng, 100)
-					   : rng_next(&f->rng) >> (i % 64);
+					   : ompk_test_rng(&f->rng) >> (i % 64);
 		uint64_t to = from + (UINT64_MAX - from < len ? UINT64_MAX - from : len);
 
 		check_range_all(from, to, range_expected(from, to));

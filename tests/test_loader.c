@@ -334,6 +334,15 @@ static void test_short_reads_fifo(void **state)
 
 static void test_bad_files(void **state)
 {
+	/* A shard file of the checksum kernel: a 16-byte header and 1000 payload bytes. */
+	static const struct {
+		uint64_t shard;
+		off_t bytes;
+		const char *msg;
+	} wrong_sizes[] = {
+		{ 2, 500, "shard-000002.bin: 500 bytes, 1016 expected" },
+		{ 3, 1017, "shard-000003.bin: 1017 bytes, 1016 expected" },
+	};
 	struct ompk_loader_config c;
 	struct ompk_loader_stats st;
 	char dir[512], file[600], msg[4352];
@@ -350,19 +359,15 @@ static void test_bad_files(void **state)
 		assert_non_null(strstr(msg, "shard-000004.bin"));
 		ompk_loader_stats_free(&st);
 		c.shards = 4;
-		/* truncated */
-		ompk_shard_path(dir, 2, file, sizeof(file));
-		assert_int_equal(truncate(file, 500), 0);
-		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
-		assert_non_null(strstr(msg, "shard-000002.bin: 500 bytes, 1016 expected"));
-		ompk_loader_stats_free(&st);
-		/* longer than announced */
-		make_dir(&c, "bad", dir, sizeof(dir));
-		ompk_shard_path(dir, 3, file, sizeof(file));
-		assert_int_equal(truncate(file, 1017), 0);
-		assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
-		assert_non_null(strstr(msg, "shard-000003.bin: 1017 bytes, 1016 expected"));
-		ompk_loader_stats_free(&st);
+		/* truncated, and longer than announced: each file named with both sizes */
+		for (size_t i = 0; i < OMPK_COUNT(wrong_sizes); i++) {
+			make_dir(&c, "bad", dir, sizeof(dir));
+			ompk_shard_path(dir, wrong_sizes[i].shard, file, sizeof(file));
+			assert_int_equal(truncate(file, wrong_sizes[i].bytes), 0);
+			assert_int_equal(ompk_loader_run(&c, &st, msg, sizeof(msg)), -EINVAL);
+			assert_non_null(strstr(msg, wrong_sizes[i].msg));
+			ompk_loader_stats_free(&st);
+		}
 		/* the right size, but its header announces another length */
 		make_dir(&c, "bad", dir, sizeof(dir));
 		{

@@ -447,75 +447,80 @@ static void warm_up(void)
 
 /* ---- the cases -------------------------------------------------------------- */
 
-#define U OMPK_BACKEND_URING
-#define T OMPK_BACKEND_THREADS
-#define CASE(nm, b, k, kind, nth, count, want)                          \
+/* Every case runs on each backend (see make_cases); its name gets the backend's in front. */
+#define CASE(nm, k, kind, nth, count, want)                             \
 	{                                                               \
-		nm, b, k, OMPK_FAULT_##kind, nth, count, WANT_##want, 0 \
+		nm, 0, k, OMPK_FAULT_##kind, nth, count, WANT_##want, 0 \
 	}
 
 /* Random short reads over the whole run: which reads are short, and by how much, drawn from seed. */
-#define RANDOM_SHORT(nm, b, k, seed)                                              \
+#define RANDOM_SHORT(nm, k, seed)                                                 \
 	{                                                                         \
-		nm, b, k, OMPK_FAULT_SHORT, 1, 100000, WANT_EXACT, UINT64_C(seed) \
+		nm, 0, k, OMPK_FAULT_SHORT, 1, 100000, WANT_EXACT, UINT64_C(seed) \
 	}
 
 /*
  * Reads run 1 .. ~44 (4 shards of 10-11 reads of 512 bytes); n = 1, 7 and 30 hit early, mid and
  * late. A random pattern of short reads (of 1 to 511 bytes) needs more.
  */
-static struct fault_case cases[] = {
-	CASE("uring short read 1", U, "sumsq", SHORT, 1, 0, EXACT),
-	CASE("uring short read 7", U, "checksum", SHORT, 7, 0, EXACT),
-	CASE("uring short read 30", U, "sumsq", SHORT, 30, 0, EXACT),
-	CASE("uring every read short", U, "checksum", SHORT, 1, 1000, EXACT),
-	RANDOM_SHORT("uring random short reads, seed 1", U, "sumsq", 1),
-	RANDOM_SHORT("uring random short reads, seed 2", U, "checksum", 2),
-	RANDOM_SHORT("uring random short reads, seed 3", U, "sumsq", 3),
-	RANDOM_SHORT("uring random short reads, seed 4", U, "checksum", 4),
-	CASE("uring EIO read 1", U, "sumsq", EIO, 1, 0, EIO),
-	CASE("uring EIO read 7", U, "checksum", EIO, 7, 0, EIO),
-	CASE("uring EIO read 30", U, "sumsq", EIO, 30, 0, EIO),
-	CASE("uring EINTR read 1", U, "checksum", EINTR, 1, 0, EXACT),
-	CASE("uring EINTR read 7", U, "sumsq", EINTR, 7, 0, EXACT),
-	CASE("uring EINTR read 30", U, "checksum", EINTR, 30, 0, EXACT),
-	CASE("uring EINTR x8 from read 3", U, "sumsq", EINTR, 3, 8, EXACT),
-	CASE("uring EAGAIN read 1", U, "sumsq", EAGAIN, 1, 0, EXACT),
-	CASE("uring EAGAIN read 7", U, "checksum", EAGAIN, 7, 0, EXACT),
-	CASE("uring EAGAIN read 30", U, "sumsq", EAGAIN, 30, 0, EXACT),
-	CASE("uring reorder read 1", U, "sumsq", REORDER, 1, 0, EXACT),
-	CASE("uring reorder read 7", U, "checksum", REORDER, 7, 0, EXACT),
-	CASE("uring reorder reads 1-20", U, "sumsq", REORDER, 1, 20, EXACT),
-	CASE("uring SQ full read 1", U, "sumsq", SQ_FULL, 1, 0, EXACT),
-	CASE("uring SQ full read 7", U, "checksum", SQ_FULL, 7, 0, EXACT),
-	CASE("uring SQ full read 30", U, "sumsq", SQ_FULL, 30, 0, EXACT),
-	CASE("uring submit fails read 1", U, "sumsq", SUBMIT, 1, 0, BUSY),
-	CASE("uring submit fails read 7", U, "checksum", SUBMIT, 7, 0, BUSY),
-	CASE("uring submit fails read 30", U, "sumsq", SUBMIT, 30, 0, BUSY),
-	CASE("threads short read 1", T, "sumsq", SHORT, 1, 0, EXACT),
-	CASE("threads short read 7", T, "checksum", SHORT, 7, 0, EXACT),
-	CASE("threads short read 30", T, "sumsq", SHORT, 30, 0, EXACT),
-	CASE("threads every read short", T, "checksum", SHORT, 1, 1000, EXACT),
-	RANDOM_SHORT("threads random short reads, seed 1", T, "sumsq", 1),
-	RANDOM_SHORT("threads random short reads, seed 2", T, "checksum", 2),
-	RANDOM_SHORT("threads random short reads, seed 3", T, "sumsq", 3),
-	RANDOM_SHORT("threads random short reads, seed 4", T, "checksum", 4),
-	CASE("threads EIO read 1", T, "sumsq", EIO, 1, 0, EIO),
-	CASE("threads EIO read 7", T, "checksum", EIO, 7, 0, EIO),
-	CASE("threads EIO read 30", T, "sumsq", EIO, 30, 0, EIO),
-	CASE("threads EINTR read 1", T, "checksum", EINTR, 1, 0, EXACT),
-	CASE("threads EINTR read 7", T, "sumsq", EINTR, 7, 0, EXACT),
-	CASE("threads EINTR read 30", T, "checksum", EINTR, 30, 0, EXACT),
-	CASE("threads EINTR x8 from read 3", T, "sumsq", EINTR, 3, 8, EXACT),
-	CASE("threads EAGAIN read 1", T, "sumsq", EAGAIN, 1, 0, EXACT),
-	CASE("threads EAGAIN read 7", T, "checksum", EAGAIN, 7, 0, EXACT),
-	CASE("threads EAGAIN read 30", T, "sumsq", EAGAIN, 30, 0, EXACT),
-	CASE("threads reorder read 1", T, "sumsq", REORDER, 1, 0, EXACT),
-	CASE("threads reorder read 7", T, "checksum", REORDER, 7, 0, EXACT),
-	CASE("threads reorder reads 1-20", T, "sumsq", REORDER, 1, 20, EXACT),
+static const struct fault_case both_cases[] = {
+	CASE("short read 1", "sumsq", SHORT, 1, 0, EXACT),
+	CASE("short read 7", "checksum", SHORT, 7, 0, EXACT),
+	CASE("short read 30", "sumsq", SHORT, 30, 0, EXACT),
+	CASE("every read short", "checksum", SHORT, 1, 1000, EXACT),
+	RANDOM_SHORT("random short reads, seed 1", "sumsq", 1),
+	RANDOM_SHORT("random short reads, seed 2", "checksum", 2),
+	RANDOM_SHORT("random short reads, seed 3", "sumsq", 3),
+	RANDOM_SHORT("random short reads, seed 4", "checksum", 4),
+	CASE("EIO read 1", "sumsq", EIO, 1, 0, EIO),
+	CASE("EIO read 7", "checksum", EIO, 7, 0, EIO),
+	CASE("EIO read 30", "sumsq", EIO, 30, 0, EIO),
+	CASE("EINTR read 1", "checksum", EINTR, 1, 0, EXACT),
+	CASE("EINTR read 7", "sumsq", EINTR, 7, 0, EXACT),
+	CASE("EINTR read 30", "checksum", EINTR, 30, 0, EXACT),
+	CASE("EINTR x8 from read 3", "sumsq", EINTR, 3, 8, EXACT),
+	CASE("EAGAIN read 1", "sumsq", EAGAIN, 1, 0, EXACT),
+	CASE("EAGAIN read 7", "checksum", EAGAIN, 7, 0, EXACT),
+	CASE("EAGAIN read 30", "sumsq", EAGAIN, 30, 0, EXACT),
+	CASE("reorder read 1", "sumsq", REORDER, 1, 0, EXACT),
+	CASE("reorder read 7", "checksum", REORDER, 7, 0, EXACT),
+	CASE("reorder reads 1-20", "sumsq", REORDER, 1, 20, EXACT),
 };
 
-#define NCASES (OMPK_COUNT(cases))
+/* A full submission queue and a failing submit exist only for io_uring. */
+static const struct fault_case uring_cases[] = {
+	CASE("SQ full read 1", "sumsq", SQ_FULL, 1, 0, EXACT),
+	CASE("SQ full read 7", "checksum", SQ_FULL, 7, 0, EXACT),
+	CASE("SQ full read 30", "sumsq", SQ_FULL, 30, 0, EXACT),
+	CASE("submit fails read 1", "sumsq", SUBMIT, 1, 0, BUSY),
+	CASE("submit fails read 7", "checksum", SUBMIT, 7, 0, BUSY),
+	CASE("submit fails read 30", "sumsq", SUBMIT, 30, 0, BUSY),
+};
+
+#define NCASES (2 * OMPK_COUNT(both_cases) + OMPK_COUNT(uring_cases))
+
+static struct fault_case cases[NCASES];
+static char case_names[NCASES][64];
+
+/* cases[]: both_cases on io_uring, then uring_cases, then both_cases on the thread pool. */
+static void make_cases(void)
+{
+	size_t n = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		const struct fault_case *from = pass == 1 ? uring_cases : both_cases;
+		size_t len = pass == 1 ? OMPK_COUNT(uring_cases) : OMPK_COUNT(both_cases);
+		bool threads = pass == 2;
+
+		for (size_t i = 0; i < len; i++, n++) {
+			cases[n] = from[i];
+			cases[n].backend = threads ? OMPK_BACKEND_THREADS : OMPK_BACKEND_URING;
+			snprintf(case_names[n], sizeof(case_names[n]), "%s %s",
+				 threads ? "threads" : "uring", from[i].name);
+			cases[n].name = case_names[n];
+		}
+	}
+}
 
 int main(void)
 {
@@ -524,6 +529,7 @@ int main(void)
 	char cmd[300];
 	int rc;
 
+	make_cases();
 	small = ompk_test_under_valgrind();
 	if (small)
 		watchdog_s = 600;

@@ -17,69 +17,8 @@
 #include <cmocka.h>
 
 #include "ompkit/primes.h"
-
-/* Base primes for the reference sieve: enough for intervals up to 2^50. */
-#define REF_ROOT (UINT32_C(1) << 25)
-
-static uint32_t *ref_primes;
-static size_t ref_nprimes;
-
-static int setup(void **state)
-{
-	uint8_t *comp = calloc(REF_ROOT + 1, 1);
-
-	(void)state;
-	if (!comp)
-		return -1;
-	ref_primes = malloc(sizeof(*ref_primes) * (REF_ROOT / 8));
-	if (!ref_primes) {
-		free(comp);
-		return -1;
-	}
-	for (uint64_t i = 2; i <= REF_ROOT; i++) {
-		if (comp[i])
-			continue;
-		ref_primes[ref_nprimes++] = (uint32_t)i;
-		for (uint64_t j = i * i; j <= REF_ROOT; j += i)
-			comp[j] = 1;
-	}
-	free(comp);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	free(ref_primes);
-	return 0;
-}
-
-/* Primes in [a, b) by a one-byte-per-number sieve of the interval (b <= 2^50). */
-static uint64_t ref_count(uint64_t a, uint64_t b)
-{
-	uint64_t n = 0;
-	uint8_t *comp;
-
-	if (b <= a)
-		return 0;
-	assert_true(b <= (UINT64_C(1) << 50));
-	comp = calloc(b - a, 1);
-	assert_non_null(comp);
-	for (size_t i = 0; i < ref_nprimes; i++) {
-		uint64_t p = ref_primes[i];
-		if (p * p >= b)
-			break;
-		uint64_t m = (a + p - 1) / p * p;
-		if (m < p * p)
-			m = p * p;
-		for (; m < b; m += p)
-			comp[m - a] = 1;
-	}
-	for (uint64_t x = a; x < b; x++)
-		n += x >= 2 && !comp[x - a];
-	free(comp);
-	return n;
-}
+#include "ref_sieve.h"
+#include "test_rng.h"
 
 static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
 {
@@ -145,14 +84,10 @@ static uint64_t count(uint64_t from, uint64_t to, int threads)
 	return c;
 }
 
-/* xorshift64*: fixed seed, so a failure reproduces */
 static uint64_t rng_state = UINT64_C(0x9e3779b97f4a7c15);
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * UINT64_C(2685821657736338717);
+	return ompk_test_rng(&rng_state);
 }
 
 static void test_published(void **state)
@@ -529,5 +464,5 @@ int main(void)
 		cmocka_unit_test(test_pi_random),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ref_sieve_setup, ref_sieve_teardown);
 }

@@ -183,45 +183,6 @@ static void test_emit_text(void **state)
 			   "line       = 2 items\n");
 }
 
-/* ompk_emit_times and ompk_emit_rate in one format; the output in a malloc'd string. */
-static char *emit_times_sample(enum ompk_format fmt)
-{
-	static const double t[] = { 4.0, 1.0, 3.0, 2.0 };
-	const struct ompk_summary s = { .n = 4, .median = 2.5, .min = 1.0, .max = 4.0 };
-	struct ompk_emit e;
-	char *buf = NULL;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	assert_int_equal(ompk_emit_begin(&e, f, fmt), 0);
-	ompk_emit_times(&e, t, &s, 0);
-	ompk_emit_rate(&e, 8.0, "numbers");
-	assert_int_equal(ompk_emit_end(&e), 0);
-	assert_int_equal(fclose(f), 0);
-	return buf;
-}
-
-/* Each format shows the median, min and max it is given, each under its own name. */
-static void test_times_values(void **state)
-{
-	char *text = emit_times_sample(OMPK_TEXT), *json = emit_times_sample(OMPK_JSON),
-	     *csv = emit_times_sample(OMPK_CSV);
-
-	(void)state;
-	assert_string_equal(text, "time       = 2.500000 s median, 1.000000 min, 4.000000 max, "
-				  "4 repeats\n"
-				  "rate       = 8 numbers/s\n");
-	assert_string_equal(json, "{\"repeats\":4,\"warmup\":0,\"times_s\":[4,1,3,2],"
-				  "\"median_s\":2.5,\"min_s\":1,\"max_s\":4,\"rate\":8,"
-				  "\"rate_unit\":\"numbers/s\"}\n");
-	assert_string_equal(csv, "repeats,warmup,times_s,median_s,min_s,max_s,rate,rate_unit\n"
-				 "4,0,4 1 3 2,2.5,1,4,8,numbers/s\n");
-	free(text);
-	free(json);
-	free(csv);
-}
-
 /* -q: each field on its own line, an array's values on one line. */
 static void test_bare(void **state)
 {
@@ -391,7 +352,6 @@ int main(void)
 		cmocka_unit_test(test_emit_json),    cmocka_unit_test(test_emit_csv),
 		cmocka_unit_test(test_emit_text),    cmocka_unit_test(test_bare),
 		cmocka_unit_test(test_result_equal), cmocka_unit_test(test_emit_timings),
-		cmocka_unit_test(test_times_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

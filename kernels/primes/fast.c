@@ -301,8 +301,8 @@ presieve(const struct ctx *cx, uint8_t *dst, uint64_t b, uint64_t n)
 	}
 }
 
-#if defined(__x86_64__) || defined(__i386__)
-__attribute__((target("popcnt"))) static uint64_t popcount_hw(const uint8_t *s, uint64_t n)
+/* Set bits of s[0..n): inlined into each caller, so each compiles it for its own target. */
+static inline __attribute__((always_inline)) uint64_t popcount_loop(const uint8_t *s, uint64_t n)
 {
 	uint64_t c = 0, w, i = 0;
 
@@ -314,25 +314,23 @@ __attribute__((target("popcnt"))) static uint64_t popcount_hw(const uint8_t *s, 
 		c += (uint64_t)__builtin_popcount(s[i]);
 	return c;
 }
+
+#if defined(__x86_64__) || defined(__i386__)
+__attribute__((target("popcnt"))) static uint64_t popcount_hw(const uint8_t *s, uint64_t n)
+{
+	return popcount_loop(s, n);
+}
 #endif
 
 static uint64_t popcount_bytes(const struct ctx *cx, const uint8_t *s, uint64_t n)
 {
-	uint64_t c = 0, w, i = 0;
-
 #if defined(__x86_64__) || defined(__i386__)
 	if (cx->hw_popcnt)
 		return popcount_hw(s, n);
 #else
 	(void)cx;
 #endif
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		c += (uint64_t)__builtin_popcountll(w);
-	}
-	for (; i < n; i++)
-		c += (uint64_t)__builtin_popcount(s[i]);
-	return c;
+	return popcount_loop(s, n);
 }
 
 /* Number of stored primes p with p*p in a byte < b1 (they can hit bytes below b1). */
