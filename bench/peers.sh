@@ -161,8 +161,12 @@ row() {
 	shift 3
 	[[ $key =~ $only ]] || return 0
 	local -a times results rss
+	local k n=${#impls[@]}
 	for ((r = 0; r < runs; r++)); do
-		for i in "${!impls[@]}"; do
+		# Each run starts with the next implementation, so none always runs
+		# right after another's load (the VM's CPUs remember it).
+		for ((k = 0; k < n; k++)); do
+			i=$(((r + k) % n))
 			run "${impls[$i]}" "$kind" "$@"
 			times[$i]+="$T "
 			rss[$i]+="$M "
