@@ -28,4 +28,13 @@
 #define OMPK_KERNEL_RANGE_HOOKS \
 	OMPK_KERNEL_COMMON_HOOKS, .units = ompk_split_range_units, .subjob = ompk_split_range_subjob
 
+/*
+ * The hooks of a kernel that can read its input from --file: its own
+ * validate() (which checks the file flag against the other parameters)
+ * and prepare() (which loads it), released by the shared
+ * ompk_job_release_data. Beside .file_help, which says what the file holds.
+ */
+#define OMPK_KERNEL_FILE_HOOKS \
+	.validate = validate, .prepare = prepare, .release = ompk_job_release_data
+
 #endif

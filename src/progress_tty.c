@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ompkit/stats.h"
+#include "thread_stop.h"
 
 #define REDRAW_S 0.25 /* at most four redraws a second */
 #define QUIET_S 1.0   /* runs shorter than this never draw: no flicker */
@@ -94,11 +95,7 @@ void ompk_progress_tty_init(struct ompk_progress_tty *t, const char *label, bool
 void ompk_progress_tty_done(struct ompk_progress_tty *t)
 {
 	if (t->ticking) {
-		pthread_mutex_lock(&t->lock);
-		t->stop = true;
-		pthread_cond_signal(&t->wake);
-		pthread_mutex_unlock(&t->lock);
-		pthread_join(t->ticker, NULL);
+		ompk_thread_stop(t->ticker, &t->lock, &t->wake, &t->stop);
 	}
 	if (t->drawn)
 		fprintf(stderr, "\r\033[K");

@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
+#include "ompkit/kernel.h"
 #include "ompkit/parse.h"
 
-static const struct {
-	const char *name;
-	omp_sched_t kind;
-} kinds[] = {
+static const struct ompk_name kinds[] = {
 	{ "static", omp_sched_static },
 	{ "dynamic", omp_sched_dynamic },
 	{ "guided", omp_sched_guided },
@@ -31,14 +30,10 @@ int ompk_sched_parse(const char *s, struct ompk_sched *out)
 		    chunk > 0x7fffffff)
 			return -EINVAL;
 	}
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		if (strlen(kinds[i].name) == n && strncmp(s, kinds[i].name, n) == 0) {
-			out->kind = (int)kinds[i].kind;
-			out->chunk = (int)chunk;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	if (ompk_name_value(kinds, OMPK_COUNT(kinds), s, n, &out->kind))
+		return -EINVAL;
+	out->chunk = (int)chunk;
+	return 0;
 }
 
 void ompk_sched_apply(const struct ompk_sched *s)
@@ -50,14 +45,11 @@ void ompk_sched_current(char *buf, size_t len)
 {
 	omp_sched_t kind;
 	int chunk;
-	const char *name = "unknown";
 
 	omp_get_schedule(&kind, &chunk);
 	/* OpenMP 5 may OR the monotonic modifier into the kind. */
 	unsigned k = (unsigned)kind & 0x7fffffffu;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((unsigned)kinds[i].kind == k)
-			name = kinds[i].name;
+	const char *name = ompk_name_of(kinds, OMPK_COUNT(kinds), (int)k, "unknown");
 	if (chunk > 0 && k != (unsigned)omp_sched_auto)
 		snprintf(buf, len, "%s,%d", name, chunk);
 	else

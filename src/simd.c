@@ -15,18 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+#include "ompkit/kernel.h"
+
 /* The values OMPK_SIMD takes, widest first, and the ISA each forces. */
-static const struct {
-	const char *name;
-	int isa;
-} paths[] = {
+static const struct ompk_name paths[] = {
 	{ "avx512vnni", OMPK_SIMD_AVX512VNNI },
 	{ "avx512", OMPK_SIMD_AVX512 },
 	{ "avx2", OMPK_SIMD_AVX2 },
 	{ "scalar", OMPK_SIMD_SCALAR },
 };
 
-#define NPATHS (sizeof(paths) / sizeof(paths[0]))
+#define NPATHS OMPK_COUNT(paths)
 
 static bool cpu_runs(int isa)
 {
@@ -69,20 +69,14 @@ static int env_isa(int *isa)
 
 	if (!v || !*v)
 		return 1;
-	for (size_t i = 0; i < NPATHS; i++) {
-		if (strcmp(v, paths[i].name) == 0) {
-			*isa = paths[i].isa;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return ompk_name_value(paths, NPATHS, v, strlen(v), isa) ? -EINVAL : 0;
 }
 
 static int widest(void)
 {
 	for (size_t i = 0; i < NPATHS; i++)
-		if (cpu_runs(paths[i].isa))
-			return paths[i].isa;
+		if (cpu_runs(paths[i].value))
+			return paths[i].value;
 	return OMPK_SIMD_SCALAR;
 }
 
@@ -102,10 +96,7 @@ int ompk_simd_resolve(int simd, int *isa)
 
 const char *ompk_simd_name(int isa)
 {
-	for (size_t i = 0; i < NPATHS; i++)
-		if (paths[i].isa == isa)
-			return paths[i].name;
-	return "?";
+	return ompk_name_of(paths, NPATHS, isa, "?");
 }
 
 int ompk_simd_env_check(char *msg, size_t len)
@@ -116,7 +107,7 @@ int ompk_simd_env_check(char *msg, size_t len)
 	if (err == 1 || (err == 0 && cpu_runs(isa)))
 		return 0;
 	for (size_t i = 0; i < NPATHS; i++)
-		if (cpu_runs(paths[i].isa))
+		if (cpu_runs(paths[i].value))
 			snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
 				 have[0] ? ", " : "", paths[i].name);
 	if (err)

@@ -413,17 +413,19 @@ static double fake_work(const struct ompk_job *job)
 	return 1;
 }
 
-static const struct ompk_kernel fake = {
-	.name = "fake",
-	.summary = "returns n + 1 where n is expected",
-	.params = fake_params,
-	.nparams = 1,
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
-	.unit = "things",
-	.run = fake_run,
-	.expect = fake_expect,
-	.work = fake_work,
-};
+/*
+ * A test kernel named NAME with one parameter, seq and omp, and the hooks
+ * NAME_params, NAME_run, NAME_expect and NAME_work of this file.
+ */
+#define TEST_KERNEL(nm, what, units)                                                      \
+	{                                                                                 \
+		.name = #nm, .summary = what, .params = nm##_params, .nparams = 1,        \
+		.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),      \
+		.unit = units, .run = nm##_run, .expect = nm##_expect, .work = nm##_work, \
+	}
+
+static const struct ompk_kernel fake = TEST_KERNEL(fake, "returns n + 1 where n is expected",
+						   "things");
 
 static void test_wrong_results_are_never_passed_off(void **state)
 {
@@ -485,17 +487,8 @@ static double timed_work(const struct ompk_job *job)
 	return (double)job->p[0];
 }
 
-static const struct ompk_kernel timed = {
-	.name = "timed",
-	.summary = "twice n, in times the test chooses",
-	.params = timed_params,
-	.nparams = 1,
-	.variants = OMPK_VARIANT_BIT(OMPK_SEQ) | OMPK_VARIANT_BIT(OMPK_OMP),
-	.unit = "units",
-	.run = timed_run,
-	.expect = timed_expect,
-	.work = timed_work,
-};
+static const struct ompk_kernel timed = TEST_KERNEL(timed, "twice n, in times the test chooses",
+						    "units");
 
 static double given_seconds(void *arg, uint64_t run)
 {

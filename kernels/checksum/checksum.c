@@ -223,7 +223,5 @@ const struct ompk_kernel ompk_kernel_checksum = {
 	OMPK_KERNEL_STANDARD_HOOKS,
 	.file_help = "checksum this file's bytes as one buffer (- is standard input)",
 	.unit = "bytes",
-	.validate = validate,
-	.prepare = prepare,
-	.release = ompk_job_release_data,
+	OMPK_KERNEL_FILE_HOOKS,
 };

@@ -196,7 +196,5 @@ const struct ompk_kernel ompk_kernel_sumsq = {
 	OMPK_KERNEL_STANDARD_HOOKS,
 	.file_help = "raw little-endian u64 values instead of the range (- is standard input)",
 	.unit = "values",
-	.validate = validate,
-	.prepare = prepare,
-	.release = ompk_job_release_data,
+	OMPK_KERNEL_FILE_HOOKS,
 };

@@ -109,6 +109,11 @@ def section(sid, title, intro, body):
     return markup_section(sid, title, intro, notes(sid), body)
 
 
+def plot_section(sid, title, intro, plot, caption, header, rows):
+    """A section of one plot and the table of the numbers drawn in it."""
+    return section(sid, title, intro, svg(plot, caption) + table(header, rows))
+
+
 # --- the sections ----------------------------------------------------------
 
 def machine_section(m, runs):
@@ -210,10 +215,10 @@ def fast_section(kernels):
     intro = ("The right algorithm, and the parallelism inside one core, against more cores: each "
              "kernel's <code>fast</code> variant beside <code>seq</code> and <code>omp</code> at P threads, "
              "from the sweeps' medians. The bars are speedups over seq on a log scale.")
-    body = svg("fast.svg", "algorithm beats cores: speedup over seq, log scale") + table(
-        ["kernel", "seq s", "omp s", "omp at", "fast s", "fast threads", "omp / seq", "fast / seq",
+    return plot_section("fast", "Algorithm beats cores", intro,
+                        "fast.svg", "algorithm beats cores: speedup over seq, log scale",
+                        ["kernel", "seq s", "omp s", "omp at", "fast s", "fast threads", "omp / seq", "fast / seq",
          "fast / omp"], rows)
-    return section("fast", "Algorithm beats cores", intro, body)
 
 
 def bandwidth_section():
@@ -232,9 +237,9 @@ def bandwidth_section():
              "memory delivers it. Their rates reading the same file (mapped, in the page cache) beside "
              "the machine's read bandwidth measured by <code>bench_fold</code> (a plain streaming "
              "read, src/membw.c). Caches larger than the buffer make this a cache bandwidth.")
-    body = svg("bandwidth.svg", "memory bandwidth: GB/s read, kernels and a plain read") + table(
-        ["what", "variant", "threads", "GB/s", "rate", "unit"], rows)
-    return section("bandwidth", "Memory bandwidth as the limit of sumsq and checksum", intro, body)
+    return plot_section("bandwidth", "Memory bandwidth as the limit of sumsq and checksum", intro,
+                        "bandwidth.svg", "memory bandwidth: GB/s read, kernels and a plain read",
+                        ["what", "variant", "threads", "GB/s", "rate", "unit"], rows)
 
 
 def overlap_section():
@@ -249,10 +254,10 @@ def overlap_section():
              "win. <code>bin/pipeline</code> fetches its shards through io_uring and computes each as "
              "it lands; <code>--mode serial</code> does the same work one shard after another. Runs "
              "alternated; overlap = (sum of fetches + sum of computes) / wall.")
-    body = svg("overlap.svg", "pipeline wall time, overlapped vs serial") + table(
-        ["mode", "wall s", "overlap", "fetch sum s", "compute sum s", "shards", "latency ms",
+    return plot_section("overlap", "I/O-bound: overlap vs serial", intro,
+                        "overlap.svg", "pipeline wall time, overlapped vs serial",
+                        ["mode", "wall s", "overlap", "fetch sum s", "compute sum s", "shards", "latency ms",
          "backend"], rows)
-    return section("overlap", "I/O-bound: overlap vs serial", intro, body)
 
 
 def inflight_section():
@@ -263,9 +268,9 @@ def inflight_section():
                      num(r["median_ms"]), num(r["ideal_ms"]), num(r["overlap"], f, "overlap")])
     intro = ("The same shards with at most K fetches in flight: the wall time falls as "
              "ceil(S/K) &times; latency until every fetch waits at once.")
-    body = svg("inflight.svg", "wall time against fetches in flight, log-log") + table(
-        ["K", "wall s (median)", "wall ms", "ideal ms", "overlap"], rows)
-    return section("inflight", "The in-flight sweep", intro, body)
+    return plot_section("inflight", "The in-flight sweep", intro,
+                        "inflight.svg", "wall time against fetches in flight, log-log",
+                        ["K", "wall s (median)", "wall ms", "ideal ms", "overlap"], rows)
 
 
 def gantt_section():
@@ -281,9 +286,9 @@ def gantt_section():
              "latency before it landed; each compute runs from when the compute thread took the shard "
              "to when it was done. Fetches overlap each other and the computes." % esc(
                  re.sub(r"^\S*/", "", cmd)))
-    body = svg("gantt.svg", "one pipeline run: fetch and compute per shard") + table(
-        ["shard", "fetch start ms", "fetch done ms", "compute start ms", "compute done ms"], rows)
-    return section("gantt", "A pipeline's timeline", intro, body)
+    return plot_section("gantt", "A pipeline's timeline", intro,
+                        "gantt.svg", "one pipeline run: fetch and compute per shard",
+                        ["shard", "fetch start ms", "fetch done ms", "compute start ms", "compute done ms"], rows)
 
 
 def heartbeat_section():
@@ -295,9 +300,9 @@ def heartbeat_section():
                      num(r["job_done_ms"], f, "job_done_ms")])
     intro = ("An event loop (io_uring) with a periodic tick and one blocking job: on the loop "
              "thread the job starves every timer; offloaded to a worker the ticks stay on time.")
-    body = svg("heartbeat.svg", "heartbeat ticks against their due times") + table(
-        ["mode", "tick", "due ms", "came at ms", "late ms", "job done ms"], rows)
-    return section("heartbeat", "The heartbeat: inline vs offloaded", intro, body)
+    return plot_section("heartbeat", "The heartbeat: inline vs offloaded", intro,
+                        "heartbeat.svg", "heartbeat ticks against their due times",
+                        ["mode", "tick", "due ms", "came at ms", "late ms", "job done ms"], rows)
 
 
 def peers_section():

@@ -22,41 +22,46 @@
 declare -A kargs est
 set_sizes() {
 	case $1 in
-	tiny)
-		kargs=([lcg]="--seeds 4 --iters 1e4" [primes]="--to 2000" [collatz]="--to 2000"
-			[sumsq]="--to 1e5" [checksum]="--buffers 2 --size 1e4")
-		est=([lcg]=1 [primes]=2 [collatz]=1 [sumsq]=1 [checksum]=1)
-		repeat=1 membw_mib=4
-		pipe_args="--shards 4 --shard-len 1000 --latency-ms 5"
-		inflight_shards=4 inflight_latency=5 inflight_len=100
-		gantt_args="--shards 4 --inflight 2 --latency-ms 5 --kernel checksum --shard-len 1e5 --variant seq"
-		hb_args="--tick-ms 10 --ticks 3 --block-ms 30"
-		sieve_from=0 sieve_width=1e6 pi_x=1e7 fio_shards=4 fio_len=65536
-		est_machine=1 est_bandwidth=3 est_overlap=1 est_inflight=1 est_heartbeat=1 est_peers=2
-		;;
-	quick)
-		kargs=([lcg]="--seeds 8 --iters 5e7" [primes]="--to 50000 --jobs 4" [collatz]="--to 3e6"
-			[sumsq]="--to 3e8" [checksum]="--buffers 8 --size 3e7")
-		est=([lcg]=8 [primes]=25 [collatz]=10 [sumsq]=8 [checksum]=8)
-		repeat=3 membw_mib=128
-		pipe_args=""
-		inflight_shards=16 inflight_latency=20 inflight_len=1000
-		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
-		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
-		sieve_from=1e12 sieve_width=1e8 pi_x=1e12 fio_shards=16 fio_len=524288
-		est_machine=1 est_bandwidth=6 est_overlap=2 est_inflight=3 est_heartbeat=2 est_peers=8
-		;;
-	full)
-		kargs=([lcg]="--seeds 8 --iters 3e8" [primes]="--to 100000 --jobs 4" [collatz]="--to 2e7"
-			[sumsq]="--to 2e9" [checksum]="--buffers 8 --size 1e8")
-		est=([lcg]=50 [primes]=130 [collatz]=80 [sumsq]=60 [checksum]=40)
-		repeat=5 membw_mib=1024
-		pipe_args=""
-		inflight_shards=64 inflight_latency=20 inflight_len=1000
-		gantt_args="--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq"
-		hb_args="--tick-ms 50 --ticks 8 --block-ms 300"
-		sieve_from=1e12 sieve_width=1e9 pi_x=1e14 fio_shards=64 fio_len=524288
-		est_machine=1 est_bandwidth=40 est_overlap=5 est_inflight=15 est_heartbeat=3 est_peers=35
-		;;
+	tiny) col=1 ;;
+	quick) col=2 ;;
+	full) col=3 ;;
 	esac
+	# of TINY QUICK FULL: the value for this size (one row a setting below).
+	of() {
+		local v=("$@")
+		echo "${v[col - 1]}"
+	}
+	#                 tiny                      quick                       full
+	kargs[lcg]=$(of "--seeds 4 --iters 1e4" "--seeds 8 --iters 5e7" "--seeds 8 --iters 3e8")
+	kargs[primes]=$(of "--to 2000" "--to 50000 --jobs 4" "--to 100000 --jobs 4")
+	kargs[collatz]=$(of "--to 2000" "--to 3e6" "--to 2e7")
+	kargs[sumsq]=$(of "--to 1e5" "--to 3e8" "--to 2e9")
+	kargs[checksum]=$(of "--buffers 2 --size 1e4" "--buffers 8 --size 3e7" "--buffers 8 --size 1e8")
+	est[lcg]=$(of 1 8 50)
+	est[primes]=$(of 2 25 130)
+	est[collatz]=$(of 1 10 80)
+	est[sumsq]=$(of 1 8 60)
+	est[checksum]=$(of 1 8 40)
+	repeat=$(of 1 3 5)
+	membw_mib=$(of 4 128 1024)
+	pipe_args=$(of "--shards 4 --shard-len 1000 --latency-ms 5" "" "")
+	inflight_shards=$(of 4 16 64)
+	inflight_latency=$(of 5 20 20)
+	inflight_len=$(of 100 1000 1000)
+	gantt_args=$(of "--shards 4 --inflight 2 --latency-ms 5 --kernel checksum --shard-len 1e5 --variant seq" \
+		"--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq" \
+		"--shards 8 --inflight 4 --latency-ms 20 --kernel checksum --shard-len 4e6 --variant seq")
+	hb_args=$(of "--tick-ms 10 --ticks 3 --block-ms 30" "--tick-ms 50 --ticks 8 --block-ms 300" \
+		"--tick-ms 50 --ticks 8 --block-ms 300")
+	sieve_from=$(of 0 1e12 1e12)
+	sieve_width=$(of 1e6 1e8 1e9)
+	pi_x=$(of 1e7 1e12 1e14)
+	fio_shards=$(of 4 16 64)
+	fio_len=$(of 65536 524288 524288)
+	est_machine=$(of 1 1 1)
+	est_bandwidth=$(of 3 6 40)
+	est_overlap=$(of 1 2 5)
+	est_inflight=$(of 1 3 15)
+	est_heartbeat=$(of 1 2 3)
+	est_peers=$(of 2 8 35)
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "handover.h"
+#include "../thread_stop.h"
 #include "ompkit/driver.h"
 
 #define BATCH_MAX 4096
@@ -241,11 +242,7 @@ int ompk__handover_start(struct lctx *x)
 void ompk__handover_stop(struct lctx *x)
 {
 	if (x->compute_started) {
-		pthread_mutex_lock(&x->mu);
-		x->stop = true;
-		pthread_cond_broadcast(&x->cv);
-		pthread_mutex_unlock(&x->mu);
-		pthread_join(x->compute, NULL);
+		ompk_thread_stop(x->compute, &x->mu, &x->cv, &x->stop);
 		x->compute_started = false;
 	}
 	ompk__collect(x); /* normally empty: everything was collected */
