@@ -54,6 +54,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* test_util.h asserts with cmocka (unused here, but declared) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
 #include "../test_util.h"
