@@ -62,9 +62,8 @@ for s in 10000 100000 1000000; do
 	for b in uring threads; do
 		ws=() rs=()
 		for _ in 1 2 3; do
-			/usr/bin/time -f %M -o "$work/rss" "$p" --shards $s --shard-len 8 --latency-ms 100 \
-				--inflight $s --backend $b --format json >"$work/out" || { echo "bench: pipeline --shards $s --backend $b: failed" >&2; exit 1; }
-			grep -q '"verified":true' "$work/out" || { echo "bench: pipeline --shards $s --backend $b: NOT VERIFIED" >&2; exit 1; }
+			verified_json /usr/bin/time -f %M -o "$work/rss" "$p" --shards $s --shard-len 8 \
+				--latency-ms 100 --inflight $s --backend $b >"$work/out"
 			ws+=("$(json_num median_s <"$work/out")")
 			rs+=("$(tail -n 1 "$work/rss")")
 		done
