@@ -4,10 +4,12 @@
  * hand; the emitter's three spellings of the same calls (aligned text,
  * JSON with exact u64, RFC 4180 CSV); -q's one field per line; the
  * timing keys every tool shares, with known times (an odd and an even
- * count); the one comparison of results, down to a single high byte.
+ * count); the one comparison of results, down to a single high byte;
+ * the OpenMP team started before any clock, bounded in time.
  */
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,6 +71,31 @@ static void test_clock(void **state)
 	assert_true(y >= x);
 	/* The two clocks are the same clock: seconds and nanoseconds agree. */
 	assert_true(fabs((double)x * 1e-9 - a) < 1.0);
+}
+
+/*
+ * ompk_team_start gives the team asked for, whether or not its threads can
+ * spread over CPUs of their own; confined to one CPU they cannot, and it
+ * must not wait for them (its wait is bounded at 0.1 s in any case; 5 s here
+ * is a generous structural bound).
+ */
+static void test_team_start(void **state)
+{
+	cpu_set_t all, one;
+	double t0;
+
+	(void)state;
+	for (int n = 1; n <= 5; n++)
+		assert_int_equal(ompk_team_start(n), n);
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	t0 = ompk_now();
+	/* a new team's threads inherit the one-CPU mask */
+	assert_int_equal(ompk_team_start(7), 7);
+	assert_true(ompk_now() - t0 < 5.0);
+	assert_int_equal(sched_setaffinity(0, sizeof(all), &all), 0);
 }
 
 /* The same calls in one format; the output in a malloc'd string. */
@@ -349,9 +376,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_summary),	     cmocka_unit_test(test_clock),
-		cmocka_unit_test(test_emit_json),    cmocka_unit_test(test_emit_csv),
-		cmocka_unit_test(test_emit_text),    cmocka_unit_test(test_bare),
-		cmocka_unit_test(test_result_equal), cmocka_unit_test(test_emit_timings),
+		cmocka_unit_test(test_team_start),   cmocka_unit_test(test_emit_json),
+		cmocka_unit_test(test_emit_csv),     cmocka_unit_test(test_emit_text),
+		cmocka_unit_test(test_bare),	     cmocka_unit_test(test_result_equal),
+		cmocka_unit_test(test_emit_timings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
