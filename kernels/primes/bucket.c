@@ -5,45 +5,73 @@
  * segments not at all; visiting it in every segment (as the medium primes
  * are) costs a state load per segment and makes the large-prime work grow
  * with the number of segments times pi(sqrt(to)). Here each such prime sits
- * in exactly one list: that of the segment holding its next multiple. A
- * segment's list is walked once, each prime crosses off its multiples in
- * the segment and moves to the list of the segment it hits next, so the
- * work is one step per multiple crossed and nothing per miss.
+ * in exactly one list: that of the segment holding its next multiple.
  *
- * An entry is 32 + 32 bits: q (p = 30q + wheel[ri], q < 2^28 for p < 2^32)
- * with ri in bits 28..30, and the offset of the next multiple inside its
- * segment (< 2^24) with the wheel index wi of its cofactor in bits 29..31.
- * Lists are chains of fixed-size buckets (the one being filled first);
- * a list walked empty returns its buckets to a free list, and the next
- * segment's pushes take them back while still in cache.
+ * One multiple per visit. Walking a segment's list, each prime crosses off
+ * the one multiple it was filed for and is filed again under the segment
+ * of its next multiple, which may be the same segment (a prime up to a few
+ * segment lengths hits a segment several times): the list is walked until
+ * it stays empty. So the work per multiple crossed is the same few
+ * instructions with no loop whose trip count varies from prime to prime
+ * (a mispredicted exit per prime cost more than the crossing itself), and
+ * nothing at all for a segment a prime misses. (primesieve's EratBig
+ * works the same way.)
+ *
+ * An entry is 32 + 32 bits: q (p = 30q + wheel[ri], q < 2^28 for p < 2^32),
+ * and the offset of the next multiple inside its segment (< 2^22) with the
+ * step index ri*8 + wi (wi: the wheel index of the cofactor) in the top
+ * bits, so that one load of sieve_steps[] gives the bit to clear and the
+ * way to the next multiple.
+ *
+ * Lists are chains of buckets of BUCKET_BYTES, aligned to their size, the
+ * one being filled first. A list is its write cursor: the bucket is full,
+ * or the list empty (NULL), exactly when the cursor is a multiple of
+ * BUCKET_BYTES, so filing an entry is one store, one cursor update and one
+ * well-predicted test. Buckets walked empty go to a free list, and the next
+ * pushes take them back while still in cache.
  */
 #include "sieve_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-/* Entries per bucket: a bucket of 8 KiB. */
-#define ENTRIES 1022u
+/* Bytes per bucket (a power of two; buckets are aligned to it). */
+#define BUCKET_BYTES 8192u
 /* Buckets allocated at once. */
 #define SLAB 64u
+/* The step index's place in an entry's second word. */
+#define IDX_SHIFT 26
+#ifndef PF_E
+#define PF_E 64
+#endif
+#ifndef PF_S
+#define PF_S 0
+#endif
+#define OFF_MASK ((UINT32_C(1) << IDX_SHIFT) - 1)
 
-#define Q_BITS 28
-#define OFF_BITS 29
+_Static_assert(SIEVE_SEG_MAX <= (UINT64_C(1) << IDX_SHIFT), "segment offsets fit below the index");
 
-struct entry {
-	uint32_t qr; /* q | ri << 28 */
-	uint32_t ow; /* offset in segment | wi << 29 */
+struct sieve_entry {
+	uint32_t q;
+	uint32_t ow; /* offset in segment | (ri * 8 + wi) << IDX_SHIFT */
 };
 
 struct sieve_bucket {
-	struct sieve_bucket *next;
-	uint32_t n;
-	struct entry e[ENTRIES];
+	struct sieve_bucket *next; /* the next (fuller, older) bucket of the list */
+	uint64_t pad;		   /* entries start 16 bytes in */
+	struct sieve_entry e[(BUCKET_BYTES - 16) / sizeof(struct sieve_entry)];
 };
+
+_Static_assert(sizeof(struct sieve_bucket) == BUCKET_BYTES, "a bucket is BUCKET_BYTES");
+
+static struct sieve_bucket *bucket_of(const struct sieve_entry *last)
+{
+	return (struct sieve_bucket *)((uintptr_t)last & ~(uintptr_t)(BUCKET_BYTES - 1));
+}
 
 void sieve_buckets_init(struct sieve_buckets *b, unsigned log2seg)
 {
-	b->list = NULL;
+	b->cur = NULL;
 	b->nlists = b->cap = 0;
 	b->free = NULL;
 	b->slabs = NULL;
@@ -64,7 +92,7 @@ static int grow(struct sieve_buckets *b)
 		b->slabs = n;
 		b->cap_slabs = cap;
 	}
-	s = malloc(SLAB * sizeof(*s));
+	s = aligned_alloc(BUCKET_BYTES, SLAB * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	b->slabs[b->nslabs++] = s;
@@ -75,97 +103,166 @@ static int grow(struct sieve_buckets *b)
 	return 0;
 }
 
+static void release(struct sieve_buckets *b, struct sieve_bucket *k)
+{
+	k->next = b->free;
+	b->free = k;
+}
+
+/* Releases the list whose write cursor is e. */
+static void release_list(struct sieve_buckets *b, struct sieve_entry *e)
+{
+	struct sieve_bucket *k = e ? bucket_of(e - 1) : NULL;
+
+	while (k) {
+		struct sieve_bucket *next = k->next;
+		release(b, k);
+		k = next;
+	}
+}
+
 int sieve_buckets_begin(struct sieve_buckets *b, uint64_t nsegs)
 {
-	/* Every list is empty here: the previous chunk walked all of them or was abandoned. */
+	/* Lists left over (a chunk abandoned on an error) go back to the free list. */
 	for (uint64_t s = 0; s < b->nlists; s++) {
-		struct sieve_bucket *k = b->list[s];
-		while (k) {
-			struct sieve_bucket *next = k->next;
-			k->next = b->free;
-			b->free = k;
-			k = next;
-		}
-		b->list[s] = NULL;
+		release_list(b, b->cur[s]);
+		b->cur[s] = NULL;
 	}
 	if (nsegs > b->cap) {
-		struct sieve_bucket **n = realloc(b->list, nsegs * sizeof(*n));
+		struct sieve_entry **n = realloc(b->cur, nsegs * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
-		b->list = n;
+		b->cur = n;
 		b->cap = nsegs;
 	}
 	for (uint64_t s = 0; s < nsegs; s++)
-		b->list[s] = NULL;
+		b->cur[s] = NULL;
 	b->nlists = nsegs;
 	return 0;
 }
 
-static inline int push(struct sieve_buckets *b, uint64_t s, uint32_t qr, uint32_t ow)
+/* A bucket for list s, whose cursor e is full or NULL: its first entry, or NULL. */
+static __attribute__((noinline)) struct sieve_entry *fresh(struct sieve_buckets *b,
+							   struct sieve_entry *e)
 {
-	struct sieve_bucket *k = b->list[s];
+	struct sieve_bucket *k;
 
-	if (!k || k->n == ENTRIES) {
-		if (!b->free && grow(b))
+	if (!b->free && grow(b))
+		return NULL;
+	k = b->free;
+	b->free = k->next;
+	k->next = e ? bucket_of(e - 1) : NULL;
+	return k->e;
+}
+
+static inline int push(struct sieve_buckets *b, uint64_t s, uint32_t q, uint32_t ow)
+{
+	struct sieve_entry *e = b->cur[s];
+
+	if (!((uintptr_t)e & (BUCKET_BYTES - 1))) {
+		e = fresh(b, e);
+		if (!e)
 			return -ENOMEM;
-		struct sieve_bucket *f = b->free;
-		b->free = f->next;
-		f->next = k;
-		f->n = 0;
-		b->list[s] = f;
-		k = f;
 	}
-	k->e[k->n].qr = qr;
-	k->e[k->n].ow = ow;
-	k->n++;
+	e->q = q;
+	e->ow = ow;
+	b->cur[s] = e + 1;
 	return 0;
 }
 
-int sieve_buckets_add(struct sieve_buckets *b, uint32_t q, unsigned ri, uint64_t off, unsigned wi)
+int sieve_buckets_add(struct sieve_buckets *b, const struct sieve_first *f, uint64_t n)
 {
-	const uint64_t s = off >> b->log2seg;
+	const unsigned log2seg = b->log2seg;
+	const uint64_t seg_mask = (UINT64_C(1) << log2seg) - 1;
 
-	if (s >= b->nlists)
-		return 0;
-	off &= (UINT64_C(1) << b->log2seg) - 1;
-	return push(b, s, q | (uint32_t)ri << Q_BITS, (uint32_t)off | (uint32_t)wi << OFF_BITS);
+	for (uint64_t i = 0; i < n; i++) {
+		const uint64_t s = f[i].off >> log2seg;
+		if (s >= b->nlists)
+			continue;
+		if (push(b, s, f[i].q,
+			 (uint32_t)(f[i].off & seg_mask) | (uint32_t)(f[i].ri * 8 + f[i].wi)
+								   << IDX_SHIFT))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The entries [e, end) of segment s: each crosses off its multiple and is filed
+ * under the segment of its next one. In the chunk's short last segment (len < seg,
+ * `last` set) a multiple at or past len is past the chunk, and its prime is dropped;
+ * in a whole segment every offset is below len, and the test is compiled out.
+ */
+static inline __attribute__((always_inline)) int cross_run(struct sieve_buckets *b, uint64_t s,
+							   uint8_t *buf, uint64_t len,
+							   const int last,
+							   const struct sieve_entry *e,
+							   const struct sieve_entry *end)
+{
+	struct sieve_entry **const cur = b->cur;
+	const unsigned log2seg = b->log2seg;
+	const uint32_t seg_mask = (UINT32_C(1) << log2seg) - 1;
+	const uint64_t nl = b->nlists;
+
+	for (; e < end; e++) {
+		const uint32_t q = e->q, ow = e->ow;
+		const struct sieve_step st = sieve_steps[ow >> IDX_SHIFT];
+		uint64_t off = ow & OFF_MASK, t;
+		struct sieve_entry *w;
+
+		if (last && off >= len)
+			continue;
+		if (PF_E)
+			__builtin_prefetch(e + PF_E);
+		if (PF_S && e + PF_S < end)
+			__builtin_prefetch(buf + (e[PF_S].ow & OFF_MASK), 1);
+		buf[off] &= st.mask;
+		off += (uint64_t)q * st.dq + st.dc;
+		t = s + (off >> log2seg);
+		if (t >= nl)
+			continue;
+		w = cur[t];
+		if (!((uintptr_t)w & (BUCKET_BYTES - 1))) {
+			w = fresh(b, w);
+			if (!w)
+				return -ENOMEM;
+		}
+		w->q = q;
+		w->ow = ((uint32_t)off & seg_mask) | (uint32_t)st.next << IDX_SHIFT;
+		cur[t] = w + 1;
+	}
+	return 0;
 }
 
 int sieve_buckets_cross(struct sieve_buckets *b, uint64_t s, uint8_t *buf, uint64_t len)
 {
-	const unsigned log2seg = b->log2seg;
-	const uint64_t seg = UINT64_C(1) << log2seg, nl = b->nlists;
-	struct sieve_bucket *k = b->list[s];
+	const int last = len < (UINT64_C(1) << b->log2seg);
+	struct sieve_entry *e;
 
-	b->list[s] = NULL;
-	while (k) {
-		struct sieve_bucket *next;
-		for (uint32_t i = 0; i < k->n; i++) {
-			const uint32_t qr = k->e[i].qr, ow = k->e[i].ow;
-			const uint64_t q = qr & ((UINT32_C(1) << Q_BITS) - 1);
-			const unsigned ri = qr >> Q_BITS;
-			uint64_t off = ow & ((UINT32_C(1) << OFF_BITS) - 1);
-			unsigned wi = ow >> OFF_BITS;
+	/* A prime refiled under s (its next multiple in this segment) starts a new list. */
+	while ((e = b->cur[s])) {
+		struct sieve_bucket *k = bucket_of(e - 1);
+		const struct sieve_entry *end = e;
 
-			/* a large prime hits a segment a few times at most */
-			while (off < len) {
-				buf[off] &= sieve_masks[ri][wi];
-				off += q * sieve_dq[wi] + sieve_dcs[ri][wi];
-				wi = (wi + 1) & 7;
+		b->cur[s] = NULL;
+		while (k) {
+			struct sieve_bucket *next = k->next;
+			int err = last ? cross_run(b, s, buf, len, 1, k->e, end)
+				       : cross_run(b, s, buf, len, 0, k->e, end);
+
+			if (err) {
+				/* k and the rest of its chain are no list's now */
+				while (k) {
+					next = k->next;
+					release(b, k);
+					k = next;
+				}
+				return err;
 			}
-			/* in the chunk's short last segment: past the chunk */
-			if (off < seg)
-				continue;
-			const uint64_t t = s + (off >> log2seg);
-			if (t >= nl)
-				continue;
-			if (push(b, t, qr, (uint32_t)(off & (seg - 1)) | (uint32_t)wi << OFF_BITS))
-				return -ENOMEM;
+			release(b, k);
+			k = next;
+			end = k ? k->e + sizeof(k->e) / sizeof(k->e[0]) : NULL;
 		}
-		next = k->next;
-		k->next = b->free;
-		b->free = k;
-		k = next;
 	}
 	return 0;
 }
@@ -175,6 +272,6 @@ void sieve_buckets_free(struct sieve_buckets *b)
 	for (uint64_t i = 0; i < b->nslabs; i++)
 		free(b->slabs[i]);
 	free(b->slabs);
-	free(b->list);
+	free(b->cur);
 	sieve_buckets_init(b, b->log2seg);
 }

@@ -42,8 +42,8 @@
  * amortize that. Each thread owns its segment buffer, states and buckets;
  * counts are a reduction.
  *
- * Base primes up to min(sqrt(to-1), 2^24) are stored (4 bytes each, plus a
- * 12-byte state per thread for the medium ones). Above 2^48 the rest, up to
+ * Base primes up to min(sqrt(to-1), 2^27) are stored (4 bytes each, plus a
+ * 12-byte state per thread for the medium ones). Above 2^54 the rest, up to
  * sqrt(to-1) < 2^32, are enumerated at the start of each chunk by sieving
  * their interval (a sieve up to 2^32 near 2^64) and go straight into the
  * buckets; only those with a multiple in the chunk are kept, 8 bytes each.
@@ -58,20 +58,18 @@
 
 #include "sieve_int.h"
 
-/* Base primes above this are enumerated per chunk, not stored (to > 2^48). */
-#define STORED_MAX (UINT32_C(1) << 24)
+/* Base primes above this are enumerated per chunk, not stored (to > 2^54). */
+#define STORED_MAX SIEVE_BASE_MAX
 /* The smallest prime that is crossed off; 2..53 are handled otherwise. */
 #define FIRST_PRIME 163u
-/* The longest segment, whatever the caches say. */
-#define SEG_MAX (UINT64_C(4) << 20)
-/* Primes above this many segment lengths are large: filed in buckets (bucket.c). */
-#ifndef LARGE_SEGS
-#define LARGE_SEGS 1
-#endif
+/*
+ * Primes above this many segment lengths are large: filed in buckets (bucket.c), the
+ * others medium (medium.c). Measured at 1e14 and 1e16, 1, 2 and 4 were within 5%,
+ * 2 the fastest.
+ */
+#define LARGE_SEGS 2
 /* Primes below block / SMALL_DIV are small: crossed off per L1 block. */
-#ifndef SMALL_DIV
 #define SMALL_DIV 4
-#endif
 /* Where Linux describes the caches. */
 #define SYSFS_CACHE "/sys/devices/system/cpu/cpu0/cache"
 /* Minimum interval between two progress reports, seconds. */
@@ -109,7 +107,7 @@ struct sp {
 
 struct ctx {
 	uint64_t from, to, b0, b1;
-	/* stored base primes, 59 <= p <= min(sqrt(to-1), 2^24), ascending */
+	/* stored base primes, 163 <= p <= min(sqrt(to-1), 2^27), ascending */
 	const uint32_t *primes;
 	uint64_t nprimes;
 	uint64_t nsmall; /* primes[0..nsmall) are crossed off per block */
@@ -125,16 +123,21 @@ struct ctx {
 	int hw_popcnt;
 };
 
-/* A sieve of consecutive segments: its buffer and its medium primes' states. */
+/*
+ * A sieve of consecutive segments: its buffer and its sieving primes' states, the
+ * medium ones in med (medium.c) when it is set, else in st like the small ones.
+ */
 struct run {
 	uint8_t *buf; /* one segment */
 	struct sp *st;
 	uint64_t nact; /* st[0..nact) are initialised for the current chunk */
+	struct sieve_medium *med;
 };
 
 /* One thread's sieve: the main run, its large primes, and the run enumerating them. */
 struct tls {
 	struct run main, gen;
+	struct sieve_medium med; /* the main run's medium primes */
 	struct sieve_buckets bk;
 };
 
@@ -351,27 +354,39 @@ static uint64_t active_below(const struct ctx *cx, uint64_t b1)
 
 /*
  * Prepare r to sieve [c0, c1) with at most the first `cap` stored primes: c1 - c0 <= 2^31,
- * so every active offset fits 32 bits.
+ * so every active offset fits 32 bits. Returns 0 or -ENOMEM.
  */
-static void run_begin(const struct ctx *cx, struct run *r, uint64_t c0, uint64_t c1, uint64_t cap)
+static int run_begin(const struct ctx *cx, struct run *r, uint64_t c0, uint64_t c1, uint64_t cap)
 {
+	uint64_t nst;
 	unsigned wi;
 
 	r->nact = active_below(cx, c1);
 	if (r->nact > cap)
 		r->nact = cap;
-	for (uint64_t i = 0; i < r->nact; i++) {
+	nst = r->med && r->nact > cx->nsmall ? cx->nsmall : r->nact;
+	for (uint64_t i = 0; i < nst; i++) {
 		uint64_t off = first_off(cx->primes[i], cx->primes[i], c0, &wi);
 		sp_set(&r->st[i], cx->primes[i], off, wi);
 	}
+	if (!r->med)
+		return 0;
+	sieve_medium_begin(r->med);
+	for (uint64_t i = nst; i < r->nact; i++) {
+		const uint32_t p = cx->primes[i];
+		const uint64_t off = first_off(p, p, c0, &wi);
+		if (sieve_medium_add(r->med, p / 30, next_wi[p % 30], (uint32_t)off, wi))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 /*
  * Sieve the segment [sb, sb+len) into buf by the pattern and r's stored primes; sb must
- * follow the previous segment of the run.
+ * follow the previous segment of the run. Returns 0 or -ENOMEM.
  */
-static void sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uint64_t sb,
-			  uint64_t len)
+static int sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uint64_t sb,
+			 uint64_t len)
 {
 	const uint64_t nsm = r->nact < cx->nsmall ? r->nact : cx->nsmall;
 	struct sp *st = r->st;
@@ -382,49 +397,96 @@ static void sieve_segment(const struct ctx *cx, struct run *r, uint8_t *buf, uin
 		for (uint64_t i = 0; i < nsm; i++)
 			cross(buf + k, n, &st[i]);
 	}
-	for (uint64_t i = nsm; i < r->nact; i++)
-		cross(buf, len, &st[i]);
+	if (r->med) {
+		if (sieve_medium_cross(r->med, buf, len))
+			return -ENOMEM;
+	} else {
+		for (uint64_t i = nsm; i < r->nact; i++)
+			cross(buf, len, &st[i]);
+	}
 	/* 1 is not prime; the primes 7..53 were cleared by the pre-sieve and are counted apart. */
 	if (sb == 0)
 		buf[0] &= 0xfe;
+	return 0;
 }
 
 /*
- * Files p = 30q + wheel[ri] (p*p in a byte below the chunk's end) under the segment of
- * its first multiple in the chunk from c0 on (first_off with p's q and r given).
+ * ceil(start / p) for p >= 2^14, by a double division: with the quotient below 2^50 the
+ * double one is within 1/4 of it (relative error < 2^-51), so its floor is off by at most
+ * one, which the remainder's sign corrects. Double divisions pipeline and a 64-bit
+ * integer division does not: it was a third of the time of filing the 5.8 million
+ * large primes of each chunk at 1e16.
  */
-static inline int add_large(struct tls *t, uint64_t p, uint64_t q, unsigned ri, uint64_t c0)
+static inline uint64_t ceil_div_fp(uint64_t start, double start_d, uint64_t p)
+{
+	uint64_t k = (uint64_t)(int64_t)(start_d / (double)p);
+	/* start - k*p is in (-2p, 2p): exact as a signed difference mod 2^64 */
+	int64_t r = (int64_t)(start - k * p);
+
+	if (r < 0) {
+		k--;
+		r += (int64_t)p;
+	} else if (r >= (int64_t)p) {
+		k++;
+		r -= (int64_t)p;
+	}
+	return k + (r != 0);
+}
+
+/*
+ * The first multiple of p = 30q + wheel[ri] (p*p in a byte below the chunk's end) in
+ * the chunk from c0 on, as first_off with p's q and r given; start_d is 30*c0 as a
+ * double.
+ */
+static inline void first_large(struct sieve_first *f, uint64_t p, uint64_t q, unsigned ri,
+			       uint64_t c0, double start_d)
 {
 	const uint64_t start = 30 * c0, r = sieve_wheel[ri];
-	uint64_t k, byte;
+	uint64_t k;
 	unsigned wi;
 
 	if (p * p >= start)
 		k = p;
+	else if (p >= (UINT64_C(1) << 14))
+		k = ceil_div_fp(start, start_d, p);
 	else
 		k = start / p + (start % p != 0);
 	wi = next_wi[k % 30];
-	byte = p * (k / 30) + q * sieve_wheel[wi] + r * sieve_wheel[wi] / 30;
-	return sieve_buckets_add(&t->bk, (uint32_t)q, ri, byte - c0, wi);
+	f->off = p * (k / 30) + q * sieve_wheel[wi] + r * sieve_wheel[wi] / 30 - c0;
+	f->q = (uint32_t)q;
+	f->ri = (uint8_t)ri;
+	f->wi = (uint8_t)wi;
 }
+
+/* Large primes are filed a batch at a time: one loop computes, one call files. */
+#define FILE_BATCH 512
 
 /*
  * Files the large primes of the chunk [c0, c1) in t's buckets: the stored primes
  * from nmed on, then those above STORED_MAX up to the square root of the chunk's
  * last number, enumerated by sieving their interval with the first ngen stored
- * primes. Returns 0 or -ENOMEM.
+ * primes (8 sieve bytes at a time: one step per prime, not a test per byte).
+ * Returns 0 or -ENOMEM.
  */
 static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_t c1)
 {
 	/* largest number of the chunk: 30*c1 - 1 may wrap only when c1 == b1 */
 	const uint64_t top = c1 == cx->b1 ? cx->to - 1 : 30 * c1 - 1;
 	const uint64_t hi = isqrt64(top), nst = active_below(cx, c1);
+	const double start_d = (double)(30 * c0);
+	/* a batch ends after the word that fills it: up to 63 more */
+	struct sieve_first f[FILE_BATCH + 63];
+	uint32_t qr[FILE_BATCH + 63]; /* q << 3 | ri of streamed primes */
 	uint64_t pb0, pb1;
 	int err;
 
-	for (uint64_t i = cx->nmed; i < nst; i++) {
-		const uint32_t p = cx->primes[i];
-		err = add_large(t, p, p / 30, next_wi[p % 30], c0);
+	for (uint64_t i = cx->nmed; i < nst; i += FILE_BATCH) {
+		const uint64_t n = nst - i < FILE_BATCH ? nst - i : FILE_BATCH;
+		for (uint64_t j = 0; j < n; j++) {
+			const uint32_t p = cx->primes[i + j];
+			first_large(&f[j], p, p / 30, next_wi[p % 30], c0, start_d);
+		}
+		err = sieve_buckets_add(&t->bk, f, n);
 		if (err)
 			return err;
 	}
@@ -432,24 +494,35 @@ static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_
 		return 0;
 	pb0 = STORED_MAX / 30;
 	pb1 = hi / 30 + 1;
-	run_begin(cx, &t->gen, pb0, pb1, cx->ngen);
+	run_begin(cx, &t->gen, pb0, pb1, cx->ngen); /* no medium lists: cannot fail */
 	for (uint64_t sb = pb0; sb < pb1; sb += cx->seg) {
 		const uint64_t len = pb1 - sb < cx->seg ? pb1 - sb : cx->seg;
 		const uint8_t *buf = t->gen.buf;
-		sieve_segment(cx, &t->gen, t->gen.buf, sb, len);
-		for (uint64_t i = 0; i < len; i++) {
-			unsigned byte = buf[i];
-			while (byte) {
-				const unsigned bit = (unsigned)__builtin_ctz(byte);
-				const uint64_t p = 30 * (sb + i) +
-						   sieve_wheel[bit]; /* < 2^32 + 30 */
-				byte &= byte - 1;
+		uint64_t i = 0;
+
+		sieve_segment(cx, &t->gen, t->gen.buf, sb, len); /* likewise */
+		while (i < len) {
+			unsigned n = 0, m = 0;
+			/* bit 8j + b of a word: byte i + j, wheel bit b */
+			for (; i < len && n < FILE_BATCH; i += 8) {
+				uint64_t w = 0;
+				memcpy(&w, buf + i, len - i < 8 ? len - i : 8);
+				while (w) {
+					const unsigned bit = (unsigned)__builtin_ctzll(w);
+					qr[n++] = (uint32_t)(sb + i + bit / 8) << 3 | (bit & 7);
+					w &= w - 1;
+				}
+			}
+			for (unsigned j = 0; j < n; j++) {
+				const uint64_t q = qr[j] >> 3, ri = qr[j] & 7;
+				const uint64_t p = 30 * q + sieve_wheel[ri]; /* < 2^32 + 30 */
 				if (p <= STORED_MAX || p > hi)
 					continue;
-				err = add_large(t, p, sb + i, bit, c0);
-				if (err)
-					return err;
+				first_large(&f[m++], p, q, (unsigned)ri, c0, start_d);
 			}
+			err = sieve_buckets_add(&t->bk, f, m);
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -479,6 +552,9 @@ static int tls_alloc(const struct ctx *cx, struct tls *t, uint64_t buflen)
 	t->gen.buf = gen ? aligned_alloc(64, cx->seg) : NULL;
 	t->gen.st = gen ? malloc((cx->ngen ? cx->ngen : 1) * sizeof(*t->gen.st)) : NULL;
 	t->gen.nact = 0;
+	t->gen.med = NULL;
+	sieve_medium_init(&t->med);
+	t->main.med = &t->med;
 	sieve_buckets_init(&t->bk, cx->log2seg);
 	if (!t->main.buf || !t->main.st || (gen && (!t->gen.buf || !t->gen.st)))
 		return -ENOMEM;
@@ -491,6 +567,7 @@ static void tls_free(struct tls *t)
 	free(t->main.st);
 	free(t->gen.buf);
 	free(t->gen.st);
+	sieve_medium_free(&t->med);
 	sieve_buckets_free(&t->bk);
 }
 
@@ -514,7 +591,7 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 
 /*
  * Bytes of a chunk, a multiple of the segment. Entering a chunk costs a division per
- * sieving prime (and, above 2^48, a sieve up to sqrt(to) enumerating them), so a chunk
+ * sieving prime (and, above 2^54, a sieve up to sqrt(to) enumerating them), so a chunk
  * spans at least 256 bytes per sieving prime; but there are enough chunks for dynamic
  * balance, never fewer than threads when there is work for them.
  */
@@ -577,8 +654,8 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 			stop = nomem;
 			if (stop)
 				continue;
-			run_begin(cx, &t.main, c0, c1, cx->nmed);
-			if (sieve_buckets_begin(&t.bk, (c1 - c0 + seg - 1) / seg) ||
+			if (run_begin(cx, &t.main, c0, c1, cx->nmed) ||
+			    sieve_buckets_begin(&t.bk, (c1 - c0 + seg - 1) / seg) ||
 			    chunk_large(cx, &t, c0, c1)) {
 #pragma omp atomic write
 				nomem = 1;
@@ -586,8 +663,8 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 			}
 			for (uint64_t s = 0, sb = c0; sb < c1; s++, sb += seg) {
 				const uint64_t len = c1 - sb < seg ? c1 - sb : seg;
-				sieve_segment(cx, &t.main, t.main.buf, sb, len);
-				if (sieve_buckets_cross(&t.bk, s, t.main.buf, len)) {
+				if (sieve_segment(cx, &t.main, t.main.buf, sb, len) ||
+				    sieve_buckets_cross(&t.bk, s, t.main.buf, len)) {
 #pragma omp atomic write
 					nomem = 1;
 					break;
@@ -609,59 +686,6 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 		return -ENOMEM;
 	ompk_progress_report(prog, total_segs, total_segs);
 	*out = cnt;
-	return 0;
-}
-
-/* Odd numbers per window of make_base: 32 KiB, so the crossing-off stays in L1. */
-#define BASE_WINDOW 32768u
-
-/*
- * The primes FIRST_PRIME <= p <= lim (lim <= 2^24) by an odd-only sieve in L1-sized
- * windows (a single 8 MiB array for lim = 2^24 spilled L2 and took a sizeable part of
- * a 1e9-wide count at 1e16, before the threads start).
- */
-static int make_base(uint32_t lim, uint32_t **out, uint64_t *n)
-{
-	const uint32_t half = lim / 2 + 1; /* odd 2i+1 <= lim for i < half (and one more) */
-	const uint32_t root = isqrt64(lim);
-	uint8_t small[4097], win[BASE_WINDOW];
-	uint32_t sp[600], next[600], ns = 0; /* odd primes <= sqrt(2^24) = 4096: 563 */
-	uint32_t *pr;
-	uint64_t k = 0, cap;
-
-	*out = NULL;
-	*n = 0;
-	if (lim < FIRST_PRIME)
-		return 0;
-	memset(small, 0, sizeof(small));
-	for (uint32_t i = 3; i <= root; i += 2) {
-		if (small[i])
-			continue;
-		sp[ns] = i;
-		next[ns++] = i * i / 2; /* index of i*i among the odd numbers */
-		for (uint32_t j = i * i; j <= root; j += 2 * i)
-			small[j] = 1;
-	}
-	/* pi(x) < 1.25506 x / ln x (Rosser and Schoenfeld, 1962) */
-	cap = (uint64_t)(1.25506 * lim / log((double)lim)) + 16;
-	pr = malloc(cap * sizeof(*pr));
-	if (!pr)
-		return -ENOMEM;
-	for (uint32_t w0 = 0; w0 < half; w0 += BASE_WINDOW) {
-		const uint32_t w1 = half - w0 < BASE_WINDOW ? half : w0 + BASE_WINDOW;
-		memset(win, 0, w1 - w0);
-		for (uint32_t i = 0; i < ns; i++) {
-			uint32_t j = next[i];
-			for (; j < w1; j += sp[i])
-				win[j - w0] = 1;
-			next[i] = j;
-		}
-		for (uint32_t j = w0 < FIRST_PRIME / 2 ? FIRST_PRIME / 2 : w0; j < w1; j++)
-			if (!win[j - w0] && 2 * j + 1 <= lim)
-				pr[k++] = 2 * j + 1;
-	}
-	*out = pr;
-	*n = k;
 	return 0;
 }
 
@@ -707,7 +731,7 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 
 	if (!count || threads < 1 || from > to || block < SIEVE_BLOCK_MIN ||
 	    block > SIEVE_BLOCK_MAX || (block & (block - 1)) || segmax < block ||
-	    (segmax & (segmax - 1)))
+	    (segmax & (segmax - 1)) || segmax > SIEVE_SEG_MAX)
 		return -EINVAL;
 	*count = 0;
 	if (from == to)
@@ -731,11 +755,11 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 
 	root = isqrt64(to - 1);
 	lim = root < STORED_MAX ? root : STORED_MAX;
-	err = make_base(lim, &primes, &cx.nprimes);
+	err = sieve_base_primes(FIRST_PRIME, lim, threads, &primes, &cx.nprimes);
 	if (err)
 		goto out;
 	cx.primes = primes;
-	/* Above 2^48 base primes are enumerated by sieving below b0: give it whole periods. */
+	/* Above 2^54 base primes are enumerated by sieving below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
 	for (int g = 0; g < NPRE; g++) {
 		pat[g] = make_pattern(g, cx.pat_base,
@@ -748,10 +772,13 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	}
 	/*
 	 * Segments of half the L2 cache, or shorter when the base primes are small (a
-	 * tiny range needs no large buffer). Primes above LARGE_SEGS segments go to buckets.
+	 * tiny range needs no large buffer), but two L1 blocks at least: then the primes
+	 * above a quarter block are medium, visited once a segment (a 1e9-wide count from 0
+	 * with one-block segments, every prime small, took 18% longer). Primes above
+	 * LARGE_SEGS segment lengths go to buckets.
 	 */
 	cx.block = block;
-	for (cx.seg = block; cx.seg < segmax && cx.seg < lim; cx.seg *= 2)
+	for (cx.seg = block; cx.seg < segmax && (cx.seg < lim || cx.seg < 2 * block); cx.seg *= 2)
 		;
 	cx.log2seg = (unsigned)__builtin_ctzll(cx.seg);
 	cx.root = root;
@@ -782,5 +809,6 @@ int ompk_sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_
 
 	sieve_cache_read(SYSFS_CACHE, &cache);
 	return sieve_count(from, to, threads, prog, sieve_block_bytes(&cache),
-			   sieve_segment_bytes(&cache, sieve_block_bytes(&cache), SEG_MAX), count);
+			   sieve_segment_bytes(&cache, sieve_block_bytes(&cache), SIEVE_SEG_MAX),
+			   count);
 }

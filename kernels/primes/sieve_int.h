@@ -1,7 +1,8 @@
 /*
  * sieve_int.h - private to kernels/primes: what the segmented sieve's files
  * share (fast.c: segments, small and medium primes, threads; bucket.c: the
- * large primes; cache.c: the segment size from the machine's caches).
+ * large primes; base.c: the sieving primes; cache.c: the segment size from
+ * the machine's caches).
  *
  * Byte b of a sieve stands for the numbers 30b + w, w in sieve_wheel[]
  * (bit i <-> sieve_wheel[i]). A prime p = 30q + r crosses off p*k for k
@@ -21,6 +22,16 @@ extern const uint8_t sieve_wheel[8];
 extern const uint8_t sieve_dq[8];
 extern const uint8_t sieve_masks[8][8];
 extern const uint8_t sieve_dcs[8][8];
+
+/*
+ * One step of the wheel of p = 30q + wheel[ri] at step index ri*8 + wi: clear `mask`
+ * in the multiple's byte, move q * dq + dc bytes to the next multiple, whose step
+ * index is `next` (ri*8 + (wi+1) % 8). One load gives all of it (bucket.c).
+ */
+struct sieve_step {
+	uint8_t mask, dq, dc, next;
+};
+extern const struct sieve_step sieve_steps[64];
 
 #define SIEVE_BITOF(x)   \
 	((x) == 1    ? 0 \
@@ -50,6 +61,20 @@ extern const uint8_t sieve_dcs[8][8];
  */
 int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
 		uint64_t block, uint64_t segmax, uint64_t *count);
+
+/* --- base.c ------------------------------------------------------------- */
+
+/* The largest sieving prime stored (to <= 2^54); larger ones are enumerated per chunk. */
+#ifndef SIEVE_BASE_MAX
+#define SIEVE_BASE_MAX (UINT32_C(1) << 22)
+#endif
+
+/*
+ * The primes first <= p <= lim (first odd, >= 3; lim <= SIEVE_BASE_MAX), ascending, into a
+ * malloc'd array *out of *n, sieved on up to `threads` threads. Returns 0, -EINVAL
+ * for bad bounds or -ENOMEM.
+ */
+int sieve_base_primes(uint32_t first, uint32_t lim, int threads, uint32_t **out, uint64_t *n);
 
 /* --- cache.c ------------------------------------------------------------ */
 
@@ -82,6 +107,38 @@ uint64_t sieve_block_bytes(const struct sieve_cache *c);
 #define SIEVE_SEG_FALLBACK (UINT64_C(512) << 10)
 uint64_t sieve_segment_bytes(const struct sieve_cache *c, uint64_t min, uint64_t max);
 
+/* --- medium.c ----------------------------------------------------------- */
+
+/*
+ * The medium sieving primes of one thread, visited once per segment and kept in
+ * 64 lists by step index, so that each list enters the wheel at the same step
+ * (medium.c). Two sets of lists: the one walked, the one filled for the next segment.
+ */
+struct sieve_medium_block;
+
+struct sieve_medium {
+	struct sieve_medium_block *list[2][64];
+	int walk; /* the set walked by the next sieve_medium_cross */
+	struct sieve_medium_block *free;
+	void **slabs;
+	uint64_t nslabs, cap_slabs;
+};
+
+void sieve_medium_init(struct sieve_medium *m);
+/* Starts a chunk: every list empty. */
+void sieve_medium_begin(struct sieve_medium *m);
+/*
+ * Adds p = 30q + wheel[ri] whose next multiple p*k, k = wheel[wi] (mod 30), is at byte
+ * off of the next segment crossed. Returns 0 or -ENOMEM.
+ */
+int sieve_medium_add(struct sieve_medium *m, uint32_t q, unsigned ri, uint32_t off, unsigned wi);
+/*
+ * Crosses off the primes' multiples in buf[0..len) and keeps each prime's next
+ * multiple relative to buf + len. Returns 0 or -ENOMEM.
+ */
+int sieve_medium_cross(struct sieve_medium *m, uint8_t *buf, uint64_t len);
+void sieve_medium_free(struct sieve_medium *m);
+
 /* --- bucket.c ----------------------------------------------------------- */
 
 /*
@@ -94,9 +151,14 @@ uint64_t sieve_segment_bytes(const struct sieve_cache *c, uint64_t min, uint64_t
  * partly filled bucket per list.
  */
 struct sieve_bucket;
+struct sieve_entry;
+
+/* The longest segment, whatever the caches say (bytes). */
+#define SIEVE_SEG_MAX (UINT64_C(4) << 20)
 
 struct sieve_buckets {
-	struct sieve_bucket **list; /* list[s]: segment s's chain, the bucket being filled first */
+	/* cur[s]: segment s's list as its write cursor (NULL when empty), see bucket.c */
+	struct sieve_entry **cur;
 	uint64_t nlists, cap;
 	struct sieve_bucket *free;
 	void **slabs; /* every allocation, freed at the end */
@@ -107,12 +169,19 @@ struct sieve_buckets {
 void sieve_buckets_init(struct sieve_buckets *b, unsigned log2seg);
 /* Starts a chunk of nsegs segments, all lists empty. Returns 0 or -ENOMEM. */
 int sieve_buckets_begin(struct sieve_buckets *b, uint64_t nsegs);
+/* A large prime to file: p = 30q + wheel[ri], its next multiple p*k (k = wheel[wi] mod 30)
+ * at byte off from the chunk's start. */
+struct sieve_first {
+	uint64_t off;
+	uint32_t q;
+	uint8_t ri, wi;
+};
+
 /*
- * Adds the prime p = 30q + wheel[ri] (p < 2^32) whose next multiple p*k,
- * k = wheel[wi] (mod 30), is at byte off from the chunk's start; dropped when
- * that is past the last segment. Returns 0 or -ENOMEM.
+ * Files the n primes f[] (p < 2^32) under the segments of their next multiples;
+ * one past the last segment is dropped. Returns 0 or -ENOMEM.
  */
-int sieve_buckets_add(struct sieve_buckets *b, uint32_t q, unsigned ri, uint64_t off, unsigned wi);
+int sieve_buckets_add(struct sieve_buckets *b, const struct sieve_first *f, uint64_t n);
 /*
  * Crosses off segment s's primes in buf[0..len) (len the segment length,
  * shorter only for the chunk's last segment) and files each under the

@@ -27,3 +27,16 @@ const uint8_t sieve_masks[8][8] = { MASK_ROW(1),  MASK_ROW(7),	MASK_ROW(11), MAS
 				    MASK_ROW(17), MASK_ROW(19), MASK_ROW(23), MASK_ROW(29) };
 const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13),
 				  DC_ROW(17), DC_ROW(19), DC_ROW(23), DC_ROW(29) };
+
+#define STEP(r, ri, wi, w, wn, d)                                  \
+	{                                                          \
+		MK(r, w), d, DC(r, w, wn), (ri)*8 + ((wi) + 1) % 8 \
+	}
+#define STEP_ROW(r, ri)                                                                          \
+	STEP(r, ri, 0, 1, 7, 6), STEP(r, ri, 1, 7, 11, 4), STEP(r, ri, 2, 11, 13, 2),            \
+		STEP(r, ri, 3, 13, 17, 4), STEP(r, ri, 4, 17, 19, 2), STEP(r, ri, 5, 19, 23, 4), \
+		STEP(r, ri, 6, 23, 29, 6), STEP(r, ri, 7, 29, 31, 2)
+
+const struct sieve_step sieve_steps[64] = { STEP_ROW(1, 0),  STEP_ROW(7, 1),  STEP_ROW(11, 2),
+					    STEP_ROW(13, 3), STEP_ROW(17, 4), STEP_ROW(19, 5),
+					    STEP_ROW(23, 6), STEP_ROW(29, 7) };
