@@ -1,13 +1,14 @@
 /*
  * test_sieve.c - the segmented sieve's machinery (kernels/primes/sieve_int.h)
  * against independent counts: the segment size read from a fake sysfs cache
- * directory, and the bucket sieve of the large primes on many windows, with
+ * directory, the sieving primes (base.c) against the reference primes, and
+ * the medium (medium.c) and large (bucket.c) primes on many windows, with
  * segments forced small (64 KiB .. 1 MiB) so that short windows cross
  * segment, chunk and bucket boundaries, and every thread count 1-4.
  *
  * Oracles: a plain interval sieve written here (a byte per number, base
  * primes up to 2^25, so windows below 2^50, which covers the stored base
- * primes and, above 2^48, the enumerated ones), the library's deterministic
+ * primes and, above 2^44, the enumerated ones), the library's deterministic
  * Miller-Rabin near 2^64, and the combinatorial pi(x) for wide windows.
  */
 #include <errno.h>
@@ -342,6 +343,84 @@ static void test_wide_vs_pi(void **state)
 	}
 }
 
+/* ---- the sieving primes (base.c) ---- */
+
+/* Index of the first reference prime >= x. */
+static size_t ref_lower(uint64_t x)
+{
+	size_t lo = 0, hi = ref_nprimes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ref_primes[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* sieve_base_primes(first, lim) is exactly the reference primes in [first, lim]. */
+static void check_base(uint32_t first, uint32_t lim, int threads)
+{
+	const size_t a = ref_lower(first), b = ref_lower((uint64_t)lim + 1);
+	uint32_t *p = NULL;
+	uint64_t n = UINT64_MAX;
+
+	assert_int_equal(sieve_base_primes(first, lim, threads, &p, &n), 0);
+	assert_int_equal(n, b > a ? b - a : 0);
+	if (n)
+		assert_memory_equal(p, ref_primes + a, n * sizeof(*p));
+	free(p);
+}
+
+/*
+ * Limits at every edge the sieve has: below first, at small primes, at squares of
+ * its root primes and either side (where a root prime starts crossing), at window
+ * (32768 odd numbers) and part boundaries, at SIEVE_BASE_MAX, and random ones; first
+ * a prime, an odd composite, 3 (a root prime itself) and above the root primes; 1 to 4
+ * threads (parts of whole windows, joined in order).
+ */
+static void test_base_primes(void **state)
+{
+	static const uint32_t firsts[] = { 3, 163, 165, 4099 };
+	static const uint32_t lims[] = { 0,
+					 2,
+					 3,
+					 162,
+					 163,
+					 164,
+					 167,
+					 1000,
+					 65535,
+					 65537,
+					 131072,
+					 262145,
+					 4157521,
+					 4157520,
+					 4157522,
+					 1048583,
+					 3999999,
+					 SIEVE_BASE_MAX - 1,
+					 SIEVE_BASE_MAX };
+	uint32_t *p = NULL;
+	uint64_t n;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof(firsts) / sizeof(firsts[0]); f++)
+		for (size_t l = 0; l < sizeof(lims) / sizeof(lims[0]); l++)
+			check_base(firsts[f], lims[l], 1 + (int)((f + l) % 4));
+	for (int i = 0; i < 12; i++) {
+		const uint32_t lim = (uint32_t)(rnd() % SIEVE_BASE_MAX);
+		check_base(2 * (uint32_t)(rnd() % 5000) + 3, lim, 1 + i % 4);
+	}
+	/* first even, first 1, lim past the stored range */
+	assert_int_equal(sieve_base_primes(164, 1000, 1, &p, &n), -EINVAL);
+	assert_int_equal(sieve_base_primes(1, 1000, 1, &p, &n), -EINVAL);
+	assert_int_equal(sieve_base_primes(163, SIEVE_BASE_MAX + 1, 1, &p, &n), -EINVAL);
+	assert_null(p);
+}
+
 static void test_bad_segment(void **state)
 {
 	uint64_t c;
@@ -352,6 +431,7 @@ static void test_bad_segment(void **state)
 	assert_int_equal(sieve_count(0, 100, 1, NULL, 8 * KIB, 64 * KIB, &c), -EINVAL);
 	assert_int_equal(sieve_count(0, 100, 1, NULL, 128 * KIB, 128 * KIB, &c), -EINVAL);
 	assert_int_equal(sieve_count(0, 100, 1, NULL, 48 * KIB, 64 * KIB, &c), -EINVAL);
+	assert_int_equal(sieve_count(0, 100, 1, NULL, 32 * KIB, 2 * SIEVE_SEG_MAX, &c), -EINVAL);
 	assert_int_equal(sieve_count(0, 100, 1, NULL, 16 * KIB, 64 * KIB, &c), 0);
 	assert_int_equal(c, 25);
 }
@@ -359,11 +439,11 @@ static void test_bad_segment(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cache_read),    cmocka_unit_test(test_segment_bytes),
-		cmocka_unit_test(test_bad_segment),   cmocka_unit_test(test_random_windows),
-		cmocka_unit_test(test_segment_edges), cmocka_unit_test(test_prime_ends),
-		cmocka_unit_test(test_near_2_56),     cmocka_unit_test(test_near_2_64),
-		cmocka_unit_test(test_wide_vs_pi),
+		cmocka_unit_test(test_cache_read),     cmocka_unit_test(test_segment_bytes),
+		cmocka_unit_test(test_bad_segment),    cmocka_unit_test(test_base_primes),
+		cmocka_unit_test(test_random_windows), cmocka_unit_test(test_segment_edges),
+		cmocka_unit_test(test_prime_ends),     cmocka_unit_test(test_near_2_56),
+		cmocka_unit_test(test_near_2_64),      cmocka_unit_test(test_wide_vs_pi),
 	};
 
 	return cmocka_run_group_tests(tests, ref_sieve_setup, ref_sieve_teardown);

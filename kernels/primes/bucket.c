@@ -34,19 +34,20 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 /* Bytes per bucket (a power of two; buckets are aligned to it). */
 #define BUCKET_BYTES 8192u
-/* Buckets allocated at once. */
-#define SLAB 64u
+/*
+ * Buckets allocated at once: 2 MiB, aligned to 2 MiB and marked for transparent huge
+ * pages where Linux has them. Near 2^64 a thread files 200 million primes, a GiB of
+ * buckets: in 4 KiB pages that was 260,000 page faults a thread, a quarter of the run
+ * in the kernel (two threads faulting at once contend in it).
+ */
+#define SLAB_BYTES (UINT64_C(2) << 20)
+#define SLAB (SLAB_BYTES / BUCKET_BYTES)
 /* The step index's place in an entry's second word. */
 #define IDX_SHIFT 26
-#ifndef PF_E
-#define PF_E 64
-#endif
-#ifndef PF_S
-#define PF_S 0
-#endif
 #define OFF_MASK ((UINT32_C(1) << IDX_SHIFT) - 1)
 
 _Static_assert(SIEVE_SEG_MAX <= (UINT64_C(1) << IDX_SHIFT), "segment offsets fit below the index");
@@ -92,9 +93,12 @@ static int grow(struct sieve_buckets *b)
 		b->slabs = n;
 		b->cap_slabs = cap;
 	}
-	s = aligned_alloc(BUCKET_BYTES, SLAB * sizeof(*s));
+	s = aligned_alloc(SLAB_BYTES, SLAB * sizeof(*s));
 	if (!s)
 		return -ENOMEM;
+#ifdef MADV_HUGEPAGE
+	madvise(s, SLAB_BYTES, MADV_HUGEPAGE); /* advice only: 4 KiB pages work too */
+#endif
 	b->slabs[b->nslabs++] = s;
 	for (unsigned i = 0; i < SLAB; i++) {
 		s[i].next = b->free;
@@ -212,10 +216,8 @@ static inline __attribute__((always_inline)) int cross_run(struct sieve_buckets 
 
 		if (last && off >= len)
 			continue;
-		if (PF_E)
-			__builtin_prefetch(e + PF_E);
-		if (PF_S && e + PF_S < end)
-			__builtin_prefetch(buf + (e[PF_S].ow & OFF_MASK), 1);
+		/* the entries 512 bytes on: a list's buckets lie anywhere, beyond the prefetchers */
+		__builtin_prefetch(e + 64);
 		buf[off] &= st.mask;
 		off += (uint64_t)q * st.dq + st.dc;
 		t = s + (off >> log2seg);

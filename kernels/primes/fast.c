@@ -19,34 +19,39 @@
  *    product of a group of primes, so each block starts as the AND of NPRE
  *    periodic byte patterns read at offset (b - base) mod M (no crossing-off
  *    at all for the primes that hit most often);
- *  - small base primes (p < block/SMALL_DIV) cross off block by block while
- *    the block is in L1;
+ *  - small sieving primes (p < block/SMALL_DIV) cross off block by block
+ *    while the block is in L1, from a state each, whole turns of the wheel
+ *    at a time;
  *  - medium ones (up to LARGE_SEGS segment lengths) cross off once per
- *    segment from a state each, so each visit hits a few times at least;
+ *    segment, kept sorted by their wheel step so that a visit's entry jump
+ *    predicts (medium.c);
  *  - large ones by the bucket sieve (bucket.c): each waits in the list of
  *    the segment of its next multiple, so a segment costs nothing for the
  *    primes that miss it (most of them once sqrt(to) is far above seg);
  *  - popcount.
- * A base prime p = 30q + r crosses off p*k for k coprime to 30 (other k give
- * multiples that are not stored). Going from k = 30j + sieve_wheel[i] to the next
- * wheel number moves the byte by q*(sieve_wheel[i+1] - sieve_wheel[i]) + a constant
- * depending only on (r, i), and 8 steps (k -> k + 30) move it by exactly p
- * bytes; so the state of a prime is (q, r, i, offset) and the inner loop is
- * unrolled over the 8 steps with constant masks, entered by one jump on (r, i).
+ * A sieving prime p = 30q + r crosses off p*k for k coprime to 30 (other k
+ * give multiples that are not stored). Going from k = 30j + sieve_wheel[i] to
+ * the next wheel number moves the byte by q*(sieve_wheel[i+1] - sieve_wheel[i])
+ * + a constant depending only on (r, i), and 8 steps (k -> k + 30) move it by
+ * exactly p bytes; so the state of a prime is (q, r, i, offset) and the
+ * crossing loops are unrolled over the 8 steps with constant masks.
  * Crossing starts at p*p: a composite n has a prime factor <= sqrt(n).
  *
  * Parallelism: the segments are grouped into chunks, scheduled dynamically.
- * Entering a chunk costs one division per base prime (to find its first
- * multiple); inside a chunk the states and buckets carry from segment to
- * segment, so a chunk is made long enough (256 bytes per base prime) to
- * amortize that. Each thread owns its segment buffer, states and buckets;
- * counts are a reduction.
+ * Entering a chunk costs one division per sieving prime (to find its first
+ * multiple: a double division for the large ones, which pipelines); inside
+ * a chunk the states and buckets carry from segment to segment, so a chunk
+ * is made long enough (256 bytes per sieving prime) to amortize that. Each
+ * thread owns its segment buffer, states, lists and buckets; counts are a
+ * reduction.
  *
- * Base primes up to min(sqrt(to-1), 2^27) are stored (4 bytes each, plus a
- * 12-byte state per thread for the medium ones). Above 2^54 the rest, up to
- * sqrt(to-1) < 2^32, are enumerated at the start of each chunk by sieving
- * their interval (a sieve up to 2^32 near 2^64) and go straight into the
- * buckets; only those with a multiple in the chunk are kept, 8 bytes each.
+ * Sieving primes up to min(sqrt(to-1), SIEVE_BASE_MAX = 2^22) are made once,
+ * on all threads (base.c), and stored (4 bytes each). Above 2^44 the rest,
+ * up to sqrt(to-1) < 2^32, are enumerated at the start of each chunk by
+ * sieving their interval with this same sieve (30 numbers a byte: faster
+ * than base.c's odd-only sieve, which took 2.5 times as long to store the
+ * primes below 1e8) and go straight into the buckets, a batch at a time;
+ * only those with a multiple in the chunk are kept, 8 bytes each.
  */
 #include "ompkit/primes.h"
 
