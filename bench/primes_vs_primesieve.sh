@@ -39,10 +39,14 @@ done
 num() { awk -v x="$1" 'BEGIN { printf "%.0f", x }'; }
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-# timed CMD...: runs CMD, stdout to $tmp.out; prints "seconds peak_kib"
+# timed CMD...: runs CMD, stdout to $tmp.out; prints "seconds peak_kib". The
+# seconds are bash's microsecond clock around the run (time(1)'s %e has 10 ms
+# steps, a fifth of the shortest row); the time(1) wrapper is in both sides' runs.
 timed() {
-	/usr/bin/time -f '%e %M' -o "$tmp" "$@" >"$tmp.out"
-	cat "$tmp"
+	local t0=$EPOCHREALTIME t1
+	/usr/bin/time -f '%M' -o "$tmp" "$@" >"$tmp.out"
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" -v m="$(tail -n 1 "$tmp")" 'BEGIN { printf "%.6f %s\n", b - a, m }'
 }
 trap 'rm -f "$tmp" "$tmp.out"' EXIT
 
@@ -74,7 +78,7 @@ row() { # LABEL VIA THREADS OURS_CMD... -- PEER_CMD...
 	mo=$(median_of "${ot[@]}")
 	mp=$(median_of "${pt[@]}")
 	mm=$(printf '%s\n' "${om[@]}" | sort -g | tail -n 1)
-	printf '%-28s %-5s %3s %9.3f %9.3f %6.2f %9.1f %20s %20s\n' "$label" "$v" "$t" "$mo" "$mp" \
+	printf '%-28s %-5s %3s %9.4f %9.4f %6.3f %9.1f %20s %20s\n' "$label" "$v" "$t" "$mo" "$mp" \
 		"$(awk -v a="$mo" -v b="$mp" 'BEGIN { print (b > 0 ? a / b : 0) }')" \
 		"$(awk -v k="$mm" 'BEGIN { print k / 1024 }')" "$oc" "$pc"
 	if [[ $oc != "$pc" ]]; then
