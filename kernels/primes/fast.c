@@ -60,6 +60,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sieve_int.h"
 
@@ -697,20 +698,22 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 /*
  * Pattern g: the bytes from b0 on with the multiples of the primes of group g
  * (themselves included) crossed off. It repeats every M bytes, M the product
- * of the group, so min(n, M + SIEVE_BLOCK_MAX) bytes give any block of the n-byte range
+ * of the group, so min(n, M + block) bytes give any block of the n-byte range
  * contiguously at offset (b - b0) mod M, and tiny ranges build tiny patterns.
+ * pattern_len gives that length (and M in *period), make_pattern fills pat[0..len).
  */
-static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
+static uint64_t pattern_len(int g, uint64_t n, uint64_t block, uint64_t *period)
 {
-	uint64_t m = 1, len;
-	uint8_t *pat;
+	uint64_t m = 1;
 
 	for (int i = 0; i < 4 && pre_groups[g][i]; i++)
 		m *= pre_groups[g][i];
-	len = n < m + SIEVE_BLOCK_MAX ? n : m + SIEVE_BLOCK_MAX;
-	pat = malloc(len);
-	if (!pat)
-		return NULL;
+	*period = m;
+	return n < m + block ? n : m + block;
+}
+
+static void make_pattern(int g, uint64_t b0, uint8_t *pat, uint64_t len)
+{
 	memset(pat, 0xff, len);
 	for (int i = 0; i < 4 && pre_groups[g][i]; i++) {
 		const uint32_t p = pre_groups[g][i];
@@ -721,8 +724,26 @@ static uint8_t *make_pattern(int g, uint64_t b0, uint64_t n, uint64_t *period)
 		if (sp.off < len)
 			cross(pat, len, &sp);
 	}
-	*period = m;
-	return pat;
+}
+
+/*
+ * One allocation for all the patterns (up to 2.5 MiB): from 1 MiB on, aligned to and
+ * advised into 2 MiB pages. In 4 KiB pages they were 600 page faults, a sizeable
+ * part of a 1e9-wide count's 40 ms on this VM, where a fault costs microseconds.
+ */
+static uint8_t *alloc_patterns(uint64_t bytes)
+{
+	const uint64_t huge = UINT64_C(2) << 20;
+	uint8_t *p;
+
+	if (bytes < huge / 2)
+		return malloc(bytes ? bytes : 1);
+	p = aligned_alloc(huge, round_up(bytes, huge));
+#ifdef MADV_HUGEPAGE
+	if (p)
+		madvise(p, round_up(bytes, huge), MADV_HUGEPAGE); /* advice only */
+#endif
+	return p;
 }
 
 int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progress *prog,
@@ -730,7 +751,8 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 {
 	struct ctx cx;
 	uint32_t *primes = NULL, root, lim;
-	uint8_t *pat[NPRE] = { NULL };
+	uint8_t *pats = NULL;
+	uint64_t plen_total = 0, pbytes[NPRE];
 	uint64_t small = 0, n = 0;
 	int err;
 
@@ -767,13 +789,18 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	/* Above 2^54 base primes are enumerated by sieving below b0: give it whole periods. */
 	cx.pat_base = root > STORED_MAX ? 0 : cx.b0;
 	for (int g = 0; g < NPRE; g++) {
-		pat[g] = make_pattern(g, cx.pat_base,
-				      root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, &cx.plen[g]);
-		cx.pat[g] = pat[g];
-		if (!pat[g]) {
-			err = -ENOMEM;
-			goto out;
-		}
+		pbytes[g] = pattern_len(g, root > STORED_MAX ? UINT64_MAX : cx.b1 - cx.b0, block,
+					&cx.plen[g]);
+		plen_total += round_up(pbytes[g], 64);
+	}
+	pats = alloc_patterns(plen_total);
+	if (!pats) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (uint64_t g = 0, at = 0; g < NPRE; at += round_up(pbytes[g], 64), g++) {
+		make_pattern((int)g, cx.pat_base, pats + at, pbytes[g]);
+		cx.pat[g] = pats + at;
 	}
 	/*
 	 * Segments of half the L2 cache, or shorter when the base primes are small (a
@@ -801,8 +828,7 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 	if (!err)
 		*count = small + n;
 out:
-	for (int g = 0; g < NPRE; g++)
-		free(pat[g]);
+	free(pats);
 	free(primes);
 	return err;
 }
