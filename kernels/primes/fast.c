@@ -661,8 +661,7 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 			if (stop)
 				continue;
 			if (run_begin(cx, &t.main, c0, c1, cx->nmed) ||
-			    sieve_buckets_begin(&t.bk, (c1 - c0 + seg - 1) / seg) ||
-			    chunk_large(cx, &t, c0, c1)) {
+			    sieve_buckets_begin(&t.bk, c1 - c0) || chunk_large(cx, &t, c0, c1)) {
 #pragma omp atomic write
 				nomem = 1;
 				continue;

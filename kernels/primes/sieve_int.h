@@ -159,6 +159,9 @@ struct sieve_entry;
 struct sieve_buckets {
 	/* cur[s]: segment s's list as its write cursor (NULL when empty), see bucket.c */
 	struct sieve_entry **cur;
+	/* one[s]: segment s's one-shot list (primes with one multiple in the chunk) */
+	uint32_t **one;
+	uint64_t len; /* bytes of the chunk */
 	uint64_t nlists, cap;
 	struct sieve_bucket *free;
 	void **slabs; /* every allocation, freed at the end */
@@ -167,8 +170,8 @@ struct sieve_buckets {
 };
 
 void sieve_buckets_init(struct sieve_buckets *b, unsigned log2seg);
-/* Starts a chunk of nsegs segments, all lists empty. Returns 0 or -ENOMEM. */
-int sieve_buckets_begin(struct sieve_buckets *b, uint64_t nsegs);
+/* Starts a chunk of len bytes (its segments' lists all empty). Returns 0 or -ENOMEM. */
+int sieve_buckets_begin(struct sieve_buckets *b, uint64_t len);
 /* A large prime to file: p = 30q + wheel[ri], its next multiple p*k (k = wheel[wi] mod 30)
  * at byte off from the chunk's start. */
 struct sieve_first {
