@@ -12,8 +12,8 @@ median() {
 # median_of X...: the median of the arguments.
 median_of() { printf '%s\n' "$@" | median; }
 
-# ratio A B [DECIMALS]: A / B with DECIMALS places (default 2).
-ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; }
+# ratio A B [DECIMALS]: A / B with DECIMALS places (default 2); "-" when B is not positive.
+ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b > 0) printf "%.*f", d, a / b; else printf "-" }'; }
 
 # json_num NAME...: the first of the named numeric fields found in the JSON
 # on stdin (several names: a field that some versions spell differently).

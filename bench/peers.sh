@@ -27,6 +27,7 @@
 # column is skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh # median, ratio
 
 quick=0 runs=5 only=.
 while [ $# -gt 0 ]; do
@@ -141,8 +142,6 @@ run() {
 	fi
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 # --- the table -------------------------------------------------------------
 failed=0

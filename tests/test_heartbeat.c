@@ -344,7 +344,7 @@ static void test_cli_bad_flags(void **state)
 static void test_cli_outputs(void **state)
 {
 	struct capture c;
-	char head[128];
+	char head[256];
 
 	(void)state;
 	cli(&c, "--help", NULL);
