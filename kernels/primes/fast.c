@@ -598,8 +598,8 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 /*
  * Bytes of a chunk, a multiple of the segment. Entering a chunk costs a division per
  * sieving prime (and, above 2^44, a sieve up to sqrt(to) enumerating them), so a chunk
- * spans at least 64 bytes per sieving prime (256 left a [0, 1e9) count on 2 threads 37
- * chunks of 2 ms each and 12% slower: the last chunk's tail was the difference); but
+ * spans at least 64 bytes per sieving prime (with 256, a [0, 1e9) count on 2 threads
+ * had 37 chunks of about 2 ms instead of 64 of 1 ms, and took 12% longer); but
  * there are enough chunks for dynamic balance, never fewer than threads when there is
  * work for them.
  */
