@@ -227,7 +227,7 @@ int sieve_buckets_add(struct sieve_buckets *b, const struct sieve_first *f, uint
 		const struct sieve_step st = sieve_steps[idx];
 		int err;
 
-		if (s >= b->nlists)
+		if (f[i].off >= b->len) /* past the chunk */
 			continue;
 		/* one multiple in the chunk: only where it is, 4 bytes (no prime, no wheel) */
 		if (f[i].off + (uint64_t)f[i].q * st.dq + st.dc >= b->len)

@@ -182,7 +182,7 @@ struct sieve_first {
 
 /*
  * Files the n primes f[] (p < 2^32) under the segments of their next multiples;
- * one past the last segment is dropped. Returns 0 or -ENOMEM.
+ * one whose next multiple is past the chunk is dropped. Returns 0 or -ENOMEM.
  */
 int sieve_buckets_add(struct sieve_buckets *b, const struct sieve_first *f, uint64_t n);
 /*
