@@ -445,20 +445,21 @@ static inline uint64_t ceil_div_fp(uint64_t start, double start_d, uint64_t p)
  * double.
  */
 static inline void first_large(struct sieve_first *f, uint64_t p, uint64_t q, unsigned ri,
-			       uint64_t c0, double start_d)
+			       uint64_t c0, double start_d, uint64_t psq)
 {
-	const uint64_t start = 30 * c0, r = sieve_wheel[ri];
-	uint64_t k;
+	const uint64_t start = 30 * c0;
+	uint64_t k, j;
 	unsigned wi;
 
-	if (p * p >= start)
+	if (p >= psq) /* p*p >= start */
 		k = p;
 	else if (p >= (UINT64_C(1) << 14))
 		k = ceil_div_fp(start, start_d, p);
 	else
 		k = start / p + (start % p != 0);
-	wi = next_wi[k % 30];
-	f->off = p * (k / 30) + q * sieve_wheel[wi] + r * sieve_wheel[wi] / 30 - c0;
+	j = k / 30;
+	wi = next_wi[k - 30 * j];
+	f->off = p * j + q * sieve_wheel[wi] + sieve_rw30[ri * 8 + wi] - c0;
 	f->q = (uint32_t)q;
 	f->ri = (uint8_t)ri;
 	f->wi = (uint8_t)wi;
@@ -480,6 +481,8 @@ static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_
 	const uint64_t top = c1 == cx->b1 ? cx->to - 1 : 30 * c1 - 1;
 	const uint64_t hi = isqrt64(top), nst = active_below(cx, c1);
 	const double start_d = (double)(30 * c0);
+	/* the least p with p*p >= 30*c0 (30*c0 - 1 < 2^64) */
+	const uint64_t psq = c0 ? (uint64_t)isqrt64(30 * c0 - 1) + 1 : 0;
 	/* a batch ends after the word that fills it: up to 63 more */
 	struct sieve_first f[FILE_BATCH + 63];
 	uint32_t qr[FILE_BATCH + 63]; /* q << 3 | ri of streamed primes */
@@ -490,7 +493,7 @@ static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_
 		const uint64_t n = nst - i < FILE_BATCH ? nst - i : FILE_BATCH;
 		for (uint64_t j = 0; j < n; j++) {
 			const uint32_t p = cx->primes[i + j];
-			first_large(&f[j], p, p / 30, next_wi[p % 30], c0, start_d);
+			first_large(&f[j], p, p / 30, next_wi[p % 30], c0, start_d, psq);
 		}
 		err = sieve_buckets_add(&t->bk, f, n);
 		if (err)
@@ -524,7 +527,7 @@ static int chunk_large(const struct ctx *cx, struct tls *t, uint64_t c0, uint64_
 				const uint64_t p = 30 * q + sieve_wheel[ri]; /* < 2^32 + 30 */
 				if (p <= STORED_MAX || p > hi)
 					continue;
-				first_large(&f[m++], p, q, (unsigned)ri, c0, start_d);
+				first_large(&f[m++], p, q, (unsigned)ri, c0, start_d, psq);
 			}
 			err = sieve_buckets_add(&t->bk, f, m);
 			if (err)

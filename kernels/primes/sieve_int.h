@@ -32,6 +32,8 @@ struct sieve_step {
 	uint8_t mask, dq, dc, next;
 };
 extern const struct sieve_step sieve_steps[64];
+/* r * w / 30 for r = sieve_wheel[ri], w = sieve_wheel[wi], at ri * 8 + wi. */
+extern const uint8_t sieve_rw30[64];
 
 #define SIEVE_BITOF(x)   \
 	((x) == 1    ? 0 \

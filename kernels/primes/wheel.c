@@ -40,3 +40,10 @@ const uint8_t sieve_dcs[8][8] = { DC_ROW(1),  DC_ROW(7),  DC_ROW(11), DC_ROW(13)
 const struct sieve_step sieve_steps[64] = { STEP_ROW(1, 0),  STEP_ROW(7, 1),  STEP_ROW(11, 2),
 					    STEP_ROW(13, 3), STEP_ROW(17, 4), STEP_ROW(19, 5),
 					    STEP_ROW(23, 6), STEP_ROW(29, 7) };
+
+/* r * w / 30 for r = wheel[ri], w = wheel[wi], at ri * 8 + wi: the byte of p*k past p*j + q*w. */
+#define RW_ROW(r)                                                                                  \
+	(r) * 1 / 30, (r)*7 / 30, (r)*11 / 30, (r)*13 / 30, (r)*17 / 30, (r)*19 / 30, (r)*23 / 30, \
+		(r)*29 / 30
+const uint8_t sieve_rw30[64] = { RW_ROW(1),  RW_ROW(7),	 RW_ROW(11), RW_ROW(13),
+				 RW_ROW(17), RW_ROW(19), RW_ROW(23), RW_ROW(29) };
