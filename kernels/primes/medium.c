@@ -135,30 +135,32 @@ int sieve_medium_add(struct sieve_medium *m, uint32_t q, unsigned ri, uint32_t o
  * Walks one block of the list of step RI*8 + wi (p = 30q + R, R = wheel[RI]): every
  * entry enters the wheel at the same step, so the jump predicts.
  */
-#define WALK(R, RI)                                                                             \
-	static int walk_##RI(struct sieve_medium *m, int fill, uint8_t *buf, uint64_t len,      \
-			     const struct sieve_medium_block *k, unsigned wi)                   \
-	{                                                                                       \
-		for (uint32_t i = 0; i < k->n; i++) {                                           \
-			const uint64_t q = k->e[i].q;                                           \
-			uint64_t off = k->e[i].off;                                             \
-			switch (wi) {                                                           \
-			default:                                                                \
-				for (;;) {                                                      \
-					MSTEP(R, RI, 0, 1, 7, 6)                                \
-					FALL MSTEP(R, RI, 1, 7, 11, 4) FALL MSTEP(R, RI, 2, 11, \
-										  13, 2) FALL   \
-					MSTEP(R, RI, 3, 13, 17, 4) FALL                         \
-					MSTEP(R, RI, 4, 17, 19, 2) FALL                         \
-					MSTEP(R, RI, 5, 19, 23, 4) FALL                         \
-					MSTEP(R, RI, 6, 23, 29, 6) FALL                         \
-					MSTEP(R, RI, 7, 29, 31, 2)                              \
-				}                                                               \
-			}                                                                       \
-		next:;                                                                          \
-		}                                                                               \
-		return 0;                                                                       \
+/* clang-format off */
+#define WALK(R, RI)                                                                        \
+	static int walk_##RI(struct sieve_medium *m, int fill, uint8_t *buf, uint64_t len, \
+			     const struct sieve_medium_block *k, unsigned wi)              \
+	{                                                                                  \
+		for (uint32_t i = 0; i < k->n; i++) {                                      \
+			const uint64_t q = k->e[i].q;                                      \
+			uint64_t off = k->e[i].off;                                        \
+			switch (wi) {                                                      \
+			default:                                                           \
+				for (;;) {                                                 \
+					MSTEP(R, RI, 0, 1, 7, 6) FALL                      \
+					MSTEP(R, RI, 1, 7, 11, 4) FALL                     \
+					MSTEP(R, RI, 2, 11, 13, 2) FALL                    \
+					MSTEP(R, RI, 3, 13, 17, 4) FALL                    \
+					MSTEP(R, RI, 4, 17, 19, 2) FALL                    \
+					MSTEP(R, RI, 5, 19, 23, 4) FALL                    \
+					MSTEP(R, RI, 6, 23, 29, 6) FALL                    \
+					MSTEP(R, RI, 7, 29, 31, 2)                         \
+				}                                                          \
+			}                                                                  \
+		next:;                                                                     \
+		}                                                                          \
+		return 0;                                                                  \
 	}
+/* clang-format on */
 
 WALK(1, 0)
 WALK(7, 1)
