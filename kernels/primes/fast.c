@@ -599,30 +599,36 @@ static void report(const struct ompk_progress *prog, const uint64_t *done, int n
 }
 
 /*
- * Bytes of a chunk, a multiple of the segment. Entering a chunk costs a division per
+ * Bytes of a chunk, a multiple of the L1 block. Entering a chunk costs a division per
  * sieving prime (and, above 2^44, a sieve up to sqrt(to) enumerating them), so a chunk
  * spans at least 64 bytes per sieving prime (with 256, a [0, 1e9) count on 2 threads
- * had 37 chunks of about 2 ms instead of 64 of 1 ms, and took 12% longer); but
- * there are enough chunks for dynamic balance, never fewer than threads when there is
- * work for them.
+ * had 37 chunks of about 2 ms instead of 64 of 1 ms, and took 12% longer), and there
+ * are at least 32 chunks a thread where that allows. The count is a multiple of the
+ * threads and the chunks are equal but for the last: 7 chunks of 5 MB for 2 threads
+ * (a multiple of the segment each) left one thread a chunk more than the other.
  */
 static uint64_t chunk_bytes(const struct ctx *cx, int threads)
 {
-	const uint64_t total = cx->b1 - cx->b0;
+	const uint64_t total = cx->b1 - cx->b0, t = (uint64_t)threads, most = UINT64_C(1) << 30;
 	/* sieving primes: pi(root) < 1.26 root / ln root */
-	uint64_t np = cx->nprimes, chunk;
+	uint64_t np = cx->nprimes, least, n, chunk;
 
 	if (cx->root > STORED_MAX)
 		np = (uint64_t)(1.26 * (double)cx->root / log((double)cx->root));
-	chunk = np * 64;
-	if (chunk < total / ((uint64_t)threads * 32))
-		chunk = total / ((uint64_t)threads * 32);
-	if (chunk > (total + threads - 1) / threads)
-		chunk = (total + threads - 1) / threads;
-	chunk = round_up(chunk ? chunk : 1, cx->seg);
-	if (chunk > (UINT64_C(1) << 30))
-		chunk = UINT64_C(1) << 30;
-	return chunk;
+	least = np * 64;
+	if (least < total / (t * 32))
+		least = total / (t * 32);
+	n = least ? total / least : total;
+	if (n < t)
+		n = t;
+	n -= n % t;
+	chunk = (total + n - 1) / n;
+	if (chunk > most) {
+		n = (total + most - 1) / most;
+		n = (n + t - 1) / t * t;
+		chunk = (total + n - 1) / n;
+	}
+	return round_up(chunk ? chunk : 1, cx->block);
 }
 
 /* Chunks of segments, counted as they are sieved. */
