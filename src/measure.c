@@ -17,6 +17,7 @@
 #include "ompkit/driver.h"
 #include "ompkit/report.h"
 #include "ompkit/stats.h"
+#include "ompkit/team.h"
 #include "measure_hooks.h"
 
 void ompk_variant_unavailable(const struct ompk_kernel *k, enum ompk_variant v, char *msg,

@@ -24,6 +24,7 @@
 #include "ompkit/emit.h"
 #include "ompkit/report.h"
 #include "ompkit/stats.h"
+#include "ompkit/team.h"
 
 static void summary_is(const double *t, size_t n, double median, double min, double max, size_t run)
 {

@@ -13,17 +13,6 @@
 double ompk_now(void);
 uint64_t ompk_now_ns(void);
 
-/*
- * Starts the OpenMP team of `threads` threads of the calling thread
- * (libgomp keeps one per thread that starts parallel regions), so that no
- * timing includes creating them: call it untimed, from the thread that
- * will run the timed regions. It also waits (at most 0.1 s) until the
- * team's threads run on distinct CPUs, when there are CPUs enough: a new
- * thread starts on its creator's CPU and, left alone, shares it for tens
- * of milliseconds, which slowed the first timed run by 15-30%.
- */
-int ompk_team_start(int threads); /* returns the team size the runtime gave */
-
 /* What a list of repeated timings is summarised to. */
 struct ompk_summary {
 	size_t n;	   /* how many timings */

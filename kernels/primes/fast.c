@@ -54,6 +54,7 @@
  * only those with a multiple in the chunk are kept, 8 bytes each.
  */
 #include "ompkit/primes.h"
+#include "ompkit/team.h"
 
 #include <errno.h>
 #include <math.h>
@@ -640,22 +641,28 @@ static int run_chunks(const struct ctx *cx, int threads, const struct ompk_progr
 	const uint64_t chunk = chunk_bytes(cx, threads), nchunks = (total + chunk - 1) / chunk;
 	uint64_t cnt = 0;
 	uint64_t *done;
+	struct ompk_spread spread;
 	int nomem = 0;
 
 	done = calloc((size_t)threads * 8, sizeof(*done));
 	if (!done)
 		return -ENOMEM;
+	/* threads on CPUs of their own from the start (ompkit/team.h) */
+	ompk_spread_init(&spread, nchunks > 1 ? threads : 1);
 
-		/*
+	/*
 		 * One chunk is one thread's work: skip the team start (and its idle spinning) then.
 		 */
 #pragma omp parallel if (nchunks > 1) num_threads(threads) default(none) shared(cx, prog, done, \
-	nomem, nchunks, chunk, total_segs, seg, total) reduction(+ : cnt)
+	nomem, nchunks, chunk, total_segs, seg, total, spread) reduction(+ : cnt)
 	{
 		const int tid = omp_get_thread_num(), nthr = omp_get_num_threads();
 		struct tls t;
 		uint64_t mydone = 0;
-		double last = omp_get_wtime();
+		double last;
+
+		ompk_spread_enter(&spread);
+		last = omp_get_wtime();
 
 		if (tls_alloc(cx, &t, total < seg ? total : seg)) {
 #pragma omp atomic write

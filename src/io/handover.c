@@ -15,6 +15,7 @@
 #include "handover.h"
 #include "../thread_stop.h"
 #include "ompkit/driver.h"
+#include "ompkit/team.h"
 
 #define BATCH_MAX 4096
 
