@@ -78,7 +78,8 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 		close(sh->fd);
 		sh->fd = -1;
 	}
-	if (!err && x->c->dir)
+	/* After an error the shard may have been drained unread (and without a buffer). */
+	if (!err && !x->err && x->c->dir)
 		err = ompk__shard_check_header(x, sh);
 	if (err || x->err) {
 		ompk__shard_free(x, sh);
