@@ -4,10 +4,12 @@
  * counts {1, 3, 4, 64, 1000} and in-flight limits {1, 2, S}, synthetic
  * payloads and shard files; short reads (a FIFO written a few bytes at a
  * time; cut short or going on past its end, refused; not reread by the
- * oracle); missing, truncated and foreign files; more requests than the
- * submission queue holds; io_uring switched off by a seccomp filter in a
- * child (the fallback, reported by the library and the binary's notice);
- * and, structurally only, that overlapped fetches overlap.
+ * oracle); buffers reused across many more shards than buffers, never
+ * more than 2 x inflight of them; missing, truncated and foreign files;
+ * more requests than the submission queue holds; io_uring switched off by
+ * a seccomp filter in a child (the fallback, reported by the library and
+ * the binary's notice); and, structurally only, that overlapped fetches
+ * overlap.
  *
  * Under valgrind (detected by its LD_PRELOAD, or OMPK_TEST_SMALL=1) the
  * sizes shrink and only the threads backend runs (see first_backend).
@@ -92,26 +94,35 @@ static void direct(const struct ompk_loader_config *c, struct ompk_result *out)
 	c->kernel->release(&job);
 }
 
-static void run_ok(const struct ompk_loader_config *c)
+/* A run that must succeed with the sequential kernel's result; its stats into *st (free them). */
+static void run_stats(const struct ompk_loader_config *c, struct ompk_loader_stats *st)
 {
-	struct ompk_loader_stats st;
 	struct ompk_result want;
 	char msg[4352] = "";
-	int err = ompk_loader_run(c, &st, msg, sizeof(msg));
+	int err = ompk_loader_run(c, st, msg, sizeof(msg));
 
 	if (err)
 		fail_msg("S=%llu K=%llu %s %s: %s", (unsigned long long)c->shards,
 			 (unsigned long long)c->inflight, ompk_backend_name(c->backend),
 			 c->dir ? "files" : "synthetic", msg);
 	direct(c, &want);
-	assert_true(ompk_result_equal(&st.result, &want));
-	assert_int_equal(st.backend, c->backend);
+	assert_true(ompk_result_equal(&st->result, &want));
+	assert_int_equal(st->backend, c->backend);
 	for (uint64_t i = 0; i < c->shards; i++) {
-		assert_true(st.fetch_done[i] >=
+		assert_true(st->fetch_done[i] >=
 			    (double)c->latency_ns * 1e-9); /* no fetch shorter than its latency */
-		assert_true(st.compute_done[i] >= st.fetch_done[i]);
+		assert_true(st->compute_done[i] >= st->fetch_done[i]);
 	}
+	/* The memory bound: K fetching and K waiting for the kernel at most. */
+	assert_true(st->buffers <= 2 * c->inflight);
 	ompk_result_free(&want);
+}
+
+static void run_ok(const struct ompk_loader_config *c)
+{
+	struct ompk_loader_stats st;
+
+	run_stats(c, &st);
 	ompk_loader_stats_free(&st);
 }
 
@@ -209,6 +220,47 @@ static void test_variants_serial_blocks(void **state)
 	run_ok(&c);
 	config(&c, "checksum", 3, 0, 2);
 	run_ok(&c);
+}
+
+/*
+ * Buffer reuse: 400 shard files (40,016 bytes each) through K = 4 fetches
+ * in flight, read in blocks of 1,000 bytes (41 reads a shard; under
+ * io_uring the K read slots straddle shards), on a team of 2 and of 1. So
+ * each pool buffer is read into, computed on and read into again dozens
+ * of times, and a buffer handed to the kernel while a read into it is
+ * still in flight, or read into before its kernel is done, would change
+ * the result, which must be the sequential kernel's over all the data
+ * (run_stats; ASan sees a buffer used after it was freed, make
+ * check-san). At most 2K buffers are made, far fewer than S.
+ */
+static void test_buffer_reuse(void **state)
+{
+	static const char *const kernels[] = { "sumsq", "checksum" };
+	const uint64_t shards = small ? 60 : 400, k = 4;
+
+	(void)state;
+	for (size_t ki = 0; ki < 2; ki++) {
+		struct ompk_loader_config c;
+		char name[64], dir[512];
+
+		config(&c, kernels[ki], shards, ki == 0 ? 5000 : 40000, k);
+		snprintf(name, sizeof(name), "reuse-%s", kernels[ki]);
+		make_dir(&c, name, dir, sizeof(dir));
+		c.dir = dir;
+		c.read_block = 1000;
+		c.latency_ns = 0;
+		for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++)
+			for (int team = 1; team <= 2; team++) {
+				struct ompk_loader_stats st;
+
+				c.backend = (enum ompk_backend)b;
+				c.threads = team;
+				run_stats(&c, &st);
+				assert_true(st.buffers >= 1);
+				assert_true(st.buffers * 10 < shards);
+				ompk_loader_stats_free(&st);
+			}
+	}
 }
 
 /* More requests than the submission queue has entries: get_sqe returns NULL on the way. */
@@ -696,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_backends_match_direct),
 		cmocka_unit_test(test_many_small_shards),
 		cmocka_unit_test(test_variants_serial_blocks),
+		cmocka_unit_test(test_buffer_reuse),
 		cmocka_unit_test(test_sq_overflow),
 		cmocka_unit_test(test_short_reads_fifo),
 		cmocka_unit_test(test_bad_files),

@@ -71,6 +71,7 @@ struct ompk_loader_stats {
 	int threads_used;
 	unsigned ring_entries, cq_entries; /* uring: the ring's sizes */
 	uint64_t cancelled;		   /* interrupted: requests in flight when it came */
+	uint64_t buffers; /* payload buffers made (each recycled: at most 2 x inflight) */
 };
 
 /* "auto", "uring" or "threads". */

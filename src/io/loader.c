@@ -96,6 +96,7 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_fault *f,
 	st->wall_s = ompk_now() - x.t0;
 out:
 	ompk__handover_stop(&x);
+	st->buffers = x.buffers;
 	ompk__shards_release(&x);
 	pthread_cond_destroy(&x.cv);
 	pthread_mutex_destroy(&x.mu);

@@ -95,8 +95,9 @@ size_t ompk__read_len(const struct lctx *x, size_t rest, uint64_t no, size_t cap
  * from MAP_POPULATE mappings when large, so their pages are made in one
  * call rather than one fault at a time (each fault is dear in a VM).
  */
-static uint8_t *buf_alloc(struct shard *sh, size_t len)
+static uint8_t *buf_alloc(struct lctx *x, struct shard *sh, size_t len)
 {
+	__atomic_add_fetch(&x->buffers, 1, __ATOMIC_RELAXED);
 	if (len >= MAP_MIN) {
 		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -139,7 +140,7 @@ static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
 		pthread_mutex_unlock(&x->mu);
 	}
 	if (!b)
-		return buf_alloc(sh, len);
+		return buf_alloc(x, sh, len);
 	sh->buf_mapped = len >= MAP_MIN ? len : 0;
 	return b;
 }

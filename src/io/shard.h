@@ -91,6 +91,7 @@ struct lctx {
 	void *slabs;		   /* their slabs, chained through the first word */
 	void *pool;		   /* free payload buffers, all pool_len bytes (see buf_get) */
 	size_t pool_len;
+	uint64_t buffers; /* made (atomic: the compute thread makes them too) */
 	pthread_t compute;
 	bool compute_started;
 	bool compute_ready; /* its OpenMP team is started: the clock may start */
