@@ -5,7 +5,8 @@
  * payloads and shard files; short reads (a FIFO written a few bytes at a
  * time; cut short or going on past its end, refused; not reread by the
  * oracle); buffers reused across many more shards than buffers, never
- * more than 2 x inflight of them; missing, truncated and foreign files;
+ * more than 2 x inflight of them, and registered with the ring (io_uring
+ * reads them with READ_FIXED); missing, truncated and foreign files;
  * more requests than the submission queue holds; io_uring switched off by
  * a seccomp filter in a child (the fallback, reported by the library and
  * the binary's notice); and, structurally only, that overlapped fetches
@@ -39,6 +40,7 @@
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
 #include "test_util.h"
+#include "uring_bufs.h" /* src/io/: the ring's registered buffers */
 
 #ifndef OMPK_BIN_DIR
 #define OMPK_BIN_DIR "bin"
@@ -222,6 +224,19 @@ static void test_variants_serial_blocks(void **state)
 	run_ok(&c);
 }
 
+/* Does this kernel register buffers into a sparse table (5.19+)? */
+static bool sparse_buffers(void)
+{
+	struct io_uring ring;
+	bool ok;
+
+	if (small || io_uring_queue_init(2, &ring, 0) != 0)
+		return false;
+	ok = io_uring_register_buffers_sparse(&ring, 1) == 0;
+	io_uring_queue_exit(&ring);
+	return ok;
+}
+
 /*
  * Buffer reuse: 400 shard files (40,016 bytes each) through K = 4 fetches
  * in flight, read in blocks of 1,000 bytes (41 reads a shard; under
@@ -231,12 +246,14 @@ static void test_variants_serial_blocks(void **state)
  * still in flight, or read into before its kernel is done, would change
  * the result, which must be the sequential kernel's over all the data
  * (run_stats; ASan sees a buffer used after it was freed, make
- * check-san). At most 2K buffers are made, far fewer than S.
+ * check-san). At most 2K buffers are made, far fewer than S; under
+ * io_uring they are registered with the ring where the kernel can.
  */
 static void test_buffer_reuse(void **state)
 {
 	static const char *const kernels[] = { "sumsq", "checksum" };
 	const uint64_t shards = small ? 60 : 400, k = 4;
+	const bool sparse = sparse_buffers();
 
 	(void)state;
 	for (size_t ki = 0; ki < 2; ki++) {
@@ -258,9 +275,81 @@ static void test_buffer_reuse(void **state)
 				run_stats(&c, &st);
 				assert_true(st.buffers >= 1);
 				assert_true(st.buffers * 10 < shards);
+				if (b == OMPK_BACKEND_URING && sparse)
+					assert_true(st.buffers_registered >= 1 &&
+						    st.buffers_registered <= st.buffers);
+				else
+					assert_int_equal(st.buffers_registered, 0);
 				ompk_loader_stats_free(&st);
 			}
 	}
+}
+
+/*
+ * The ring's registered buffers (src/io/uring_bufs.c): a buffer gets the
+ * next slot the first time and the same slot after; a full table and a
+ * refused registration answer -1 (a plain read), and once refused the
+ * table registers nothing more; a READ_FIXED into a registered slot reads
+ * the file's bytes at the address asked, inside the buffer.
+ */
+static void test_uring_bufs(void **state)
+{
+	struct ompk_uring_bufs b;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	uint8_t *buf[3], data[3000];
+	char path[300];
+	int fd;
+
+	(void)state;
+	if (!sparse_buffers())
+		skip();
+	for (int i = 0; i < 3; i++) {
+		buf[i] = aligned_alloc(4096, 8192);
+		assert_non_null(buf[i]);
+		memset(buf[i], 0xee, 8192);
+	}
+	assert_int_equal(io_uring_queue_init(4, &ring, 0), 0);
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 2), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[0], 8192), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[1], 8192), 1);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[0], 8192), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1); /* full */
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[1], 8192), 1);
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	snprintf(path, sizeof(path), "%s/fixed.bin", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+	sqe = io_uring_get_sqe(&ring);
+	assert_non_null(sqe);
+	io_uring_prep_read_fixed(sqe, fd, buf[1] + 100, 2000, 500, 1);
+	assert_int_equal(io_uring_submit_and_wait(&ring, 1), 1);
+	assert_int_equal(io_uring_peek_cqe(&ring, &cqe), 0);
+	assert_int_equal(cqe->res, 2000);
+	io_uring_cqe_seen(&ring, cqe);
+	close(fd);
+	unlink(path);
+	assert_memory_equal(buf[1] + 100, data + 500, 2000);
+	assert_int_equal(buf[1][99], 0xee);
+	assert_int_equal(buf[1][2100], 0xee);
+	ompk__uring_bufs_free(&b);
+
+	/* Refused (an address with nothing mapped): -1, and nothing registered after it. */
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 4), -EBUSY); /* the ring has a table */
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1); /* so none here */
+	assert_int_equal(io_uring_unregister_buffers(&ring), 0);
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 4), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, (void *)(uintptr_t)4096, 8192), -1);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1);
+	assert_int_equal(b.used, 0);
+	ompk__uring_bufs_free(&b);
+	io_uring_queue_exit(&ring);
+	for (int i = 0; i < 3; i++)
+		free(buf[i]);
 }
 
 /* More requests than the submission queue has entries: get_sqe returns NULL on the way. */
@@ -749,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_many_small_shards),
 		cmocka_unit_test(test_variants_serial_blocks),
 		cmocka_unit_test(test_buffer_reuse),
+		cmocka_unit_test(test_uring_bufs),
 		cmocka_unit_test(test_sq_overflow),
 		cmocka_unit_test(test_short_reads_fifo),
 		cmocka_unit_test(test_bad_files),

@@ -58,6 +58,7 @@
 
 #include "backend.h"
 #include "handover.h"
+#include "uring_bufs.h"
 #include "uring_setup.h"
 
 #define SQ_MAX 4096u
@@ -98,6 +99,7 @@ struct uring_loop {
 	struct read_req *req_mem, *req_free; /* K requests (shard files) and the free ones */
 	uint64_t reads;			     /* reads in flight, at most x->max_inflight */
 	struct shard *ready, *ready_tail;    /* waiting for read slots, oldest first */
+	struct ompk_uring_bufs bufs;	     /* the payload buffers registered with the ring */
 	bool efd_armed, closing;
 	char cancel_tag, cancel_op_tag; /* their user_data */
 	struct {			/* REORDER: a completion held back */
@@ -194,10 +196,15 @@ static int submit_read(struct uring_loop *u, struct read_req *rq)
 		rq->fault_res = -fault;
 		io_uring_prep_nop(sqe);
 	} else {
+		const unsigned n = (unsigned)ompk__read_len(x, rq->len, no, 1u << 30);
 		/* A FIFO has no offsets: -1 reads at the current position. */
-		io_uring_prep_read(sqe, sh->fd, sh->buf + rq->off,
-				   (unsigned)ompk__read_len(x, rq->len, no, 1u << 30),
-				   sh->seekable ? (uint64_t)rq->off : (uint64_t)-1);
+		const uint64_t at = sh->seekable ? (uint64_t)rq->off : (uint64_t)-1;
+		const int slot = ompk__uring_bufs_slot(&u->bufs, sh->buf, sh->want);
+
+		if (slot >= 0)
+			io_uring_prep_read_fixed(sqe, sh->fd, sh->buf + rq->off, n, at, slot);
+		else
+			io_uring_prep_read(sqe, sh->fd, sh->buf + rq->off, n, at);
 	}
 	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)rq | TAG_READ);
 	return 0;
@@ -641,6 +648,8 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 			u.req_mem[i].next = u.req_free;
 			u.req_free = &u.req_mem[i];
 		}
+		/* At most 2K buffers are out at once, so 2K are ever made; refused: plain reads. */
+		(void)ompk__uring_bufs_init(&u.bufs, &u.ring, (unsigned)(2 * x->max_inflight));
 	}
 	x->t0 = ompk_now();
 	err = arm_poll(&u, x->efd, &x->efd);
@@ -698,6 +707,8 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 	}
 	/* The cancel poll, if still armed, goes with the ring. */
 	io_uring_queue_exit(&u.ring);
+	x->st->buffers_registered = u.bufs.used;
+	ompk__uring_bufs_free(&u.bufs);
 	free(u.req_mem);
 	return x->err;
 }
