@@ -238,9 +238,10 @@ static bool sparse_buffers(void)
 }
 
 /*
- * Buffer reuse: 400 shard files (40,016 bytes each) through K = 4 fetches
- * in flight, read in blocks of 1,000 bytes (41 reads a shard; under
- * io_uring the K read slots straddle shards), on a team of 2 and of 1. So
+ * Buffer reuse: 400 shard files (100 under valgrind; 40,016 bytes each)
+ * through K = 4 fetches in flight, read in blocks of 1,000 bytes (41
+ * reads a shard; under io_uring the K read slots straddle shards), on a
+ * team of 2 and of 1. So
  * each pool buffer is read into, computed on and read into again dozens
  * of times, and a buffer handed to the kernel while a read into it is
  * still in flight, or read into before its kernel is done, would change
@@ -252,7 +253,7 @@ static bool sparse_buffers(void)
 static void test_buffer_reuse(void **state)
 {
 	static const char *const kernels[] = { "sumsq", "checksum" };
-	const uint64_t shards = small ? 60 : 400, k = 4;
+	const uint64_t shards = small ? 100 : 400, k = 4;
 	const bool sparse = sparse_buffers();
 
 	(void)state;
