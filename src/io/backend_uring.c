@@ -26,19 +26,21 @@
  * the cache; K x 1 MiB, fio's footprint, does not). A shard is handed on
  * only after its last read's completion (an error waits for its other
  * reads in flight), so its buffer is never reused, nor freed, while the
- * kernel may still write into it. The compute thread wakes the loop
- * through an eventfd the ring polls (single-shot, re-armed).
+ * kernel may still write into it. The buffers are registered with the
+ * ring where the kernel allows and read into with READ_FIXED
+ * (uring_bufs.c). The compute thread wakes the loop through an eventfd
+ * the ring polls (single-shot, re-armed).
  *
  * The completion queue has room for every request that can be in flight
  * (for files: K reads and one other request per shard, a timer group's,
  * a FIFO's poll or its tail read; for synthetic spans their groups'
  * timers; + the eventfd and cancel polls): IORING_SETUP_CQSIZE up to the
  * kernel's 65536; past that the loader keeps fewer files in flight, or
- * waits for a group's timer before it starts another group. Synthetic shards travel in spans
- * (shard.h) under one timer each, so a million of them in flight take a
- * few hundred requests. The submission queue may be smaller: when
- * io_uring_get_sqe returns NULL the queue is submitted and the sqe taken
- * again.
+ * waits for a group's timer before it starts another group. Synthetic
+ * shards travel in spans (shard.h) under one timer each, so a million of
+ * them in flight take a few hundred requests. The submission queue may be
+ * smaller: when io_uring_get_sqe returns NULL the queue is submitted and
+ * the sqe taken again.
  *
  * Interruption: the ring also polls c->cancel_fd; when it turns readable
  * one IORING_OP_ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY, 5.19+) cancels
@@ -154,7 +156,7 @@ static int arm_poll(struct uring_loop *u, int fd, void *tag)
  * full latency from the last member's start; so no fetch is shorter than
  * the latency and none longer than latency + SLACK. 10,000 shards then
  * cost a few timer interrupts rather than 10,000 (in a VM each one is an
- * exit). A group is tagged by the low bit of its user_data.
+ * exit). A group is tagged TAG_GROUP in its user_data.
  */
 #define SLACK_NS 500000u
 
