@@ -190,6 +190,7 @@ static void admit(struct threads_loop *t)
 
 		if (!sh)
 			break;
+		/* Its buffer now, on the loop thread, which records an error (a worker cannot). */
 		if (sh->fd >= 0 && ompk__shard_buf(x, sh) < 0) {
 			sh->err = -ENOMEM;
 			ompk__shard_fetched(x, sh);

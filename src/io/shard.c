@@ -260,10 +260,12 @@ static int shard_open(struct lctx *x, struct shard *sh)
 }
 
 /*
- * The buffer is taken when the reading starts, not when the file is
- * opened: shards that wait out their latency, or wait for read slots,
- * hold none, and the buffers that go round are few and the most recently
- * used ones (the pool is a stack), still in the cache.
+ * The buffer is taken when the reading starts (io_uring: at a shard's
+ * first read; threads: when it is queued for the workers, which cannot
+ * record an error), not when the file is opened: shards that wait out
+ * their latency, or wait for read slots, hold none, and the buffers that
+ * go round are few and the most recently used ones (the pool is a
+ * stack), still in the cache.
  */
 int ompk__shard_buf(struct lctx *x, struct shard *sh)
 {
