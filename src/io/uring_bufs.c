@@ -2,15 +2,16 @@
  * uring_bufs.c - registered payload buffers for the io_uring backend. A
  * registered buffer's pages are pinned once, when it is registered, and a
  * READ_FIXED into it copies from the page cache through the kernel's own
- * mapping of those pages; a plain read imports the user address and
- * copies through the process's page tables on every call. Warm, 1 GiB of
- * shard files in 1 MiB reads copy about 9% faster so (fio --fixedbufs
- * shows the same on this machine). The pool (shard.c) hands the same few
- * buffers round, so a run registers a handful, each the first time it is
- * read into, and finds its slot by its address here. Registration is an
- * optimisation only: where it is refused (a kernel before 5.19 has no
- * sparse table, RLIMIT_MEMLOCK counts pinned pages, a buffer over 1 GiB)
- * the reads stay plain. Calls only liburing.
+ * mapping of those pages; a plain read imports the user address and copies
+ * through the process's page tables on every call. Warm, the last of 1 GiB
+ * of shard files read in 1 MiB blocks lands about 10% sooner so
+ * (bench/pipeline.sh's reading section: 201 -> 182 ms, medians of 9; fio
+ * --fixedbufs on the same files: 6.1 -> 6.9 GB/s). The pool (shard.c)
+ * hands the same few buffers round, so a run registers a handful, each the
+ * first time it is read into, and finds its slot by its address here.
+ * Registration is an optimisation only: where it is refused (a kernel
+ * before 5.19 has no sparse table, RLIMIT_MEMLOCK counts pinned pages, a
+ * buffer over 1 GiB) the reads stay plain. Calls only liburing.
  */
 #include <errno.h>
 #include <stdlib.h>
