@@ -13,7 +13,7 @@
  *       handover.c     the compute thread, the hand-over to it
  *         shard.c      shards and buffers
  *           shard_file.c (format and oracle), loader_config.c,
- *           shard_kind.c, fault.c, uring_setup.c
+ *           shard_kind.c, fault.c, uring_setup.c, uring_bufs.c
  *
  * scripts/check-layers.sh (make test) checks that no two objects call
  * each other.

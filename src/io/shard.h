@@ -11,6 +11,7 @@
  *   handover.c                  the compute thread and the hand-over to it
  *   shard.c                     shards and buffers (this header)
  *   shard_file.c  loader_config.c  shard_kind.c  fault.c  uring_setup.c
+ *   uring_bufs.c (backend_uring.c's registered buffers)
  */
 #ifndef OMPKIT_SHARD_H
 #define OMPKIT_SHARD_H
