@@ -4,10 +4,13 @@
  * counts {1, 3, 4, 64, 1000} and in-flight limits {1, 2, S}, synthetic
  * payloads and shard files; short reads (a FIFO written a few bytes at a
  * time; cut short or going on past its end, refused; not reread by the
- * oracle); missing, truncated and foreign files; more requests than the
- * submission queue holds; io_uring switched off by a seccomp filter in a
- * child (the fallback, reported by the library and the binary's notice);
- * and, structurally only, that overlapped fetches overlap.
+ * oracle); buffers reused across many more shards than buffers, never
+ * more than 2 x inflight of them, and registered with the ring (io_uring
+ * reads them with READ_FIXED); missing, truncated and foreign files;
+ * more requests than the submission queue holds; io_uring switched off by
+ * a seccomp filter in a child (the fallback, reported by the library and
+ * the binary's notice); and, structurally only, that overlapped fetches
+ * overlap.
  *
  * Under valgrind (detected by its LD_PRELOAD, or OMPK_TEST_SMALL=1) the
  * sizes shrink and only the threads backend runs (see first_backend).
@@ -37,6 +40,7 @@
 #include "ompkit/loader.h"
 #include "ompkit/registry.h"
 #include "test_util.h"
+#include "uring_bufs.h" /* src/io/: the ring's registered buffers */
 
 #ifndef OMPK_BIN_DIR
 #define OMPK_BIN_DIR "bin"
@@ -92,26 +96,35 @@ static void direct(const struct ompk_loader_config *c, struct ompk_result *out)
 	c->kernel->release(&job);
 }
 
-static void run_ok(const struct ompk_loader_config *c)
+/* A run that must succeed with the sequential kernel's result; its stats into *st (free them). */
+static void run_stats(const struct ompk_loader_config *c, struct ompk_loader_stats *st)
 {
-	struct ompk_loader_stats st;
 	struct ompk_result want;
 	char msg[4352] = "";
-	int err = ompk_loader_run(c, &st, msg, sizeof(msg));
+	int err = ompk_loader_run(c, st, msg, sizeof(msg));
 
 	if (err)
 		fail_msg("S=%llu K=%llu %s %s: %s", (unsigned long long)c->shards,
 			 (unsigned long long)c->inflight, ompk_backend_name(c->backend),
 			 c->dir ? "files" : "synthetic", msg);
 	direct(c, &want);
-	assert_true(ompk_result_equal(&st.result, &want));
-	assert_int_equal(st.backend, c->backend);
+	assert_true(ompk_result_equal(&st->result, &want));
+	assert_int_equal(st->backend, c->backend);
 	for (uint64_t i = 0; i < c->shards; i++) {
-		assert_true(st.fetch_done[i] >=
+		assert_true(st->fetch_done[i] >=
 			    (double)c->latency_ns * 1e-9); /* no fetch shorter than its latency */
-		assert_true(st.compute_done[i] >= st.fetch_done[i]);
+		assert_true(st->compute_done[i] >= st->fetch_done[i]);
 	}
+	/* The memory bound: K fetching and K waiting for the kernel at most. */
+	assert_true(st->buffers <= 2 * c->inflight);
 	ompk_result_free(&want);
+}
+
+static void run_ok(const struct ompk_loader_config *c)
+{
+	struct ompk_loader_stats st;
+
+	run_stats(c, &st);
 	ompk_loader_stats_free(&st);
 }
 
@@ -209,6 +222,135 @@ static void test_variants_serial_blocks(void **state)
 	run_ok(&c);
 	config(&c, "checksum", 3, 0, 2);
 	run_ok(&c);
+}
+
+/* Does this kernel register buffers into a sparse table (5.19+)? */
+static bool sparse_buffers(void)
+{
+	struct io_uring ring;
+	bool ok;
+
+	if (small || io_uring_queue_init(2, &ring, 0) != 0)
+		return false;
+	ok = io_uring_register_buffers_sparse(&ring, 1) == 0;
+	io_uring_queue_exit(&ring);
+	return ok;
+}
+
+/*
+ * Buffer reuse: 400 shard files (100 under valgrind; 40,016 bytes each)
+ * through K = 4 fetches in flight, read in blocks of 1,000 bytes (41
+ * reads a shard; under io_uring the K read slots straddle shards), on a
+ * team of 2 and of 1. So
+ * each pool buffer is read into, computed on and read into again dozens
+ * of times, and a buffer handed to the kernel while a read into it is
+ * still in flight, or read into before its kernel is done, would change
+ * the result, which must be the sequential kernel's over all the data
+ * (run_stats; ASan sees a buffer used after it was freed, make
+ * check-san). At most 2K buffers are made, far fewer than S; under
+ * io_uring they are registered with the ring where the kernel can.
+ */
+static void test_buffer_reuse(void **state)
+{
+	static const char *const kernels[] = { "sumsq", "checksum" };
+	const uint64_t shards = small ? 100 : 400, k = 4;
+	const bool sparse = sparse_buffers();
+
+	(void)state;
+	for (size_t ki = 0; ki < 2; ki++) {
+		struct ompk_loader_config c;
+		char name[64], dir[512];
+
+		config(&c, kernels[ki], shards, ki == 0 ? 5000 : 40000, k);
+		snprintf(name, sizeof(name), "reuse-%s", kernels[ki]);
+		make_dir(&c, name, dir, sizeof(dir));
+		c.dir = dir;
+		c.read_block = 1000;
+		c.latency_ns = 0;
+		for (int b = first_backend(); b <= OMPK_BACKEND_THREADS; b++)
+			for (int team = 1; team <= 2; team++) {
+				struct ompk_loader_stats st;
+
+				c.backend = (enum ompk_backend)b;
+				c.threads = team;
+				run_stats(&c, &st);
+				assert_true(st.buffers >= 1);
+				assert_true(st.buffers * 10 < shards);
+				if (b == OMPK_BACKEND_URING && sparse)
+					assert_true(st.buffers_registered >= 1 &&
+						    st.buffers_registered <= st.buffers);
+				else
+					assert_int_equal(st.buffers_registered, 0);
+				ompk_loader_stats_free(&st);
+			}
+	}
+}
+
+/*
+ * The ring's registered buffers (src/io/uring_bufs.c): a buffer gets the
+ * next slot the first time and the same slot after; a full table and a
+ * refused registration answer -1 (a plain read), and once refused the
+ * table registers nothing more; a READ_FIXED into a registered slot reads
+ * the file's bytes at the address asked, inside the buffer.
+ */
+static void test_uring_bufs(void **state)
+{
+	struct ompk_uring_bufs b;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	uint8_t *buf[3], data[3000];
+	char path[300];
+	int fd;
+
+	(void)state;
+	if (!sparse_buffers())
+		skip();
+	for (int i = 0; i < 3; i++) {
+		buf[i] = aligned_alloc(4096, 8192);
+		assert_non_null(buf[i]);
+		memset(buf[i], 0xee, 8192);
+	}
+	assert_int_equal(io_uring_queue_init(4, &ring, 0), 0);
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 2), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[0], 8192), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[1], 8192), 1);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[0], 8192), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1); /* full */
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[1], 8192), 1);
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	snprintf(path, sizeof(path), "%s/fixed.bin", tmpdir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, sizeof(data)), (ssize_t)sizeof(data));
+	sqe = io_uring_get_sqe(&ring);
+	assert_non_null(sqe);
+	io_uring_prep_read_fixed(sqe, fd, buf[1] + 100, 2000, 500, 1);
+	assert_int_equal(io_uring_submit_and_wait(&ring, 1), 1);
+	assert_int_equal(io_uring_peek_cqe(&ring, &cqe), 0);
+	assert_int_equal(cqe->res, 2000);
+	io_uring_cqe_seen(&ring, cqe);
+	close(fd);
+	unlink(path);
+	assert_memory_equal(buf[1] + 100, data + 500, 2000);
+	assert_int_equal(buf[1][99], 0xee);
+	assert_int_equal(buf[1][2100], 0xee);
+	ompk__uring_bufs_free(&b);
+
+	/* Refused (an address with nothing mapped): -1, and nothing registered after it. */
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 4), -EBUSY); /* the ring has a table */
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1); /* so none here */
+	assert_int_equal(io_uring_unregister_buffers(&ring), 0);
+	assert_int_equal(ompk__uring_bufs_init(&b, &ring, 4), 0);
+	assert_int_equal(ompk__uring_bufs_slot(&b, (void *)(uintptr_t)4096, 8192), -1);
+	assert_int_equal(ompk__uring_bufs_slot(&b, buf[2], 8192), -1);
+	assert_int_equal(b.used, 0);
+	ompk__uring_bufs_free(&b);
+	io_uring_queue_exit(&ring);
+	for (int i = 0; i < 3; i++)
+		free(buf[i]);
 }
 
 /* More requests than the submission queue has entries: get_sqe returns NULL on the way. */
@@ -696,6 +838,8 @@ int main(void)
 		cmocka_unit_test(test_backends_match_direct),
 		cmocka_unit_test(test_many_small_shards),
 		cmocka_unit_test(test_variants_serial_blocks),
+		cmocka_unit_test(test_buffer_reuse),
+		cmocka_unit_test(test_uring_bufs),
 		cmocka_unit_test(test_sq_overflow),
 		cmocka_unit_test(test_short_reads_fifo),
 		cmocka_unit_test(test_bad_files),

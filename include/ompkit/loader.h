@@ -71,6 +71,9 @@ struct ompk_loader_stats {
 	int threads_used;
 	unsigned ring_entries, cq_entries; /* uring: the ring's sizes */
 	uint64_t cancelled;		   /* interrupted: requests in flight when it came */
+	/* payload buffers made (each recycled: at most 2 x inflight), and of them registered
+	 * with the ring (uring: read with READ_FIXED) */
+	uint64_t buffers, buffers_registered;
 };
 
 /* "auto", "uring" or "threads". */

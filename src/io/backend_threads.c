@@ -44,7 +44,7 @@ static ssize_t fetch_read(struct lctx *x, struct shard *sh)
 		errno = fault;
 		return -1;
 	}
-	n = ompk__read_len(x, sh, no, SIZE_MAX);
+	n = ompk__read_len(x, sh->want - sh->got, no, SIZE_MAX);
 	return sh->seekable ? pread(sh->fd, sh->buf + sh->got, n, (off_t)sh->got)
 			    : read(sh->fd, sh->buf + sh->got, n);
 }
@@ -190,6 +190,12 @@ static void admit(struct threads_loop *t)
 
 		if (!sh)
 			break;
+		/* Its buffer now, on the loop thread, which records an error (a worker cannot). */
+		if (sh->fd >= 0 && ompk__shard_buf(x, sh) < 0) {
+			sh->err = -ENOMEM;
+			ompk__shard_fetched(x, sh);
+			break;
+		}
 		sh->deadline_ns = ompk_now_ns() + x->c->latency_ns;
 		pthread_mutex_lock(&t->mu);
 		ompk__shard_append(&t->wait, &t->wait_tail, sh);

@@ -3,29 +3,44 @@
  * backend_threads.c: it calls the hand-over and shards and buffers below
  * it, never loader.c, which chose it.
  *
- * One ring, touched only by this (the loop) thread. Each shard has at most
- * one request in flight, carried by a pointer to its struct shard in
- * user_data (or to its timer group, below): first a timeout with count 0
- * (a pure timer: it completes with -ETIME when the latency has passed, not
- * after any number of other completions), then, for shard files, reads until the whole file is in
- * (a short read resubmits the rest; -EINTR and -EAGAIN resubmit as is).
- * The read is submitted when the timer's completion is reaped rather than
- * linked behind it: a plain timeout that expires breaks its link and the
- * linked read would come back -ECANCELED (IORING_TIMEOUT_ETIME_SUCCESS,
- * 5.16+, avoids that, but the chain needs no kernel feature at all).
- * The timespec and the buffer live in the shard, which is freed only
- * after its last completion. The compute thread wakes the loop through
- * an eventfd the ring polls (single-shot, re-armed).
+ * One ring, touched only by this (the loop) thread. A shard's fetch is
+ * first a timeout with count 0 (a pure timer: it completes with -ETIME
+ * when the latency has passed, not after any number of other
+ * completions), shared by the shards of its timer group (below); then,
+ * for shard files, reads until the whole file is in. The reads are
+ * submitted when the timer's completion is reaped rather than linked
+ * behind it: a plain timeout that expires breaks its link and the linked
+ * read would come back -ECANCELED (IORING_TIMEOUT_ETIME_SUCCESS, 5.16+,
+ * avoids that, but the chain needs no kernel feature at all).
+ *
+ * Reads, like fio's --iodepth: at most K read requests of --read-block
+ * bytes are in flight, and the free slots go to the shards whose latency
+ * has passed, oldest first, a file taking one slot per block it has left
+ * (at distinct offsets; a stream one at a time, in order). Each read is a
+ * struct read_req carried in user_data (io_uring-cp's shape): a short
+ * read resubmits the rest of its block, -EINTR and -EAGAIN resubmit as
+ * is. So a shard lands after its own blocks, not after one block of every
+ * shard in flight: when K shards read a block each in turn, all K land at
+ * once, the kernel waits for the batch and then the loop for the kernel,
+ * and K whole buffers are being written at a time (K x 4 MiB falls out of
+ * the cache; K x 1 MiB, fio's footprint, does not). A shard is handed on
+ * only after its last read's completion (an error waits for its other
+ * reads in flight), so its buffer is never reused, nor freed, while the
+ * kernel may still write into it. The buffers are registered with the
+ * ring where the kernel allows and read into with READ_FIXED
+ * (uring_bufs.c). The compute thread wakes the loop through an eventfd
+ * the ring polls (single-shot, re-armed).
  *
  * The completion queue has room for every request that can be in flight
- * (K shard files, or the timer groups of synthetic spans, + the eventfd
- * and cancel polls): IORING_SETUP_CQSIZE up to the kernel's 65536; past
- * that the loader keeps fewer files in flight, or waits for a group's
- * timer before it starts another group. Synthetic shards travel in spans
- * (shard.h) under one timer each, so a million of them in flight take a
- * few hundred requests. The submission queue may be smaller: when
- * io_uring_get_sqe returns NULL the queue is submitted and the sqe taken
- * again.
+ * (for files: K reads and one other request per shard, a timer group's,
+ * a FIFO's poll or its tail read; for synthetic spans their groups'
+ * timers; + the eventfd and cancel polls): IORING_SETUP_CQSIZE up to the
+ * kernel's 65536; past that the loader keeps fewer files in flight, or
+ * waits for a group's timer before it starts another group. Synthetic
+ * shards travel in spans (shard.h) under one timer each, so a million of
+ * them in flight take a few hundred requests. The submission queue may be
+ * smaller: when io_uring_get_sqe returns NULL the queue is submitted and
+ * the sqe taken again.
  *
  * Interruption: the ring also polls c->cancel_fd; when it turns readable
  * one IORING_OP_ASYNC_CANCEL (IORING_ASYNC_CANCEL_ANY, 5.19+) cancels
@@ -45,6 +60,7 @@
 
 #include "backend.h"
 #include "handover.h"
+#include "uring_bufs.h"
 #include "uring_setup.h"
 
 #define SQ_MAX 4096u
@@ -59,12 +75,33 @@ static unsigned pow2_at_least(uint64_t n, unsigned cap)
 	return p;
 }
 
+/* user_data: a request's struct, its kind in the low bits; else a shard or a tag. */
+#define TAG_GROUP 1u
+#define TAG_READ 2u
+#define TAG_MASK 3u
+
+/*
+ * A read in flight: bytes [off, off + len) of its shard (a stream: its
+ * next len bytes), the rest of them after a short read.
+ */
+struct read_req {
+	struct shard *sh;
+	size_t off, len;
+	uint64_t no;	       /* its latest submission's number, from 1 (fault injection) */
+	int fault_res;	       /* the result of the NOP standing in for it */
+	struct read_req *next; /* the free list */
+};
+
 /* The loop's state beyond the shared context. */
 struct uring_loop {
 	struct lctx *x;
 	struct io_uring ring;
 	struct timer_group *open;   /* the timer group being filled */
 	unsigned groups, group_cap; /* timer groups in flight, and at most (the CQ's room) */
+	struct read_req *req_mem, *req_free; /* K requests (shard files) and the free ones */
+	uint64_t reads;			     /* reads in flight, at most x->max_inflight */
+	struct shard *ready, *ready_tail;    /* waiting for read slots, oldest first */
+	struct ompk_uring_bufs bufs;	     /* the payload buffers registered with the ring */
 	bool efd_armed, closing;
 	char cancel_tag, cancel_op_tag; /* their user_data */
 	struct {			/* REORDER: a completion held back */
@@ -119,13 +156,13 @@ static int arm_poll(struct uring_loop *u, int fd, void *tag)
  * full latency from the last member's start; so no fetch is shorter than
  * the latency and none longer than latency + SLACK. 10,000 shards then
  * cost a few timer interrupts rather than 10,000 (in a VM each one is an
- * exit). A group is tagged by the low bit of its user_data.
+ * exit). A group is tagged TAG_GROUP in its user_data.
  */
 #define SLACK_NS 500000u
 
 struct timer_group {
-	struct __kernel_timespec ts; /* alive until the timeout's completion */
-	struct shard *members;
+	struct __kernel_timespec ts;	      /* alive until the timeout's completion */
+	struct shard *members, *members_tail; /* in the order they started */
 	uint64_t first_ns;
 };
 
@@ -139,33 +176,39 @@ static int submit_timer(struct uring_loop *u, struct timer_group *g, uint64_t ns
 	g->ts.tv_nsec = (long long)(ns % 1000000000u);
 	/* count 0: a pure timer, completing with -ETIME after ns. */
 	io_uring_prep_timeout(sqe, &g->ts, 0, 0);
-	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)g | 1u);
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)g | TAG_GROUP);
 	return 0;
 }
 
-static int submit_read(struct uring_loop *u, struct shard *sh)
+/* Submits rq for the rest of its bytes (or a NOP carrying an injected error). */
+static int submit_read(struct uring_loop *u, struct read_req *rq)
 {
 	struct lctx *x = u->x;
+	struct shard *sh = rq->sh;
 	const uint64_t no = ++x->reads;
 	struct io_uring_sqe *sqe = sqe_get(u, no);
 	int fault;
 
 	if (!sqe)
 		return -EBUSY;
-	sh->read_no = no;
-	sh->stage = STAGE_READ;
-	io_uring_sqe_set_data(sqe, sh); /* the prep_ helpers leave user_data alone */
+	rq->no = no;
 	fault = ompk__fault_error(x->fault, no);
 	if (fault) {
 		/* The read is not done: a NOP completes in its place with the error. */
-		sh->fault_res = -fault;
+		rq->fault_res = -fault;
 		io_uring_prep_nop(sqe);
-		return 0;
+	} else {
+		const unsigned n = (unsigned)ompk__read_len(x, rq->len, no, 1u << 30);
+		/* A FIFO has no offsets: -1 reads at the current position. */
+		const uint64_t at = sh->seekable ? (uint64_t)rq->off : (uint64_t)-1;
+		const int slot = ompk__uring_bufs_slot(&u->bufs, sh->buf, sh->want);
+
+		if (slot >= 0)
+			io_uring_prep_read_fixed(sqe, sh->fd, sh->buf + rq->off, n, at, slot);
+		else
+			io_uring_prep_read(sqe, sh->fd, sh->buf + rq->off, n, at);
 	}
-	/* A FIFO has no offsets: -1 reads at the current position. */
-	io_uring_prep_read(sqe, sh->fd, sh->buf + sh->got,
-			   (unsigned)ompk__read_len(x, sh, no, 1u << 30),
-			   sh->seekable ? (uint64_t)sh->got : (uint64_t)-1);
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)rq | TAG_READ);
 	return 0;
 }
 
@@ -198,6 +241,172 @@ static void submit_failed(struct lctx *x, struct shard *sh, int err)
 	ompk__shard_fetched(x, sh);
 }
 
+/* sh may read now: it joins the queue for read slots. */
+static void ready_push(struct uring_loop *u, struct shard *sh)
+{
+	sh->stage = STAGE_READ;
+	sh->queued = true;
+	ompk__shard_append(&u->ready, &u->ready_tail, sh);
+}
+
+static void ready_pop(struct uring_loop *u)
+{
+	struct shard *sh = u->ready;
+
+	u->ready = sh->next;
+	if (!u->ready)
+		u->ready_tail = NULL;
+	sh->queued = false;
+}
+
+/*
+ * One of sh's reads has ended (its request released): the shard lands
+ * when none of its reads is in flight and it is done or failed; a stream
+ * queues for its next block or reads its tail. A shard still queued is
+ * the feed's (more blocks to issue, or drained there after an error).
+ */
+static void read_ended(struct uring_loop *u, struct shard *sh)
+{
+	struct lctx *x = u->x;
+	int err;
+
+	if (sh->reads || sh->queued)
+		return;
+	if (sh->err || x->err || sh->seekable) {
+		ompk__shard_fetched(x, sh);
+		return;
+	}
+	if (sh->got < sh->want) {
+		ready_push(u, sh);
+		return;
+	}
+	err = submit_tail(u, sh);
+	if (err)
+		submit_failed(x, sh, err);
+}
+
+static void read_release(struct uring_loop *u, struct read_req *rq)
+{
+	struct shard *sh = rq->sh;
+
+	sh->reads--;
+	u->reads--;
+	rq->next = u->req_free;
+	u->req_free = rq;
+	read_ended(u, sh);
+}
+
+/* rq could not be queued: its shard fails, once its other reads are in. */
+static void read_failed(struct uring_loop *u, struct read_req *rq, int err)
+{
+	struct shard *sh = rq->sh;
+
+	ompk__set_err(u->x, err, "io_uring: cannot queue a request for shard %llu: %s",
+		      (unsigned long long)sh->idx, strerror(-err));
+	if (!sh->err)
+		sh->err = err;
+	read_release(u, rq);
+}
+
+/*
+ * Hands the free read slots to the queued shards, oldest first: a file
+ * one request per block it has left, a stream one at a time. After an
+ * error (or an interruption) the queue is drained instead: no more reads,
+ * each shard handed on once its reads in flight are in.
+ */
+static void feed(struct uring_loop *u)
+{
+	struct lctx *x = u->x;
+
+	while (u->ready) {
+		struct shard *sh = u->ready;
+		struct read_req *rq;
+		size_t n;
+		int err;
+
+		if (!x->err && u->reads >= x->max_inflight)
+			break;
+		if (!x->err && ompk__shard_buf(x, sh) < 0)
+			sh->err = -ENOMEM;
+		if (x->err) {
+			ready_pop(u);
+			read_ended(u, sh);
+			continue;
+		}
+		n = sh->want - sh->issued;
+		if (x->c->read_block && n > x->c->read_block)
+			n = x->c->read_block;
+		rq = u->req_free;
+		u->req_free = rq->next;
+		*rq = (struct read_req){ .sh = sh, .off = sh->issued, .len = n };
+		sh->issued += n;
+		sh->reads++;
+		u->reads++;
+		if (!sh->seekable || sh->issued == sh->want)
+			ready_pop(u);
+		err = submit_read(u, rq);
+		if (err)
+			read_failed(u, rq, err);
+	}
+}
+
+static void on_read(struct uring_loop *u, struct read_req *rq, int res)
+{
+	struct lctx *x = u->x;
+	struct shard *sh = rq->sh;
+	char path[4096];
+	int err;
+
+	if (rq->fault_res) {
+		res = rq->fault_res;
+		rq->fault_res = 0;
+	}
+	if (res == -EINTR || res == -EAGAIN) {
+		res = 0; /* resubmitted as is */
+	} else if (res < 0) {
+		sh->err = sh->err ? sh->err : res;
+		ompk__set_err(x, res, "%s: %s; accepted: a readable shard file",
+			      ompk__shard_name(x, sh, path, sizeof(path)), strerror(-res));
+		read_release(u, rq);
+		return;
+	} else if (res == 0) {
+		sh->got = rq->off; /* where the file ended, for the message */
+		ompk__shard_wrong_len(x, sh, false);
+		read_release(u, rq);
+		return;
+	}
+	rq->off += (size_t)res;
+	rq->len -= (size_t)res;
+	sh->got += (size_t)res;
+	if (rq->len == 0 || x->err) {
+		read_release(u, rq);
+		return;
+	}
+	err = submit_read(u, rq);
+	if (err)
+		read_failed(u, rq, err);
+}
+
+/* sh's latency has passed: a synthetic shard has landed, a file queues for reads. */
+static void latency_over(struct uring_loop *u, struct shard *sh)
+{
+	struct lctx *x = u->x;
+	int err;
+
+	if (sh->fd < 0 || x->err) {
+		ompk__shard_fetched(x, sh);
+		return;
+	}
+	if (sh->seekable) {
+		ready_push(u, sh);
+		return;
+	}
+	err = submit_poll(u, sh);
+	if (err)
+		submit_failed(x, sh, err);
+}
+
+/* A timer, a FIFO's poll or a stream's tail read has completed. */
 static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 {
 	struct lctx *x = u->x;
@@ -212,52 +421,28 @@ static void on_shard(struct uring_loop *u, struct shard *sh, int res)
 			ompk__shard_fetched(x, sh);
 			return;
 		}
-		if (sh->fd < 0 || x->err) {
-			ompk__shard_fetched(x, sh);
-			return;
-		}
-		err = sh->seekable ? submit_read(u, sh) : submit_poll(u, sh);
+		latency_over(u, sh);
+		return;
+	}
+	if (sh->stage == STAGE_TAIL && (res == -EINTR || res == -EAGAIN) && !x->err) {
+		err = submit_tail(u, sh);
 		if (err)
 			submit_failed(x, sh, err);
 		return;
 	}
-	if (sh->stage == STAGE_POLL && res >= 0) { /* the FIFO has a writer, data or an end */
-		err = submit_read(u, sh);
-		if (err)
-			submit_failed(x, sh, err);
+	/* The FIFO has a writer, data or an end (a poll cut short: the read finds out). */
+	if (sh->stage == STAGE_POLL && (res >= 0 || res == -EINTR || res == -EAGAIN)) {
+		ready_push(u, sh);
 		return;
 	}
-	if (sh->stage == STAGE_TAIL && res != -EINTR && res != -EAGAIN && res >= 0) {
-		if (res > 0)
-			ompk__shard_wrong_len(x, sh, true);
-		ompk__shard_fetched(x, sh);
-		return;
-	}
-	if (sh->fault_res) {
-		res = sh->fault_res;
-		sh->fault_res = 0;
-	}
-	if (res == -EINTR || res == -EAGAIN) {
-		res = 0;
-	} else if (res < 0) {
+	if (res < 0) {
 		sh->err = res;
 		ompk__set_err(x, res, "%s: %s; accepted: a readable shard file",
 			      ompk__shard_name(x, sh, path, sizeof(path)), strerror(-res));
-		ompk__shard_fetched(x, sh);
-		return;
-	} else if (res == 0) {
-		ompk__shard_wrong_len(x, sh, false);
-		ompk__shard_fetched(x, sh);
-		return;
+	} else if (res > 0) { /* the tail: a byte past the announced end */
+		ompk__shard_wrong_len(x, sh, true);
 	}
-	sh->got += (size_t)res;
-	if (x->err || (sh->got == sh->want && sh->seekable)) {
-		ompk__shard_fetched(x, sh);
-		return;
-	}
-	err = sh->got == sh->want ? submit_tail(u, sh) : submit_read(u, sh);
-	if (err)
-		submit_failed(x, sh, err);
+	ompk__shard_fetched(x, sh);
 }
 
 static void on_group(struct uring_loop *u, struct timer_group *g, int res)
@@ -299,7 +484,8 @@ static void group_close(struct uring_loop *u)
 
 static int ring_init(struct lctx *x, struct io_uring *ring)
 {
-	const uint64_t ops = x->c->inflight + 2; /* + the eventfd and cancel polls */
+	/* Files: K reads and one other request per shard; + the eventfd and cancel polls. */
+	const uint64_t ops = (x->c->dir ? 2 * x->c->inflight : x->c->inflight) + 2;
 	/* SQ_FULL injection: a one-entry queue, full at every second request. */
 	const unsigned sq = ompk__fault_is(x->fault, OMPK_FAULT_SQ_FULL)
 				    ? 1
@@ -321,9 +507,9 @@ static int ring_init(struct lctx *x, struct io_uring *ring)
 		return err;
 	x->st->ring_entries = p.sq_entries;
 	x->st->cq_entries = p.cq_entries;
-	/* A file has a request in flight per shard; synthetic spans only their group's timer. */
-	if (x->c->dir && x->max_inflight > p.cq_entries - 2)
-		x->max_inflight = p.cq_entries - 2;
+	/* Synthetic spans have only their group's timer in flight. */
+	if (x->c->dir && x->max_inflight > (p.cq_entries - 2) / 2)
+		x->max_inflight = (p.cq_entries - 2) / 2;
 	err = ompk__uring_probe(ring);
 	if (err)
 		io_uring_queue_exit(ring);
@@ -373,8 +559,10 @@ static void dispatch(struct uring_loop *u, void *data, int res)
 		 * the number cancelled, -ENOENT (none) or -EINVAL (a kernel before 5.19): nothing
 		 * to do
 		 */
-	} else if ((uintptr_t)data & 1u) {
-		on_group(u, (struct timer_group *)((uintptr_t)data & ~(uintptr_t)1), res);
+	} else if (((uintptr_t)data & TAG_MASK) == TAG_GROUP) {
+		on_group(u, (struct timer_group *)((uintptr_t)data & ~(uintptr_t)TAG_MASK), res);
+	} else if (((uintptr_t)data & TAG_MASK) == TAG_READ) {
+		on_read(u, (struct read_req *)((uintptr_t)data & ~(uintptr_t)TAG_MASK), res);
 	} else {
 		on_shard(u, data, res);
 	}
@@ -383,14 +571,12 @@ static void dispatch(struct uring_loop *u, void *data, int res)
 /* REORDER injection: is this the completion of a read to hold back? */
 static bool hold_back(struct uring_loop *u, void *data)
 {
-	struct shard *sh = data;
+	const struct read_req *rq = (const void *)((uintptr_t)data & ~(uintptr_t)TAG_MASK);
 
 	if (u->held.set || !ompk__fault_is(u->x->fault, OMPK_FAULT_REORDER))
 		return false;
-	if (data == &u->x->efd || data == &u->cancel_tag || data == &u->cancel_op_tag ||
-	    ((uintptr_t)data & 1u))
-		return false;
-	return sh->stage == STAGE_READ && ompk__fault(u->x->fault, OMPK_FAULT_REORDER, sh->read_no);
+	return ((uintptr_t)data & TAG_MASK) == TAG_READ &&
+	       ompk__fault(u->x->fault, OMPK_FAULT_REORDER, rq->no);
 }
 
 static void release_held(struct uring_loop *u, bool after_another)
@@ -426,8 +612,7 @@ static void admit(struct uring_loop *u)
 		sh = ompk__shard_start(x);
 		if (!sh)
 			break;
-		sh->next = u->open->members;
-		u->open->members = sh;
+		ompk__shard_append(&u->open->members, &u->open->members_tail, sh);
 	}
 	if (u->open && !u->open->members) {
 		free(u->open);
@@ -452,6 +637,22 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 		return err;
 	}
 	u.group_cap = x->st->cq_entries - 2;
+	if (x->c->dir) {
+		u.req_mem = calloc((size_t)x->max_inflight, sizeof(*u.req_mem));
+		if (!u.req_mem) {
+			io_uring_queue_exit(&u.ring);
+			ompk__set_err(x, -ENOMEM,
+				      "--inflight: out of memory for %llu read requests",
+				      (unsigned long long)x->max_inflight);
+			return -ENOMEM;
+		}
+		for (uint64_t i = 0; i < x->max_inflight; i++) {
+			u.req_mem[i].next = u.req_free;
+			u.req_free = &u.req_mem[i];
+		}
+		/* At most 2K buffers are out at once, so 2K are ever made; refused: plain reads. */
+		(void)ompk__uring_bufs_init(&u.bufs, &u.ring, (unsigned)(2 * x->max_inflight));
+	}
 	x->t0 = ompk_now();
 	err = arm_poll(&u, x->efd, &x->efd);
 	if (err)
@@ -466,6 +667,7 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 		struct io_uring_cqe *cqe;
 
 		admit(&u);
+		feed(&u);
 		if (!u.closing && ompk__finished(x)) {
 			/* Wake the eventfd poll so its completion is reaped too. */
 			const uint64_t one = 1;
@@ -507,5 +709,8 @@ int ompk__uring_run(struct lctx *x, bool *setup_failed)
 	}
 	/* The cancel poll, if still armed, goes with the ring. */
 	io_uring_queue_exit(&u.ring);
+	x->st->buffers_registered = u.bufs.used;
+	ompk__uring_bufs_free(&u.bufs);
+	free(u.req_mem);
 	return x->err;
 }

@@ -2,9 +2,11 @@
  * handover.c - the compute hand-over. The loop thread stages each landed
  * shard and hands the staged ones over in one go per pass; the compute
  * thread runs the kernel on each shard alone (a job over the shard's
- * payload, any variant), stamps the time, queues the shard back and
- * writes the eventfd; the loop adds the shard's result in (as the table
- * of shard kinds says: a sum, or the shard's slot) and frees its buffer.
+ * payload, any variant), stamps the time, returns its buffer to the pool
+ * and queues the shard back at once (not when its whole batch is done),
+ * writing the eventfd when the queue was empty; the loop adds the
+ * shard's result in (as the table of shard kinds says: a sum, or the
+ * shard's slot) and recycles the shard.
  * Calls only shards and buffers and the table; the backends call it.
  */
 #include <errno.h>
@@ -77,7 +79,8 @@ void ompk__shard_fetched(struct lctx *x, struct shard *sh)
 		close(sh->fd);
 		sh->fd = -1;
 	}
-	if (!err && x->c->dir)
+	/* After an error the shard may have been drained unread (and without a buffer). */
+	if (!err && !x->err && x->c->dir)
 		err = ompk__shard_check_header(x, sh);
 	if (err || x->err) {
 		ompk__shard_free(x, sh);
@@ -126,6 +129,37 @@ static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_vari
 }
 
 /*
+ * A computed shard back to the loop (compute thread, any team member).
+ * Each shard goes back as soon as it is done: the loop may start the next
+ * fetch only when fewer than K landed shards are left uncollected
+ * (ompk__may_start), so holding a batch's shards until the last of them
+ * is computed kept the loop idle while the kernel ran, and the kernel
+ * idle while the loop read the next batch (shards of files in flight land
+ * together: they are read one block each in turn). The eventfd is written
+ * only when the queue was empty: the loop reads the eventfd before it
+ * takes the whole queue, so a shard queued after the take finds the queue
+ * empty and writes again, and none is left waiting unseen.
+ */
+static void post(struct lctx *x, struct shard *sh, int team_used)
+{
+	const uint64_t one = 1;
+	bool was_empty;
+
+	pthread_mutex_lock(&x->mu);
+	if (sh->threads_used > x->st->threads_used)
+		x->st->threads_used = sh->threads_used;
+	if (team_used > x->st->threads_used)
+		x->st->threads_used = team_used;
+	was_empty = !x->fin;
+	sh->next = x->fin;
+	x->fin = sh;
+	pthread_mutex_unlock(&x->mu);
+	/* An eventfd counter cannot fill up with 1s in any real run. */
+	while (was_empty && write(x->efd, &one, 8) < 0 && errno == EINTR)
+		;
+}
+
+/*
  * The compute thread. A lone landed shard gets the whole team (the
  * kernel's own OpenMP region); when several have landed at once they are
  * divided over the team, one shard per thread with a team of one each
@@ -135,7 +169,6 @@ static int compute(struct lctx *x, struct shard *sh, int threads, enum ompk_vari
 static void *compute_main(void *arg)
 {
 	struct lctx *x = arg;
-	const uint64_t one = 1;
 	struct shard *batch[BATCH_MAX];
 
 	/*
@@ -171,28 +204,21 @@ static void *compute_main(void *arg)
 
 		if (n == 1) {
 			batch[0]->err = compute(x, batch[0], team, x->c->variant);
+			post(x, batch[0], 0);
 		} else if (team == 1) {
-			for (int i = 0; i < n; i++)
+			for (int i = 0; i < n; i++) {
 				batch[i]->err = compute(x, batch[i], 1, v);
+				post(x, batch[i], 0);
+			}
 		} else {
-#pragma omp parallel for num_threads(team) schedule(dynamic, 1) default(none) shared(x, batch, n, v)
-			for (int i = 0; i < n; i++)
+			/* The team divides the batch: it counts as used whole. */
+#pragma omp parallel for num_threads(team) schedule(dynamic, 1) default(none) \
+	shared(x, batch, n, v, team)
+			for (int i = 0; i < n; i++) {
 				batch[i]->err = compute(x, batch[i], 1, v);
+				post(x, batch[i], team);
+			}
 		}
-
-		pthread_mutex_lock(&x->mu);
-		for (int i = 0; i < n; i++) {
-			if (batch[i]->threads_used > x->st->threads_used)
-				x->st->threads_used = batch[i]->threads_used;
-			if (n > 1 && team > 1 && x->st->threads_used < team)
-				x->st->threads_used = team;
-			batch[i]->next = x->fin;
-			x->fin = batch[i];
-		}
-		pthread_mutex_unlock(&x->mu);
-		/* An eventfd counter cannot fill up with 1s in any real run. */
-		while (write(x->efd, &one, 8) < 0 && errno == EINTR)
-			;
 	}
 }
 

@@ -13,7 +13,7 @@
  *       handover.c     the compute thread, the hand-over to it
  *         shard.c      shards and buffers
  *           shard_file.c (format and oracle), loader_config.c,
- *           shard_kind.c, fault.c, uring_setup.c
+ *           shard_kind.c, fault.c, uring_setup.c, uring_bufs.c
  *
  * scripts/check-layers.sh (make test) checks that no two objects call
  * each other.
@@ -96,6 +96,7 @@ static int run_backend(const struct ompk_loader_config *c, struct ompk_fault *f,
 	st->wall_s = ompk_now() - x.t0;
 out:
 	ompk__handover_stop(&x);
+	st->buffers = x.buffers;
 	ompk__shards_release(&x);
 	pthread_cond_destroy(&x.cv);
 	pthread_mutex_destroy(&x.mu);

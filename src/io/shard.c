@@ -79,9 +79,9 @@ void ompk__shard_wrong_len(struct lctx *x, struct shard *sh, bool longer)
 		      (unsigned long long)x->bytes);
 }
 
-size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no, size_t cap)
+size_t ompk__read_len(const struct lctx *x, size_t rest, uint64_t no, size_t cap)
 {
-	size_t n = sh->want - sh->got;
+	size_t n = rest;
 
 	if (x->c->read_block && n > x->c->read_block)
 		n = x->c->read_block;
@@ -91,12 +91,13 @@ size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no,
 }
 
 /*
- * Payload buffers: zeroed, and from MAP_POPULATE mappings when large, so
- * their pages are made in one call rather than one fault at a time (each
- * fault is dear in a VM), and freshly mapped for every shard.
+ * Payload buffers, made when the pool (below) has none free: zeroed, and
+ * from MAP_POPULATE mappings when large, so their pages are made in one
+ * call rather than one fault at a time (each fault is dear in a VM).
  */
-static uint8_t *buf_alloc(struct shard *sh, size_t len)
+static uint8_t *buf_alloc(struct lctx *x, struct shard *sh, size_t len)
 {
+	__atomic_add_fetch(&x->buffers, 1, __ATOMIC_RELAXED);
 	if (len >= MAP_MIN) {
 		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -121,10 +122,11 @@ static void buf_release(uint8_t *buf, size_t mapped)
 /*
  * Buffers are recycled: every shard of a run has the same size, and at
  * most 2K are out at once (K fetching, K waiting for the kernel), so a
- * long run maps and zeroes 2K buffers, not S. The pool is shared by the
- * loop (which returns buffers) and the compute thread (which takes them
- * for synthetic payloads), under x->mu; a free buffer's first word links
- * the pool.
+ * long run maps and zeroes 2K buffers at most, not S. The pool is a
+ * stack shared under x->mu by the loop (which takes buffers for files)
+ * and the compute thread (which returns each buffer as soon as its kernel
+ * is done, and takes them for synthetic payloads); a free buffer's first
+ * word links the pool.
  */
 static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
 {
@@ -138,7 +140,7 @@ static uint8_t *buf_get(struct lctx *x, struct shard *sh, size_t len)
 		pthread_mutex_unlock(&x->mu);
 	}
 	if (!b)
-		return buf_alloc(sh, len);
+		return buf_alloc(x, sh, len);
 	sh->buf_mapped = len >= MAP_MIN ? len : 0;
 	return b;
 }
@@ -254,13 +256,29 @@ static int shard_open(struct lctx *x, struct shard *sh)
 			      (unsigned long long)x->bytes);
 		return -EINVAL;
 	}
-	/* Zeroed: the kernel fills it behind valgrind's back. */
-	sh->buf = buf_get(x, sh, sh->want);
-	if (!sh->buf) {
-		ompk__set_err(x, -ENOMEM, "%s: cannot allocate %zu bytes", path, sh->want);
-		return -ENOMEM;
-	}
 	return 0;
+}
+
+/*
+ * The buffer is taken when the reading starts (io_uring: at a shard's
+ * first read; threads: when it is queued for the workers, which cannot
+ * record an error), not when the file is opened: shards that wait out
+ * their latency, or wait for read slots, hold none, and the buffers that
+ * go round are few and the most recently used ones (the pool is a
+ * stack), still in the cache.
+ */
+int ompk__shard_buf(struct lctx *x, struct shard *sh)
+{
+	char path[4096];
+
+	if (sh->buf)
+		return 0;
+	sh->buf = buf_get(x, sh, sh->want);
+	if (sh->buf)
+		return 0;
+	ompk__set_err(x, -ENOMEM, "%s: cannot allocate %zu bytes",
+		      ompk__shard_name(x, sh, path, sizeof(path)), sh->want);
+	return -ENOMEM;
 }
 
 struct shard *ompk__shard_start(struct lctx *x)

@@ -11,6 +11,7 @@
  *   handover.c                  the compute thread and the hand-over to it
  *   shard.c                     shards and buffers (this header)
  *   shard_file.c  loader_config.c  shard_kind.c  fault.c  uring_setup.c
+ *   uring_bufs.c (backend_uring.c's registered buffers)
  */
 #ifndef OMPKIT_SHARD_H
 #define OMPKIT_SHARD_H
@@ -52,8 +53,10 @@ struct shard {
 	int err;
 	int threads_used;
 	uint64_t deadline_ns; /* threads backend: CLOCK_MONOTONIC time the latency ends */
-	uint64_t read_no;     /* of its latest read, from 1 (fault injection) */
-	int fault_res;	      /* uring: the result of the NOP standing in for a read */
+	uint64_t read_no;     /* threads: of its latest read, from 1 (fault injection) */
+	size_t issued;	      /* uring: bytes handed to reads so far (from offset 0) */
+	unsigned reads;	      /* uring: its reads in flight */
+	bool queued;	      /* uring: waiting in the queue for read slots */
 	uint8_t tail;	      /* a stream's byte past its announced end, if it has one */
 	struct shard *next;
 };
@@ -89,6 +92,7 @@ struct lctx {
 	void *slabs;		   /* their slabs, chained through the first word */
 	void *pool;		   /* free payload buffers, all pool_len bytes (see buf_get) */
 	size_t pool_len;
+	uint64_t buffers; /* made (atomic: the compute thread makes them too) */
 	pthread_t compute;
 	bool compute_started;
 	bool compute_ready; /* its OpenMP team is started: the clock may start */
@@ -106,6 +110,11 @@ struct shard *ompk__shard_start(struct lctx *x);
 void ompk__shard_free(struct lctx *x, struct shard *sh);
 /* The run's shard structs and buffers, at its end. */
 void ompk__shards_release(struct lctx *x);
+/*
+ * Gives a shard file its buffer, from the pool, before its first read
+ * (loop thread): 0, or -ENOMEM recorded with the file's name.
+ */
+int ompk__shard_buf(struct lctx *x, struct shard *sh);
 /* Returns sh's buffer to the pool (any thread): the kernel is done with it. */
 void ompk__shard_buf_put(struct lctx *x, struct shard *sh);
 /* The synthetic payloads of sh's shards into sh->buf (any thread). 0 or -ENOMEM. */
@@ -127,9 +136,9 @@ const char *ompk__shard_name(const struct lctx *x, const struct shard *sh, char 
  */
 void ompk__shard_wrong_len(struct lctx *x, struct shard *sh, bool longer);
 /*
- * Bytes for read no of sh: the rest, at most read_block and cap, halved by
- * a SHORT fault (counted).
+ * Bytes for read no, of rest bytes still to read: at most read_block and
+ * cap, shortened by a SHORT fault (counted).
  */
-size_t ompk__read_len(const struct lctx *x, const struct shard *sh, uint64_t no, size_t cap);
+size_t ompk__read_len(const struct lctx *x, size_t rest, uint64_t no, size_t cap);
 
 #endif
