@@ -50,20 +50,21 @@ void ompk_spread_init(struct ompk_spread *s, int threads)
 		omp_get_proc_bind() == omp_proc_bind_false &&
 		!sched_getaffinity(0, sizeof(cpu_set_t), allowed(s)) &&
 		threads <= CPU_COUNT(allowed(s));
-	if (s->on)
-		claim(s, sched_getcpu());
 }
 
 void ompk_spread_enter(struct ompk_spread *s)
 {
 	if (!s->on)
 		return;
-	if (omp_get_thread_num() == 0) {
-		sched_yield();
+	/*
+	 * Claimed here, not before the region: the first thread can change CPU in
+	 * between, and a stale claim sent a thread onto the CPU it had moved to.
+	 */
+	if (claim(s, sched_getcpu())) {
+		if (omp_get_thread_num() == 0)
+			sched_yield();
 		return;
 	}
-	if (claim(s, sched_getcpu()))
-		return;
 	for (int c = 0; c < CPU_SETSIZE; c++)
 		if (CPU_ISSET(c, allowed(s)) && claim(s, c)) {
 			nudge(c);
@@ -84,13 +85,13 @@ int ompk_team_start(int threads)
 	ompk_spread_init(&s, threads);
 #pragma omp parallel num_threads(threads) default(none) shared(s, started, arrived)
 	{
+		ompk_spread_enter(&s);
 		if (omp_get_thread_num() == 0) {
 			const int n = omp_get_num_threads();
 			started = n;
 			while (s.on && __atomic_load_n(&arrived, __ATOMIC_ACQUIRE) < n - 1)
 				sched_yield();
 		} else {
-			ompk_spread_enter(&s);
 			__atomic_add_fetch(&arrived, 1, __ATOMIC_RELEASE);
 		}
 	}

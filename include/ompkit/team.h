@@ -25,8 +25,9 @@ int ompk_team_start(int threads);
  * The same spreading at the start of a region that does work at once (the
  * prime sieve's): ompk_spread_init before the region, by the thread that
  * starts it; ompk_spread_enter first thing in the region, by every thread.
- * The first thread yields once, so that a new thread sharing its CPU runs
- * and moves at once; no thread waits for another. Nothing moves when the
+ * Each thread claims the CPU it runs on, or moves to a free one; the first
+ * thread then yields once, so that a new thread sharing its CPU runs and
+ * moves at once. No thread waits for another. Nothing moves when the
  * runtime binds threads itself (OMP_PROC_BIND) or there are more threads
  * than CPUs.
  */
