@@ -41,13 +41,12 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 /* Bytes per bucket (a power of two; buckets are aligned to it). */
 #define BUCKET_BYTES 8192u
 /*
- * Buckets allocated at once: 2 MiB, aligned to 2 MiB and marked for transparent huge
- * pages where Linux has them. Near 2^64 a thread files 200 million primes, a GiB of
+ * Buckets allocated at once (pool.c): 2 MiB, aligned to 2 MiB and marked for
+ * transparent huge pages where Linux has them. Near 2^64 a thread files 200 million primes, a GiB of
  * buckets: in 4 KiB pages that was 260,000 page faults a thread, a quarter of the run
  * in the kernel (two threads faulting at once contend in it).
  */
@@ -89,43 +88,13 @@ void sieve_buckets_init(struct sieve_buckets *b, unsigned log2seg)
 	b->one = NULL;
 	b->len = 0;
 	b->nlists = b->cap = 0;
-	b->free = NULL;
-	b->slabs = NULL;
-	b->nslabs = b->cap_slabs = 0;
+	sieve_pool_init(&b->pool, BUCKET_BYTES, SLAB_BYTES, 1);
 	b->log2seg = log2seg;
-}
-
-/* Puts a new slab of buckets on the free list. Returns 0 or -ENOMEM. */
-static int grow(struct sieve_buckets *b)
-{
-	struct sieve_bucket *s;
-
-	if (b->nslabs == b->cap_slabs) {
-		uint64_t cap = b->cap_slabs ? 2 * b->cap_slabs : 16;
-		void **n = realloc(b->slabs, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		b->slabs = n;
-		b->cap_slabs = cap;
-	}
-	s = aligned_alloc(SLAB_BYTES, SLAB * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-#ifdef MADV_HUGEPAGE
-	madvise(s, SLAB_BYTES, MADV_HUGEPAGE); /* advice only: 4 KiB pages work too */
-#endif
-	b->slabs[b->nslabs++] = s;
-	for (unsigned i = 0; i < SLAB; i++) {
-		s[i].next = b->free;
-		b->free = &s[i];
-	}
-	return 0;
 }
 
 static void release(struct sieve_buckets *b, struct sieve_bucket *k)
 {
-	k->next = b->free;
-	b->free = k;
+	sieve_pool_put(&b->pool, k);
 }
 
 /* Releases the list whose write cursor is e (one entry past the last, of either kind). */
@@ -174,13 +143,10 @@ int sieve_buckets_begin(struct sieve_buckets *b, uint64_t len)
 /* A new head bucket for the list whose cursor e is full or NULL, or NULL. */
 static __attribute__((noinline)) struct sieve_bucket *fresh(struct sieve_buckets *b, void *e)
 {
-	struct sieve_bucket *k;
+	struct sieve_bucket *k = sieve_pool_get(&b->pool);
 
-	if (!b->free && grow(b))
-		return NULL;
-	k = b->free;
-	b->free = k->next;
-	k->next = e ? bucket_of((char *)e - 1) : NULL;
+	if (k)
+		k->next = e ? bucket_of((char *)e - 1) : NULL;
 	return k;
 }
 
@@ -343,9 +309,7 @@ int sieve_buckets_cross(struct sieve_buckets *b, uint64_t s, uint8_t *buf, uint6
 
 void sieve_buckets_free(struct sieve_buckets *b)
 {
-	for (uint64_t i = 0; i < b->nslabs; i++)
-		free(b->slabs[i]);
-	free(b->slabs);
+	sieve_pool_free(&b->pool);
 	free(b->cur);
 	free(b->one);
 	sieve_buckets_init(b, b->log2seg);

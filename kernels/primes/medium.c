@@ -24,7 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* Entries per block: a block of 4 KiB. */
+/* Entries per block: a block of 4 KiB (a power of two: pool.c aligns blocks to their size). */
 #define MB_ENTRIES 510u
 /* Blocks allocated at once. */
 #define MB_SLAB 32u
@@ -40,45 +40,22 @@ struct sieve_medium_block {
 	struct sieve_medium_entry e[MB_ENTRIES];
 };
 
+_Static_assert(sizeof(struct sieve_medium_block) == 4096, "a block is 4 KiB");
+
 void sieve_medium_init(struct sieve_medium *m)
 {
 	for (int i = 0; i < 64; i++)
 		m->list[0][i] = m->list[1][i] = NULL;
 	m->walk = 0;
-	m->free = NULL;
-	m->slabs = NULL;
-	m->nslabs = m->cap_slabs = 0;
-}
-
-static int grow(struct sieve_medium *m)
-{
-	struct sieve_medium_block *s;
-
-	if (m->nslabs == m->cap_slabs) {
-		uint64_t cap = m->cap_slabs ? 2 * m->cap_slabs : 16;
-		void **n = realloc(m->slabs, cap * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		m->slabs = n;
-		m->cap_slabs = cap;
-	}
-	s = malloc(MB_SLAB * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	m->slabs[m->nslabs++] = s;
-	for (unsigned i = 0; i < MB_SLAB; i++) {
-		s[i].next = m->free;
-		m->free = &s[i];
-	}
-	return 0;
+	sieve_pool_init(&m->pool, sizeof(struct sieve_medium_block),
+			MB_SLAB * sizeof(struct sieve_medium_block), 0);
 }
 
 static void release_chain(struct sieve_medium *m, struct sieve_medium_block *k)
 {
 	while (k) {
 		struct sieve_medium_block *next = k->next;
-		k->next = m->free;
-		m->free = k;
+		sieve_pool_put(&m->pool, k);
 		k = next;
 	}
 }
@@ -99,10 +76,9 @@ static inline int file(struct sieve_medium *m, int set, unsigned idx, uint32_t q
 	struct sieve_medium_block *k = m->list[set][idx];
 
 	if (!k || k->n == MB_ENTRIES) {
-		if (!m->free && grow(m))
+		struct sieve_medium_block *f = sieve_pool_get(&m->pool);
+		if (!f)
 			return -ENOMEM;
-		struct sieve_medium_block *f = m->free;
-		m->free = f->next;
 		f->next = k;
 		f->n = 0;
 		m->list[set][idx] = f;
@@ -186,8 +162,7 @@ int sieve_medium_cross(struct sieve_medium *m, uint8_t *buf, uint64_t len)
 			struct sieve_medium_block *next = k->next;
 			int err = walk[idx / 8](m, fill, buf, len, k, idx % 8);
 
-			k->next = m->free;
-			m->free = k;
+			sieve_pool_put(&m->pool, k);
 			if (err) {
 				release_chain(m, next);
 				return err;
@@ -201,8 +176,6 @@ int sieve_medium_cross(struct sieve_medium *m, uint8_t *buf, uint64_t len)
 
 void sieve_medium_free(struct sieve_medium *m)
 {
-	for (uint64_t i = 0; i < m->nslabs; i++)
-		free(m->slabs[i]);
-	free(m->slabs);
+	sieve_pool_free(&m->pool);
 	sieve_medium_init(m);
 }

@@ -13,6 +13,7 @@
 #ifndef OMPKIT_SIEVE_INT_H
 #define OMPKIT_SIEVE_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ompkit/progress.h"
@@ -109,6 +110,24 @@ uint64_t sieve_block_bytes(const struct sieve_cache *c);
 #define SIEVE_SEG_FALLBACK (UINT64_C(512) << 10)
 uint64_t sieve_segment_bytes(const struct sieve_cache *c, uint64_t min, uint64_t max);
 
+/* --- pool.c ------------------------------------------------------------- */
+
+/* Fixed-size blocks, `block` bytes aligned to their size, from slabs of `slab` bytes
+ * (2 MiB pages advised when `huge`), on a free list (pool.c). */
+struct sieve_pool {
+	void *free;
+	void **slabs;
+	uint64_t nslabs, cap_slabs;
+	size_t block, slab;
+	int huge;
+};
+
+void sieve_pool_init(struct sieve_pool *p, size_t block, size_t slab, int huge);
+/* A block, or NULL (out of memory). */
+void *sieve_pool_get(struct sieve_pool *p);
+void sieve_pool_put(struct sieve_pool *p, void *block);
+void sieve_pool_free(struct sieve_pool *p);
+
 /* --- medium.c ----------------------------------------------------------- */
 
 /*
@@ -121,9 +140,7 @@ struct sieve_medium_block;
 struct sieve_medium {
 	struct sieve_medium_block *list[2][64];
 	int walk; /* the set walked by the next sieve_medium_cross */
-	struct sieve_medium_block *free;
-	void **slabs;
-	uint64_t nslabs, cap_slabs;
+	struct sieve_pool pool;
 };
 
 void sieve_medium_init(struct sieve_medium *m);
@@ -165,9 +182,7 @@ struct sieve_buckets {
 	uint32_t **one;
 	uint64_t len; /* bytes of the chunk */
 	uint64_t nlists, cap;
-	struct sieve_bucket *free;
-	void **slabs; /* every allocation, freed at the end */
-	uint64_t nslabs, cap_slabs;
+	struct sieve_pool pool; /* the buckets */
 	unsigned log2seg;
 };
 
