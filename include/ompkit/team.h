@@ -34,7 +34,7 @@ int ompk_team_start(int threads);
 #define OMPK_SPREAD_CPUS 1024 /* glibc's CPU_SETSIZE: CPUs beyond it are not used */
 struct ompk_spread {
 	int on;
-	unsigned char allowed[OMPK_SPREAD_CPUS / 8]; /* a cpu_set_t */
+	unsigned long allowed[OMPK_SPREAD_CPUS / (8 * sizeof(unsigned long))]; /* a cpu_set_t */
 	unsigned char claimed[OMPK_SPREAD_CPUS];
 };
 
