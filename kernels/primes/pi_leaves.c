@@ -23,6 +23,7 @@
  * which needs only the per-b sums of -mu(m) of the chunk.
  */
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,17 @@
 
 #define COUNTER_SHIFT 10 /* bits per counter block: 1024 (16 words) */
 #define CHUNKS_PER_THREAD 8
+/*
+ * Primes below this are crossed off a word at a time with a mask of their
+ * multiples (the pattern repeats every p words), the counters recounted in
+ * the same pass: 4096 words a segment instead of 2^18 / p single bits whose
+ * counter updates wait on one another through memory.
+ */
+#define CROSS_BY_MASK 128
+#ifndef EASY_FLAT_C
+#define EASY_FLAT_C 2.0 /* easy leaves one by one up to q = C sqrt(x/p), clustered above */
+#endif
+#define EASY_CHAINS 8 /* clustered easy leaves walked side by side */
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -78,20 +90,49 @@ PI_HOT static __int128 easy_one(const struct pi_ctx *c, uint64_t b)
 		return sum;
 	uint64_t i = pi_lookup(t, e_lo) + 1;
 	const uint64_t i_end = pi_lookup(t, e_hi);
+	/*
+	 * One leaf at a time while q <= C sqrt(x/p) (or z = x/(p q) >= y, where
+	 * the pi table has no clusters to offer): each leaf is one division and
+	 * one lookup, all independent, about 2 ns. Above, z < q / C and the
+	 * primes q' after q keep pi(x/(p q')) = l while x/(p q') >= p_l, that
+	 * is up to q' = pi(x / (p p_l)): one step counts a cluster of leaves,
+	 * about q ln z / (z ln q) of them, but waits on the step before it (two
+	 * divisions, two lookups); the range is cut in EASY_CHAINS parts walked
+	 * side by side so that the processor overlaps their latencies.
+	 */
+	const uint64_t q_flat = max_u64(xp / y, (uint64_t)(EASY_FLAT_C * sqrt((double)xp)));
+	const uint64_t i_flat = min_u64(i_end, pi_lookup(t, min_u64(e_hi, q_flat)));
+	uint64_t part = 0; /* below (i_end - i) * pi(sqrt x) < 2^64 */
 
-	while (i <= i_end) {
-		uint64_t z = xp / c->primes[i], l = pi_lookup(t, z), j = i;
+	for (; i <= i_flat; i++)
+		part += pi_lookup(t, pi_div(c, xp, i)) + 2 - b;
+	uint64_t cur[EASY_CHAINS], end[EASY_CHAINS];
+	unsigned live = 0;
 
-		/*
-		 * q' keeps pi(x/(p q')) = l while x/(p q') >= p_l. Worth a second
-		 * division only where z moves slower than the primes near z (z < y).
-		 */
-		if (z < y)
-			j = pi_lookup(t, min_u64(e_hi, xp / c->primes[l]));
-		sum += (__int128)(j - i + 1) * (__int128)(l + 2 - b);
-		i = j + 1;
+	if (i <= i_end) {
+		const uint64_t n = i_end - i + 1;
+
+		for (unsigned k = 0; k < EASY_CHAINS; k++) {
+			cur[k] = i + n * k / EASY_CHAINS;
+			end[k] = i + n * (k + 1) / EASY_CHAINS - 1;
+			live += cur[k] <= end[k];
+		}
 	}
-	return sum;
+	while (live) {
+		live = 0;
+		for (unsigned k = 0; k < EASY_CHAINS; k++) {
+			if (cur[k] > end[k])
+				continue;
+			const uint64_t l = pi_lookup(t, pi_div(c, xp, cur[k]));
+			const uint64_t j = min_u64(end[k],
+						   pi_lookup(t, min_u64(e_hi, pi_div(c, xp, l))));
+
+			part += (j - cur[k] + 1) * (l + 2 - b);
+			cur[k] = j + 1;
+			live += cur[k] <= end[k];
+		}
+	}
+	return sum + (__int128)part;
 }
 
 int pi_s2_easy(const struct pi_ctx *c, __int128 *s2)
@@ -118,6 +159,8 @@ struct hard_buf {
 	uint64_t *bits;
 	uint32_t *counters;
 	uint64_t *next; /* next odd multiple of p_b to cross off, as a number */
+	uint64_t *
+		rot; /* CROSS_BY_MASK + 16 words: the mask of one small prime, this segment's phase */
 };
 
 /* What a chunk hands back: its leaves' sum counted from its start, and per b the count it saw. */
@@ -207,6 +250,46 @@ static void cross(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low, uin
 	hb->next[b] = low + 2 * i + 1;
 }
 
+/* cross() for p < CROSS_BY_MASK: every word of the segment, counters rebuilt. */
+PI_HOT static void cross_mask(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low,
+			      uint64_t nbits, uint64_t *total)
+{
+	const uint64_t i0 = (hb->next[b] - low) >> 1, nwords = (nbits + 63) >> 6;
+	const uint64_t words_per_blk = UINT64_C(1) << (COUNTER_SHIFT - 6);
+	uint64_t *rot = hb->rot, sum = 0, r = 0;
+
+	/*
+	 * Bit t of rot[k] is clear iff 64k + t - i0 is a multiple of p (i0 < p),
+	 * for k < p + one counter block, so that a block reads rot[r..r+15]
+	 * without wrapping.
+	 */
+	memset(rot, 0xff, (p + words_per_blk) * sizeof(*rot));
+	for (uint64_t j = i0; j < 64 * (p + words_per_blk); j += p)
+		rot[j >> 6] &= ~(UINT64_C(1) << (j & 63));
+	for (uint64_t w0 = 0; w0 < nwords; w0 += words_per_blk) {
+		const uint64_t *m = rot + r;
+		uint64_t *bits = hb->bits + w0;
+		uint32_t n = 0;
+
+		if (w0 + words_per_blk <= nwords) {
+			for (uint64_t w = 0; w < words_per_blk; w++) {
+				bits[w] &= m[w];
+				n += (uint32_t)__builtin_popcountll(bits[w]);
+			}
+		} else {
+			for (uint64_t w = 0; w < nwords - w0; w++) {
+				bits[w] &= m[w];
+				n += (uint32_t)__builtin_popcountll(bits[w]);
+			}
+		}
+		r = (r + words_per_blk) % p;
+		hb->counters[w0 >> (COUNTER_SHIFT - 6)] = n;
+		sum += n;
+	}
+	*total = sum;
+	hb->next[b] = i0 < nbits ? low + 2 * (i0 + (nbits - i0 + p - 1) / p * p) + 1 : hb->next[b];
+}
+
 PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 				  const uint64_t *zspan, uint64_t bmax, uint64_t clo, uint64_t chi,
 				  struct hard_chunk *out)
@@ -248,7 +331,10 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 				out->sum += hard_leaves(c, hb, b, low, high, out->phi[b],
 							&out->musum[b]);
 			out->phi[b] += (int64_t)total;
-			cross(hb, b, p, low, nbits, &total);
+			if (p < CROSS_BY_MASK)
+				cross_mask(hb, b, p, low, nbits, &total);
+			else
+				cross(hb, b, p, low, nbits, &total);
 		}
 		/* Left: 1 and the primes >= p_b of the segment (a composite would be >= p_b^2). */
 		for (; b <= bmax; b++) {
@@ -306,9 +392,11 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 			.counters = malloc(((64 * PI_SEG_WORDS >> COUNTER_SHIFT) + 1) *
 					   sizeof(uint32_t)),
 			.next = malloc((bmax + 1) * sizeof(uint64_t)),
+			.rot = malloc((CROSS_BY_MASK + (1 << (COUNTER_SHIFT - 6))) *
+				      sizeof(uint64_t)),
 		};
 
-		if (!hb.bits || !hb.counters || !hb.next) {
+		if (!hb.bits || !hb.counters || !hb.next || !hb.rot) {
 #pragma omp atomic write
 			err = -ENOMEM;
 		}
@@ -317,12 +405,13 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 			uint64_t clo = nseg * k / nchunk * seg;
 			uint64_t chi = min_u64(nseg * (k + 1) / nchunk * seg, L);
 
-			if (hb.bits && hb.counters && hb.next)
+			if (hb.bits && hb.counters && hb.next && hb.rot)
 				hard_chunk_run(c, &hb, zspan, bmax, clo, chi, &ch[k]);
 		}
 		free(hb.bits);
 		free(hb.counters);
 		free(hb.next);
+		free(hb.rot);
 	}
 	if (err)
 		goto out;

@@ -15,10 +15,35 @@
 
 #include "pi_int.h"
 
+/*
+ * Multiples of p < PI_MASK_PRIMES are cleared a word at a time, with a mask
+ * of p + 16 words whose pattern repeats every p words: 4096 ANDs a segment
+ * (vectorized) instead of 2^18 / p single bits.
+ */
+#define PI_MASK_PRIMES 256
+#define MASK_BLOCK 16
+
+static void cross_by_mask(uint64_t *bits, uint64_t nwords, uint64_t p, uint64_t i0, uint64_t *rot)
+{
+	uint64_t r = 0, w = 0;
+
+	memset(rot, 0xff, (p + MASK_BLOCK) * sizeof(*rot));
+	for (uint64_t j = i0; j < 64 * (p + MASK_BLOCK); j += p)
+		rot[j >> 6] &= ~(UINT64_C(1) << (j & 63));
+	for (; w + MASK_BLOCK <= nwords; w += MASK_BLOCK) {
+		for (uint64_t k = 0; k < MASK_BLOCK; k++)
+			bits[w + k] &= rot[r + k];
+		r = (r + MASK_BLOCK) % p;
+	}
+	for (uint64_t k = 0; w + k < nwords; k++)
+		bits[w + k] &= rot[r + k];
+}
+
 void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint64_t nwords)
 {
 	const uint64_t end = low + 128 * nwords, nbits = 64 * nwords;
 	uint64_t w0 = (low >> 7) % PI_PATTERN_WORDS;
+	uint64_t rot[PI_MASK_PRIMES + MASK_BLOCK];
 
 	for (uint64_t w = 0; w < nwords; w++) {
 		bits[w] = c->pattern[w0];
@@ -34,9 +59,13 @@ void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint
 		n = (low + p - 1) / p * p;
 		if (!(n & 1))
 			n += p;
+		/* Bit index of the odd number n; one step of p bits is 2p numbers. */
+		if (p < PI_MASK_PRIMES && n >= p * p) {
+			cross_by_mask(bits, nwords, p, (n - low) >> 1, rot);
+			continue;
+		}
 		if (n < p * p)
 			n = p * p;
-		/* Bit index of the odd number n; one step of p bits is 2p numbers. */
 		for (uint64_t i = (n - low) >> 1; i < nbits; i += p)
 			bits[i >> 6] &= ~(UINT64_C(1) << (i & 63));
 	}
@@ -45,10 +74,10 @@ void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint
 uint64_t pi_prev_prime(const struct pi_table *t, uint64_t n)
 {
 	uint64_t i = (n - 1) >> 1, w = i >> 6;
-	uint64_t word = t->bits[w] & (~UINT64_C(0) >> (63 - (i & 63)));
+	uint64_t word = t->e[w].bits & (~UINT64_C(0) >> (63 - (i & 63)));
 
 	while (!word)
-		word = t->bits[--w];
+		word = t->e[--w].bits;
 	return 128 * w + 2 * (uint64_t)(63 - __builtin_clzll(word)) + 1;
 }
 
@@ -72,16 +101,19 @@ static int small_tables(struct pi_ctx *c)
 	for (uint64_t i = 2; i <= y; i++)
 		n += !composite[i];
 	c->primes = malloc((n + 1) * sizeof(*c->primes));
-	if (!c->primes)
+	c->inv = malloc((n + 1) * sizeof(*c->inv));
+	if (!c->primes || !c->inv)
 		goto out;
 	c->a = n;
 	c->primes[0] = 0;
+	c->inv[0] = 0;
 	n = 0;
 	memset(mu, 1, y + 1);
 	for (uint64_t p = 2; p <= y; p++) {
 		if (composite[p])
 			continue;
 		c->primes[++n] = (uint32_t)p;
+		c->inv[n] = UINT64_MAX / p;
 		for (uint64_t j = p; j <= y; j += p) {
 			if (!c->mu_lpf[j])
 				c->mu_lpf[j] = (int32_t)p;
@@ -130,24 +162,39 @@ static int pi_table_build(struct pi_ctx *c)
 	const uint64_t nwords = (t->limit >> 7) + 1;
 	const uint64_t nseg = (nwords + PI_SEG_WORDS - 1) / PI_SEG_WORDS;
 	uint64_t sum = 0;
+	int err = 0;
 
-	t->bits = malloc(nwords * sizeof(*t->bits));
-	t->count = malloc(nwords * sizeof(*t->count));
-	if (!t->bits || !t->count)
+	t->e = malloc(nwords * sizeof(*t->e));
+	if (!t->e)
 		return -ENOMEM;
-#pragma omp parallel for num_threads(c->threads) default(none) shared(c, t, nwords, nseg) \
-	schedule(dynamic, 1)
-	for (uint64_t s = 0; s < nseg; s++) {
-		uint64_t w = s * PI_SEG_WORDS;
-		uint64_t n = nwords - w < PI_SEG_WORDS ? nwords - w : PI_SEG_WORDS;
+#pragma omp parallel num_threads(c->threads) default(none) shared(c, t, nwords, nseg, err)
+	{
+		uint64_t *bits = malloc(PI_SEG_WORDS * sizeof(*bits));
 
-		pi_sieve_segment(c, t->bits + w, 128 * w, n);
+		if (!bits) {
+#pragma omp atomic write
+			err = -ENOMEM;
+		}
+#pragma omp for schedule(dynamic, 1)
+		for (uint64_t s = 0; s < nseg; s++) {
+			uint64_t w = s * PI_SEG_WORDS;
+			uint64_t n = nwords - w < PI_SEG_WORDS ? nwords - w : PI_SEG_WORDS;
+
+			if (!bits)
+				continue;
+			pi_sieve_segment(c, bits, 128 * w, n);
+			for (uint64_t k = 0; k < n; k++)
+				t->e[w + k].bits = bits[k];
+		}
+		free(bits);
 	}
+	if (err)
+		return err;
 	/* 1 stands for 2; 3..13 were cleared by the pattern. */
-	t->bits[0] |= 1 | 1 << 1 | 1 << 2 | 1 << 3 | 1 << 5 | 1 << 6;
+	t->e[0].bits |= 1 | 1 << 1 | 1 << 2 | 1 << 3 | 1 << 5 | 1 << 6;
 	for (uint64_t w = 0; w < nwords; w++) {
-		t->count[w] = (uint32_t)sum;
-		sum += (uint64_t)__builtin_popcountll(t->bits[w]);
+		t->e[w].count = sum;
+		sum += (uint64_t)__builtin_popcountll(t->e[w].bits);
 	}
 	return 0;
 }
@@ -168,9 +215,9 @@ int pi_tables_init(struct pi_ctx *c)
 void pi_tables_free(struct pi_ctx *c)
 {
 	free(c->primes);
+	free(c->inv);
 	free(c->mu_lpf);
 	free(c->phi_c);
 	free(c->pattern);
-	free(c->pt.bits);
-	free(c->pt.count);
+	free(c->pt.e);
 }
