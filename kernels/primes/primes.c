@@ -120,7 +120,7 @@ static double sieve_seconds(uint64_t from, uint64_t to)
 
 static double pi_seconds(uint64_t x)
 {
-	return x < 2 ? 0 : 4e-10 * pow((double)x, 2.0 / 3) + 1e-4;
+	return x < 2 ? 0 : 2.2e-10 * pow((double)x, 2.0 / 3) + 1e-4;
 }
 
 /* Whether the fast variant counts [from, to) as pi(to - 1) - pi(from - 1). */
