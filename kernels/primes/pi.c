@@ -19,8 +19,8 @@
  *   of mu(n) phi(x/n, 6) (ordinary leaves, a wheel formula), and S2 the
  * special leaves (pi_leaves.c).
  *
- * P2 needs pi(v) for sqrt(x) <= v <= x/y: a segmented sieve of that
- * interval, in chunks per thread whose counts are added afterwards.
+ * P2 needs pi(v) for sqrt(x) <= v <= x/y: read off the sieve of [1, x/y]
+ * that the hard special leaves cross off (pi_leaves.c).
  *
  * Limits: x <= OMPK_PI_MAX. All intermediate values are below 2^64
  * (y < 2^31, products p*p and p*m of numbers <= y, x/p divided before any
@@ -39,7 +39,6 @@
 
 /* Below this a plain sieve of [0, x] is cheaper than the tables. */
 #define PI_SMALL 100000u
-#define CHUNKS_PER_THREAD 8
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -134,96 +133,6 @@ static __int128 s1(const struct pi_ctx *c)
 	return total;
 }
 
-struct p2_chunk {
-	__int128 sum;	/* sum over the chunk's p of the primes in [clo, x/p] */
-	uint64_t np;	/* how many p */
-	uint64_t count; /* primes in the chunk */
-};
-
-PI_HOT static void p2_chunk_run(const struct pi_ctx *c, uint64_t *bits, uint64_t clo, uint64_t chi,
-				struct p2_chunk *out)
-{
-	const uint64_t x = c->x, seg = 128 * (uint64_t)PI_SEG_WORDS;
-	const uint64_t p_lo = max_u64(c->y, x / chi);
-	uint64_t p = min_u64(c->sqrtx, x / clo), before = 0;
-
-	p = p > p_lo ? pi_prev_prime(&c->pt, p) : 0;
-	for (uint64_t low = clo; low < chi; low += seg) {
-		const uint64_t high = min_u64(low + seg, chi), nbits = (high - low) >> 1;
-		const uint64_t nwords = (nbits + 63) >> 6;
-		uint64_t done = 0, acc = 0;
-
-		pi_sieve_segment(c, bits, low, nwords);
-		if (nbits & 63)
-			bits[nwords - 1] &= (UINT64_C(1) << (nbits & 63)) - 1;
-		for (; p > p_lo && x / p < high; p = pi_prev_prime(&c->pt, p - 1)) {
-			uint64_t k = (x / p - low + 1) >> 1, n;
-
-			while (done < k >> 6)
-				acc += (uint64_t)__builtin_popcountll(bits[done++]);
-			n = acc;
-			if (k & 63)
-				n += (uint64_t)__builtin_popcountll(
-					bits[k >> 6] & ((UINT64_C(1) << (k & 63)) - 1));
-			out->sum += before + n;
-			out->np++;
-		}
-		while (done < nwords)
-			acc += (uint64_t)__builtin_popcountll(bits[done++]);
-		before += acc;
-	}
-	out->count = before;
-}
-
-static int p2(const struct pi_ctx *c, __int128 *out)
-{
-	const uint64_t k = pi_lookup(&c->pt, c->sqrtx), a = c->a, L = c->zmax + 1;
-	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS, c0 = c->sqrtx & ~(uint64_t)127;
-	struct p2_chunk *ch = NULL;
-	uint64_t nseg, nchunk, base;
-	int err = 0;
-
-	*out = 0;
-	if (k <= a)
-		return 0;
-	nseg = (L - c0 + seg - 1) / seg;
-	nchunk = min_u64(nseg, (uint64_t)c->threads * CHUNKS_PER_THREAD);
-	ch = calloc(nchunk, sizeof(*ch));
-	if (!ch)
-		return -ENOMEM;
-#pragma omp parallel num_threads(c->threads) default(none) \
-	shared(c, ch, nchunk, nseg, err, L, c0, seg)
-	{
-		uint64_t *bits = malloc(PI_SEG_WORDS * sizeof(*bits));
-
-		if (!bits) {
-#pragma omp atomic write
-			err = -ENOMEM;
-		}
-#pragma omp for schedule(dynamic, 1)
-		for (uint64_t i = 0; i < nchunk; i++) {
-			uint64_t clo = c0 + nseg * i / nchunk * seg;
-			uint64_t chi = min_u64(c0 + nseg * (i + 1) / nchunk * seg, L);
-
-			if (bits)
-				p2_chunk_run(c, bits, clo, chi, &ch[i]);
-		}
-		free(bits);
-	}
-	if (err)
-		goto out;
-	/* pi(x/p) = pi(clo - 1) + the primes of [clo, x/p]; then minus pi(p) - 1 = i - 1. */
-	base = pi_lookup(&c->pt, c0 - 1);
-	for (uint64_t i = 0; i < nchunk; i++) {
-		*out += ch[i].sum + (__int128)ch[i].np * base;
-		base += ch[i].count;
-	}
-	*out -= ((__int128)k * (k - 1) - (__int128)a * (a - 1)) / 2;
-out:
-	free(ch);
-	return err;
-}
-
 int ompk_pi(uint64_t x, int threads, uint64_t *count)
 {
 	struct pi_ctx c = { 0 };
@@ -245,11 +154,9 @@ int ompk_pi(uint64_t x, int threads, uint64_t *count)
 	c.zmax = x / c.y;
 	err = pi_tables_init(&c);
 	if (!err)
-		err = p2(&c, &sum_p2);
-	if (!err)
 		err = pi_s2_easy(&c, &s2e);
 	if (!err)
-		err = pi_s2_hard(&c, &s2h);
+		err = pi_s2_hard(&c, &s2h, &sum_p2);
 	if (err)
 		goto out;
 	pi = s1(&c) + s2e + s2h + (__int128)c.a - 1 - sum_p2;

@@ -108,8 +108,8 @@ void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint
 /* Largest prime <= n in the table, for 17 <= n <= t->limit. */
 uint64_t pi_prev_prime(const struct pi_table *t, uint64_t n);
 
-/* pi_leaves.c: the special leaves' sum S2 (easy and hard), 0 or -ENOMEM. */
+/* pi_leaves.c: the special leaves' sum S2 (easy; hard, with P2 from the same sieve), 0 or -ENOMEM. */
 int pi_s2_easy(const struct pi_ctx *c, __int128 *s2);
-int pi_s2_hard(const struct pi_ctx *c, __int128 *s2);
+int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2);
 
 #endif

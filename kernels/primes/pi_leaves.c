@@ -21,6 +21,12 @@
  * chunk counts from its own start, and the counts of the chunks before it
  * are added afterwards: sum over its leaves of -mu(m) times that prefix,
  * which needs only the per-b sums of -mu(m) of the chunk.
+ *
+ * P2 (pi.c) comes out of the same sieve: once every prime up to
+ * sqrt(high) is crossed off, a segment's set bits are its primes above
+ * the last prime crossed (plus the number 1), so pi(x/p) for the primes
+ * y < p <= sqrt(x) is read off at the end of each segment, chunk by chunk
+ * like the leaves, and [1, x/y] is sieved once, not twice.
  */
 #include <errno.h>
 #include <math.h>
@@ -166,8 +172,11 @@ struct hard_buf {
 /* What a chunk hands back: its leaves' sum counted from its start, and per b the count it saw. */
 struct hard_chunk {
 	__int128 sum;
-	int64_t *phi;	/* numbers left after b-1 primes in the chunk */
-	int64_t *musum; /* sum of -mu(m) over the chunk's leaves of b */
+	__int128 p2;	 /* sum over the chunk's P2 points z = x/p of the primes in [clo, z] */
+	uint64_t p2_np;	 /* how many points */
+	uint64_t primes; /* primes in [clo, chi) */
+	int64_t *phi;	 /* numbers left after b-1 primes in the chunk */
+	int64_t *musum;	 /* sum of -mu(m) over the chunk's leaves of b */
 };
 
 /* Count of set bits in [0, k), resuming from *blk whole blocks summing to *acc. */
@@ -290,12 +299,62 @@ PI_HOT static void cross_mask(struct hard_buf *hb, uint64_t b, uint64_t p, uint6
 	hb->next[b] = i0 < nbits ? low + 2 * (i0 + (nbits - i0 + p - 1) / p * p) + 1 : hb->next[b];
 }
 
+/*
+ * The primes of [low, z] (z < high) that the sieved segment does not show:
+ * those up to p_last, the last prime crossed off (2 is not in the odd-only
+ * bitmap, 3..13 are cleared by the pattern), less the number 1, which is.
+ */
+static uint64_t unseen_primes(const struct pi_ctx *c, uint64_t low, uint64_t z, uint64_t p_last)
+{
+	const uint64_t top = min_u64(z, p_last);
+
+	if (low == 0)
+		return pi_lookup(&c->pt, top) - (z >= 1);
+	return top >= low ? pi_lookup(&c->pt, top) - pi_lookup(&c->pt, low - 1) : 0;
+}
+
+/*
+ * P2's points in a sieved segment: pi(x/q) - pi(clo - 1) for the primes q
+ * (descending from *q, above q_lo) with x/q in [low, high). Returns the
+ * segment's primes; *before holds the chunk's primes below low.
+ */
+PI_HOT static uint64_t p2_segment(const struct pi_ctx *c, const uint64_t *bits, uint64_t low,
+				  uint64_t high, uint64_t p_last, uint64_t q_lo, uint64_t *q,
+				  uint64_t before, struct hard_chunk *out)
+{
+	const uint64_t x = c->x, nwords = (((high - low) >> 1) + 63) >> 6;
+	uint64_t done = 0, acc = 0;
+
+	for (; *q > q_lo && x / *q < high; *q = pi_prev_prime(&c->pt, *q - 1)) {
+		const uint64_t z = x / *q, k = (z - low + 1) >> 1;
+		uint64_t n;
+
+		while (done < k >> 6)
+			acc += (uint64_t)__builtin_popcountll(bits[done++]);
+		n = acc + unseen_primes(c, low, z, p_last);
+		if (k & 63)
+			n += (uint64_t)__builtin_popcountll(bits[k >> 6] &
+							    ((UINT64_C(1) << (k & 63)) - 1));
+		out->p2 += before + n;
+		out->p2_np++;
+	}
+	while (done < nwords)
+		acc += (uint64_t)__builtin_popcountll(bits[done++]);
+	return acc + unseen_primes(c, low, high - 1, p_last);
+}
+
 PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 				  const uint64_t *zspan, uint64_t bmax, uint64_t clo, uint64_t chi,
 				  struct hard_chunk *out)
 {
 	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS;
+	/* P2's primes q, descending: y < q <= sqrt(x) with x/q in [clo, chi). */
+	const uint64_t q_lo = max_u64(c->y, c->x / chi);
+	uint64_t q = clo ? min_u64(c->sqrtx, c->x / clo) : c->sqrtx;
 
+	uint64_t before = 0; /* the chunk's primes below the segment */
+
+	q = q > q_lo ? pi_prev_prime(&c->pt, q) : 0;
 	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
 		uint64_t p = c->primes[b], n = (clo + p - 1) / p * p;
 
@@ -336,6 +395,8 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 			else
 				cross(hb, b, p, low, nbits, &total);
 		}
+		before += p2_segment(c, hb->bits, low, high, c->primes[b - 1], q_lo, &q, before,
+				     out);
 		/* Left: 1 and the primes >= p_b of the segment (a composite would be >= p_b^2). */
 		for (; b <= bmax; b++) {
 			const uint64_t p = c->primes[b];
@@ -347,9 +408,10 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 				hb->next[b] += 2 * p * ((high - hb->next[b] + 2 * p - 1) / (2 * p));
 		}
 	}
+	out->primes = before;
 }
 
-int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
+int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 {
 	const uint64_t L = c->zmax + 1, seg = 128 * (uint64_t)PI_SEG_WORDS;
 	uint64_t bmax = PI_C, nseg, nchunk;
@@ -359,10 +421,9 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 	int err = 0;
 
 	*s2 = 0;
+	*p2 = 0;
 	while (bmax < c->a && (uint64_t)c->primes[bmax + 1] * c->primes[bmax + 1] < L)
 		bmax++;
-	if (bmax == PI_C)
-		return 0;
 	nseg = (L + seg - 1) / seg;
 	nchunk = min_u64(nseg, (uint64_t)c->threads * CHUNKS_PER_THREAD);
 	ch = calloc(nchunk, sizeof(*ch));
@@ -425,6 +486,15 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2)
 			for (uint64_t b = PI_C + 1; b <= bmax; b++)
 				*s2 += (__int128)ch[k].musum[b] * ch[k - 1].phi[b];
 	}
+	/* P2 = sum over y < q <= sqrt(x) of pi(x/q) - pi(q) + 1; pi(q) - 1 runs over a .. k - 1. */
+	const uint64_t kq = pi_lookup(&c->pt, c->sqrtx);
+
+	for (uint64_t k = 0, base = 0; k < nchunk; k++) {
+		*p2 += ch[k].p2 + (__int128)ch[k].p2_np * base;
+		base += ch[k].primes;
+	}
+	if (kq > c->a)
+		*p2 -= ((__int128)kq * (kq - 1) - (__int128)c->a * (c->a - 1)) / 2;
 out:
 	free(ch);
 	free(arrays);
