@@ -48,7 +48,8 @@
 #ifndef EASY_FLAT_C
 #define EASY_FLAT_C 2.0 /* easy leaves one by one up to q = C sqrt(x/p), clustered above */
 #endif
-#define EASY_CHAINS 8 /* clustered easy leaves walked side by side */
+#define LEAF_BATCH 256 /* hard leaves of a composite m picked per batch */
+#define EASY_CHAINS 8  /* clustered easy leaves walked side by side */
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -195,20 +196,29 @@ static uint64_t prefix(const uint64_t *bits, const uint32_t *counters, uint64_t 
 	return n;
 }
 
+/*
+ * What the hard leaves of one b need in every segment, worked out once: the
+ * leaves are m in (m_lo, m_hi] (primes m above p where p^2 > y), with z =
+ * x/(p m) in [z_lo, z_hi] (empty: z_lo > z_hi).
+ */
+struct hard_b {
+	uint64_t xp, m_lo, m_hi, z_lo, z_hi;
+};
+
 /* The hard leaves of p_b whose z lies in the segment [low, high). */
-PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf *hb, uint64_t b,
-				   uint64_t low, uint64_t high, int64_t phi, int64_t *musum)
+PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf *hb,
+				   const struct hard_b *hl, uint64_t b, uint64_t low, uint64_t high,
+				   int64_t phi, int64_t *musum)
 {
-	const uint64_t p = c->primes[b], xp = c->x / p, y = c->y;
-	uint64_t m_hi = min_u64(y, xp / p / p), m_lo = max_u64(y / p, xp / high);
+	const uint64_t p = c->primes[b], xp = hl->xp;
+	uint64_t m_hi = hl->m_hi, m_lo = max_u64(hl->m_lo, xp / high);
 	uint64_t blk = 0, acc = 0;
 	__int128 sum = 0;
 	int64_t ms = 0;
 
 	if (low > 0)
 		m_hi = min_u64(m_hi, xp / low);
-	if (p * p > y) {
-		m_lo = max_u64(m_lo, p);
+	if (p * p > c->y) {
 		if (m_hi <= m_lo)
 			return 0;
 		const uint64_t i_lo = pi_lookup(&c->pt, m_lo);
@@ -221,20 +231,31 @@ PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf
 			ms++;
 		}
 	} else {
-		for (uint64_t m = m_hi; m > m_lo; m--) {
-			int32_t v = c->mu_lpf[m];
+		/*
+		 * About one m in five is a leaf, at random: the leaves of a batch
+		 * are picked without a branch first (2m + 1 where mu(m) = 1),
+		 * then counted.
+		 */
+		uint32_t leaf[LEAF_BATCH];
 
-			if (!v || (uint64_t)(v < 0 ? -(int64_t)v : v) <= p)
-				continue;
-			uint64_t z = xp / m;
-			uint64_t n = prefix(hb->bits, hb->counters, (z - low + 1) >> 1, &blk, &acc);
+		for (uint64_t m = m_hi; m > m_lo;) {
+			const uint64_t stop = m - min_u64(m - m_lo, LEAF_BATCH);
+			size_t n = 0;
 
-			if (v < 0) {
-				sum += phi + (int64_t)n;
-				ms++;
-			} else {
-				sum -= phi + (int64_t)n;
-				ms--;
+			for (; m > stop; m--) {
+				const int32_t v = c->mu_lpf[m];
+
+				leaf[n] = (uint32_t)(m << 1) | (v > 0);
+				n += (uint64_t)(v < 0 ? -(int64_t)v : v) > p;
+			}
+			for (size_t k = 0; k < n; k++) {
+				const uint64_t z = xp / (leaf[k] >> 1);
+				const int64_t sign = 1 - 2 * (int64_t)(leaf[k] & 1);
+				const uint64_t cnt = prefix(hb->bits, hb->counters,
+							    (z - low + 1) >> 1, &blk, &acc);
+
+				sum += sign * (phi + (int64_t)cnt);
+				ms += sign;
 			}
 		}
 	}
@@ -344,8 +365,8 @@ PI_HOT static uint64_t p2_segment(const struct pi_ctx *c, const uint64_t *bits, 
 }
 
 PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
-				  const uint64_t *zspan, uint64_t bmax, uint64_t clo, uint64_t chi,
-				  struct hard_chunk *out)
+				  const struct hard_b *hl, uint64_t bmax, uint64_t clo,
+				  uint64_t chi, struct hard_chunk *out)
 {
 	const uint64_t seg = 128 * (uint64_t)PI_SEG_WORDS;
 	/* P2's primes q, descending: y < q <= sqrt(x) with x/q in [clo, chi). */
@@ -386,8 +407,8 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 			if (p * p >= high)
 				break;
 			/* Skip without dividing when no leaf of b has its z in the segment. */
-			if (zspan[2 * b] < high && zspan[2 * b + 1] >= low)
-				out->sum += hard_leaves(c, hb, b, low, high, out->phi[b],
+			if (hl[b].z_lo < high && hl[b].z_hi >= low)
+				out->sum += hard_leaves(c, hb, &hl[b], b, low, high, out->phi[b],
 							&out->musum[b]);
 			out->phi[b] += (int64_t)total;
 			if (p < CROSS_BY_MASK)
@@ -417,7 +438,7 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 	uint64_t bmax = PI_C, nseg, nchunk;
 	struct hard_chunk *ch = NULL;
 	int64_t *arrays = NULL;
-	uint64_t *zspan = NULL;
+	struct hard_b *hl = NULL;
 	int err = 0;
 
 	*s2 = 0;
@@ -428,25 +449,26 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 	nchunk = min_u64(nseg, (uint64_t)c->threads * CHUNKS_PER_THREAD);
 	ch = calloc(nchunk, sizeof(*ch));
 	arrays = calloc(2 * nchunk * (bmax + 1), sizeof(*arrays));
-	zspan = malloc(2 * (bmax + 1) * sizeof(*zspan));
-	if (!ch || !arrays || !zspan) {
+	hl = malloc((bmax + 1) * sizeof(*hl));
+	if (!ch || !arrays || !hl) {
 		err = -ENOMEM;
 		goto out;
 	}
-	/* zspan[2b], zspan[2b + 1]: the least and greatest z of b's hard leaves (empty: 1, 0). */
 	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
 		const uint64_t p = c->primes[b], xp = c->x / p;
-		const uint64_t m_lo = c->y / p, m_hi = xp / p / p < c->y ? xp / p / p : c->y;
+		const uint64_t m_lo = p * p > c->y ? max_u64(c->y / p, p) : c->y / p;
+		const uint64_t m_hi = min_u64(xp / p / p, c->y);
 
-		zspan[2 * b] = m_hi > m_lo ? xp / m_hi : 1;
-		zspan[2 * b + 1] = m_hi > m_lo ? xp / (m_lo + 1) : 0;
+		hl[b] = (struct hard_b){ .xp = xp, .m_lo = m_lo, .m_hi = m_hi };
+		hl[b].z_lo = m_hi > m_lo ? xp / m_hi : 1;
+		hl[b].z_hi = m_hi > m_lo ? xp / (m_lo + 1) : 0;
 	}
 	for (uint64_t k = 0; k < nchunk; k++) {
 		ch[k].phi = arrays + 2 * k * (bmax + 1);
 		ch[k].musum = ch[k].phi + bmax + 1;
 	}
 #pragma omp parallel num_threads(c->threads) default(none) \
-	shared(c, ch, nchunk, nseg, bmax, err, L, seg, zspan)
+	shared(c, ch, nchunk, nseg, bmax, err, L, seg, hl)
 	{
 		struct hard_buf hb = {
 			.bits = malloc(PI_SEG_WORDS * sizeof(uint64_t)),
@@ -467,7 +489,7 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 			uint64_t chi = min_u64(nseg * (k + 1) / nchunk * seg, L);
 
 			if (hb.bits && hb.counters && hb.next && hb.rot)
-				hard_chunk_run(c, &hb, zspan, bmax, clo, chi, &ch[k]);
+				hard_chunk_run(c, &hb, hl, bmax, clo, chi, &ch[k]);
 		}
 		free(hb.bits);
 		free(hb.counters);
@@ -498,6 +520,6 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 out:
 	free(ch);
 	free(arrays);
-	free(zspan);
+	free(hl);
 	return err;
 }
