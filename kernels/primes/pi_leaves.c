@@ -165,7 +165,8 @@ int pi_s2_easy(const struct pi_ctx *c, __int128 *s2)
 struct hard_buf {
 	uint64_t *bits;
 	uint32_t *counters;
-	uint64_t *next; /* next odd multiple of p_b to cross off, as a number */
+	uint64_t *next; /* next multiple of p_b to cross off, as a number */
+	uint8_t *widx;	/* p_b >= CROSS_BY_MASK: where next / p_b is on the wheel of 30 */
 	uint64_t *
 		rot; /* CROSS_BY_MASK + 16 words: the mask of one small prime, this segment's phase */
 };
@@ -263,21 +264,46 @@ PI_HOT static __int128 hard_leaves(const struct pi_ctx *c, const struct hard_buf
 	return sum;
 }
 
-/* Crosses off the odd multiples of p in the segment, keeping counters and *total exact. */
+/*
+ * The multiples p k of a prime p >= CROSS_BY_MASK are crossed off only for
+ * k prime to 30: those with 3 or 5 in k are already gone (the pattern), so
+ * 8 of every 15 odd multiples are visited. WHEEL_GAP[j] is the step, in
+ * bits of p (2p numbers), from the j-th residue prime to 30 to the next.
+ */
+static const uint8_t wheel_res[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
+static const uint8_t wheel_gap[8] = { 3, 2, 1, 2, 1, 2, 3, 1 };
+
+/* The least p k >= from with k prime to 30, and k's place on the wheel. */
+static void wheel_first(uint64_t p, uint64_t from, uint64_t *n, uint8_t *widx)
+{
+	const uint64_t k0 = (from + p - 1) / p, r = k0 % 30;
+	unsigned j = 0;
+
+	while (j < 8 && wheel_res[j] < r)
+		j++;
+	*n = p * (j < 8 ? k0 - r + wheel_res[j] : k0 - r + 31);
+	*widx = (uint8_t)(j & 7);
+}
+
+/* Crosses off the multiples of p in the segment, keeping counters and *total exact. */
 static void cross(struct hard_buf *hb, uint64_t b, uint64_t p, uint64_t low, uint64_t nbits,
 		  uint64_t *total)
 {
 	uint64_t i = (hb->next[b] - low) >> 1, removed = 0;
+	unsigned j = hb->widx[b];
 
-	for (; i < nbits; i += p) {
+	while (i < nbits) {
 		uint64_t *w = &hb->bits[i >> 6], bit = (*w >> (i & 63)) & 1;
 
 		hb->counters[i >> COUNTER_SHIFT] -= (uint32_t)bit;
 		removed += bit;
 		*w &= ~(UINT64_C(1) << (i & 63));
+		i += p * wheel_gap[j];
+		j = (j + 1) & 7;
 	}
 	*total -= removed;
 	hb->next[b] = low + 2 * i + 1;
+	hb->widx[b] = (uint8_t)j;
 }
 
 /* cross() for p < CROSS_BY_MASK: every word of the segment, counters rebuilt. */
@@ -380,6 +406,8 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 		uint64_t p = c->primes[b], n = (clo + p - 1) / p * p;
 
 		hb->next[b] = n & 1 ? n : n + p;
+		if (p >= CROSS_BY_MASK)
+			wheel_first(p, clo, &hb->next[b], &hb->widx[b]);
 	}
 	for (uint64_t low = clo; low < chi; low += seg) {
 		const uint64_t high = min_u64(low + seg, chi), nbits = (high - low) >> 1;
@@ -425,7 +453,11 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 			out->phi[b] += (int64_t)total;
 			if (p >= low && p < high)
 				total--;
-			if (hb->next[b] < high)
+			if (hb->next[b] >= high)
+				continue;
+			if (p >= CROSS_BY_MASK)
+				wheel_first(p, high, &hb->next[b], &hb->widx[b]);
+			else
 				hb->next[b] += 2 * p * ((high - hb->next[b] + 2 * p - 1) / (2 * p));
 		}
 	}
@@ -475,11 +507,12 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 			.counters = malloc(((64 * PI_SEG_WORDS >> COUNTER_SHIFT) + 1) *
 					   sizeof(uint32_t)),
 			.next = malloc((bmax + 1) * sizeof(uint64_t)),
+			.widx = malloc(bmax + 1),
 			.rot = malloc((CROSS_BY_MASK + (1 << (COUNTER_SHIFT - 6))) *
 				      sizeof(uint64_t)),
 		};
 
-		if (!hb.bits || !hb.counters || !hb.next || !hb.rot) {
+		if (!hb.bits || !hb.counters || !hb.next || !hb.widx || !hb.rot) {
 #pragma omp atomic write
 			err = -ENOMEM;
 		}
@@ -488,12 +521,13 @@ int pi_s2_hard(const struct pi_ctx *c, __int128 *s2, __int128 *p2)
 			uint64_t clo = nseg * k / nchunk * seg;
 			uint64_t chi = min_u64(nseg * (k + 1) / nchunk * seg, L);
 
-			if (hb.bits && hb.counters && hb.next && hb.rot)
+			if (hb.bits && hb.counters && hb.next && hb.widx && hb.rot)
 				hard_chunk_run(c, &hb, hl, bmax, clo, chi, &ch[k]);
 		}
 		free(hb.bits);
 		free(hb.counters);
 		free(hb.next);
+		free(hb.widx);
 		free(hb.rot);
 	}
 	if (err)
