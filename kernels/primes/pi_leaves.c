@@ -17,7 +17,8 @@
  * the leaves of p_b in the segment (ascending z) read the count of numbers
  * still set up to z (per-segment counters of 1024-bit blocks, kept
  * exact while crossing off, plus a popcount inside one block), then the
- * multiples of p_b are crossed off. Threads take chunks of segments; a
+ * multiples of p_b are crossed off: by word masks below 128 (cross_mask),
+ * above only p k with k prime to 30, from p^2 (cross). Threads take chunks of segments; a
  * chunk counts from its own start, and the counts of the chunks before it
  * are added afterwards: sum over its leaves of -mu(m) times that prefix,
  * which needs only the per-b sums of -mu(m) of the chunk.
@@ -406,8 +407,14 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 		uint64_t p = c->primes[b], n = (clo + p - 1) / p * p;
 
 		hb->next[b] = n & 1 ? n : n + p;
+		/*
+		 * Multiples below p^2 other than p are gone already (a smaller
+		 * factor): start at p^2 unless the chunk holds p, so that the
+		 * segments before p^2 (where p is left uncrossed) need no step.
+		 */
 		if (p >= CROSS_BY_MASK)
-			wheel_first(p, clo, &hb->next[b], &hb->widx[b]);
+			wheel_first(p, clo <= p ? clo : max_u64(clo, p * p), &hb->next[b],
+				    &hb->widx[b]);
 	}
 	for (uint64_t low = clo; low < chi; low += seg) {
 		const uint64_t high = min_u64(low + seg, chi), nbits = (high - low) >> 1;
