@@ -63,14 +63,21 @@ struct pi_ctx {
 	int threads;
 };
 
+/*
+ * pi(n) = pi(m) for m the greatest odd number <= n, m = (n - 1) | 1: the
+ * count before m's entry plus the bits up to m's, shifted to the top of
+ * the word (no mask to build, no shift by 64). Bit 0 of entry 0 stands
+ * for 2, so n < 2 is answered apart.
+ */
 static inline uint64_t pi_lookup(const struct pi_table *t, uint64_t n)
 {
-	uint64_t w = n >> 7, k = ((n & 127) + 1) >> 1;
-	uint64_t mask = k == 64 ? ~UINT64_C(0) : (UINT64_C(1) << k) - 1;
+	uint64_t m;
 
 	if (n < 2)
 		return 0;
-	return t->e[w].count + (uint64_t)__builtin_popcountll(t->e[w].bits & mask);
+	m = (n - 1) | 1;
+	return t->e[m >> 7].count +
+	       (uint64_t)__builtin_popcountll(t->e[m >> 7].bits << (~(m >> 1) & 63));
 }
 
 /*
