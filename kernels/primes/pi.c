@@ -25,8 +25,9 @@
  * Limits: x <= OMPK_PI_MAX. All intermediate values are below 2^64
  * (y < 2^31, products p*p and p*m of numbers <= y, x/p divided before any
  * further division, never multiplied); the sums S1, S2 and P2 are __int128.
- * Memory is O(y + sqrt(x)/10): the mu/lpf table (4 bytes per n <= y), the
- * pi table (12 bytes per 128 numbers up to sqrt(x)) and per-thread segments.
+ * Memory is O(y + sqrt(x)/8): the mu/lpf table (4 bytes per n <= y), the
+ * primes up to y and their reciprocals (12 bytes each), the pi table (16
+ * bytes per 128 numbers up to sqrt(x)) and per-thread segments.
  */
 #include <errno.h>
 #include <math.h>

@@ -1,7 +1,8 @@
 /*
  * pi_int.h - private to kernels/primes: the tables and phases shared by the
- * combinatorial prime count (pi.c: parameters, S1, P2; pi_leaves.c: the
- * special leaves S2; pi_tables.c: the tables both read).
+ * combinatorial prime count (pi.c: parameters, S1, the sum; pi_leaves.c:
+ * the special leaves S2 and P2 from their sieve; pi_tables.c: the tables
+ * both read).
  *
  * Numbers are odd-only bitmaps throughout: bit i of word w stands for the
  * number low + 128w + 2i + 1, where low (a segment's start) is a multiple of
@@ -105,13 +106,6 @@ static inline uint64_t pi_phi_c(const struct pi_ctx *c, uint64_t n)
 /* pi_tables.c. Each returns 0 or -ENOMEM. */
 int pi_tables_init(struct pi_ctx *c);
 void pi_tables_free(struct pi_ctx *c);
-/*
- * Marks the primes of the odd numbers in [low, low + 128 * nwords) (low a
- * multiple of 128): the pattern, then every prime of c->primes from 17 with
- * p * p below the end. Numbers below 17 come out as the pattern leaves them
- * (1 set, 3..13 cleared); callers that need them fix them up.
- */
-void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint64_t nwords);
 /* Largest prime <= n in the table, for 17 <= n <= t->limit. */
 uint64_t pi_prev_prime(const struct pi_table *t, uint64_t n);
 

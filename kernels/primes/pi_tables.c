@@ -39,7 +39,13 @@ static void cross_by_mask(uint64_t *bits, uint64_t nwords, uint64_t p, uint64_t 
 		bits[w + k] &= rot[r + k];
 }
 
-void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint64_t nwords)
+/*
+ * Marks the primes of the odd numbers in [low, low + 128 * nwords) (low a
+ * multiple of 128): the pattern, then every prime of c->primes from 17 with
+ * p * p below the end. Numbers below 17 come out as the pattern leaves them
+ * (1 set, 3..13 cleared); the table's builder fixes them up.
+ */
+static void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t low, uint64_t nwords)
 {
 	const uint64_t end = low + 128 * nwords, nbits = 64 * nwords;
 	uint64_t w0 = (low >> 7) % PI_PATTERN_WORDS;
