@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "ompkit/build.h"
 #include "ompkit/driver.h"
@@ -87,10 +88,25 @@ void ompk_emit_rate(struct ompk_emit *e, double rate, const char *unit)
 	ompk_emit_only(e, only);
 }
 
+/* The process's peak resident set so far (the kernel keeps it, in KiB), 0 if unknown. */
+static uint64_t peak_rss_bytes(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? 0 : (uint64_t)ru.ru_maxrss * 1024;
+}
+
 void ompk_emit_tail(struct ompk_emit *e)
 {
 	unsigned only = e->only;
 	const char *lib = ompk_build_openmp_library();
+	const uint64_t rss = peak_rss_bytes();
+
+	ompk_emit_textf(e, "peak_rss", "%.1f MiB (%llu bytes, this process so far)",
+			(double)rss / 1048576, (unsigned long long)rss);
+	ompk_emit_only(e, only & OMPK_IN_DATA);
+	ompk_emit_u64(e, "peak_rss_bytes", rss);
+	ompk_emit_only(e, only);
 
 	ompk_emit_textf(e, "build", "%s, %s; OpenMP %ld, %s%s%s%s", ompk_build_compiler(),
 			ompk_build_flags(), ompk_build_openmp(), ompk_build_openmp_runtime(),

@@ -15,7 +15,9 @@
 #   - each CSV output parses (python csv) to a header and one row of as
 #     many fields, with the JSON's keys as columns and the same values
 #     (verified: true/false/null in JSON is yes/no/empty in CSV);
-#   - the text report's `verified` line says the same as the JSON.
+#   - the text report's `verified` line says the same as the JSON;
+#   - peak_rss_bytes of a run holding 200 MB lies between 200 MB and
+#     GNU time's maximum resident set of the same process.
 # Prints "schema: N passed, M failed" last; exits non-zero on a failure.
 . "$(dirname "$0")/lib.sh"
 
@@ -107,6 +109,18 @@ if [ -n "$mpi_bins" ] && [ -x "$mpi_bins/primes-mpi" ] && command -v mpirun >/de
 	run "sumsq-mpi --file" json "${mpirun[@]}" "$mpi_bins/sumsq-mpi" --file "$data" --format json
 else
 	echo "note: no -mpi binaries built (make MPI=1): the MPI driver's output is not checked here"
+fi
+
+# peak_rss_bytes means what GNU time means by the process's maximum resident set: a run
+# that holds 8 buffers of 25 MB reports at least their 200 MB and at most what time(1)
+# reads at the process's exit.
+if [ -x /usr/bin/time ]; then
+	rc=0
+	/usr/bin/time -f %M -o "$tmp/rss.kib" bin/checksum --buffers 8 --size 2.5e7 --no-verify \
+		--format json >"$tmp/rss.json" 2>/dev/null || rc=$?
+	printf '%s\t%s\t%s\t%s\n' "checksum 8 x 25 MB" rss "$tmp/rss.json" "$rc" >>"$manifest"
+else
+	echo "note: no /usr/bin/time (Debian: time): peak_rss_bytes is not compared with it"
 fi
 
 python3 - "$manifest" src/schema/ompkit.schema.json <<'PY'
@@ -223,6 +237,12 @@ for line in open(manifest):
             if missing:
                 bad.append(f"JSON keys missing in CSV: {missing}")
         result(f"{name}: CSV has the JSON's keys and values", not bad, "\n".join(bad))
+    elif kind == "rss":
+        doc = json.loads(out)
+        kib = int(open(path[: -len(".json")] + ".kib").read().split()[-1])
+        rss = doc["peak_rss_bytes"]
+        result(f"{name}: peak_rss_bytes {rss} holds the 200 MB and is at most time(1)'s {kib} KiB",
+               200_000_000 <= rss <= kib * 1024)
     elif kind == "text":
         doc = reports.get(name)
         if doc is None:
