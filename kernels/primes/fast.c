@@ -65,6 +65,8 @@
 
 #include "sieve_int.h"
 
+/* Counts at least this wide start the thread team first: about 5 ms of sieving. */
+#define TEAM_MIN_SPAN (UINT64_C(1) << 26)
 /* Base primes above this are enumerated per chunk, not stored (to > 2^54). */
 #define STORED_MAX SIEVE_BASE_MAX
 /* The smallest prime that is crossed off; 2..53 are handled otherwise. */
@@ -800,6 +802,13 @@ int sieve_count(uint64_t from, uint64_t to, int threads, const struct ompk_progr
 
 	root = isqrt64(to - 1);
 	lim = root < STORED_MAX ? root : STORED_MAX;
+	/*
+	 * The team placed before its first region (ompkit/team.h): started in the base
+	 * primes' region, a new thread shares the master's CPU until the master, spinning
+	 * at that region's end, gives it up: 5 ms of a 75 ms count of [1e12, 1e12+1e9).
+	 */
+	if (threads > 1 && to - from >= TEAM_MIN_SPAN)
+		ompk_team_start(threads);
 	err = sieve_base_primes(FIRST_PRIME, lim, threads, &primes, &cx.nprimes);
 	if (err)
 		goto out;
