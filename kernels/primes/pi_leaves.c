@@ -46,11 +46,9 @@
  * counter updates wait on one another through memory.
  */
 #define CROSS_BY_MASK 128
-#ifndef EASY_FLAT_C
 #define EASY_FLAT_C 2.0 /* easy leaves one by one up to q = C sqrt(x/p), clustered above */
-#endif
-#define LEAF_BATCH 256 /* hard leaves of a composite m picked per batch */
-#define EASY_CHAINS 8  /* clustered easy leaves walked side by side */
+#define LEAF_BATCH 256	/* hard leaves of a composite m picked per batch */
+#define EASY_CHAINS 8	/* clustered easy leaves walked side by side */
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -168,8 +166,8 @@ struct hard_buf {
 	uint32_t *counters;
 	uint64_t *next; /* next multiple of p_b to cross off, as a number */
 	uint8_t *widx;	/* p_b >= CROSS_BY_MASK: where next / p_b is on the wheel of 30 */
-	uint64_t *
-		rot; /* CROSS_BY_MASK + 16 words: the mask of one small prime, this segment's phase */
+	/* CROSS_BY_MASK + 16 words: the mask of one small prime in this segment's phase */
+	uint64_t *rot;
 };
 
 /* What a chunk hands back: its leaves' sum counted from its start, and per b the count it saw. */
@@ -363,32 +361,24 @@ static uint64_t unseen_primes(const struct pi_ctx *c, uint64_t low, uint64_t z, 
 
 /*
  * P2's points in a sieved segment: pi(x/q) - pi(clo - 1) for the primes q
- * (descending from *q, above q_lo) with x/q in [low, high). Returns the
- * segment's primes; *before holds the chunk's primes below low.
+ * (descending from *q, above q_lo) with x/q in [low, high), counted as the
+ * leaves are (prefix). total is the segment's set bits; returns its primes.
+ * before holds the chunk's primes below low.
  */
-PI_HOT static uint64_t p2_segment(const struct pi_ctx *c, const uint64_t *bits, uint64_t low,
-				  uint64_t high, uint64_t p_last, uint64_t q_lo, uint64_t *q,
-				  uint64_t before, struct hard_chunk *out)
+PI_HOT static uint64_t p2_segment(const struct pi_ctx *c, const struct hard_buf *hb, uint64_t low,
+				  uint64_t high, uint64_t total, uint64_t p_last, uint64_t q_lo,
+				  uint64_t *q, uint64_t before, struct hard_chunk *out)
 {
-	const uint64_t x = c->x, nwords = (((high - low) >> 1) + 63) >> 6;
-	uint64_t done = 0, acc = 0;
+	uint64_t blk = 0, acc = 0;
 
-	for (; *q > q_lo && x / *q < high; *q = pi_prev_prime(&c->pt, *q - 1)) {
-		const uint64_t z = x / *q, k = (z - low + 1) >> 1;
-		uint64_t n;
+	for (; *q > q_lo && c->x / *q < high; *q = pi_prev_prime(&c->pt, *q - 1)) {
+		const uint64_t z = c->x / *q;
 
-		while (done < k >> 6)
-			acc += (uint64_t)__builtin_popcountll(bits[done++]);
-		n = acc + unseen_primes(c, low, z, p_last);
-		if (k & 63)
-			n += (uint64_t)__builtin_popcountll(bits[k >> 6] &
-							    ((UINT64_C(1) << (k & 63)) - 1));
-		out->p2 += before + n;
+		out->p2 += before + prefix(hb->bits, hb->counters, (z - low + 1) >> 1, &blk, &acc) +
+			   unseen_primes(c, low, z, p_last);
 		out->p2_np++;
 	}
-	while (done < nwords)
-		acc += (uint64_t)__builtin_popcountll(bits[done++]);
-	return acc + unseen_primes(c, low, high - 1, p_last);
+	return total + unseen_primes(c, low, high - 1, p_last);
 }
 
 PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
@@ -399,22 +389,25 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 	/* P2's primes q, descending: y < q <= sqrt(x) with x/q in [clo, chi). */
 	const uint64_t q_lo = max_u64(c->y, c->x / chi);
 	uint64_t q = clo ? min_u64(c->sqrtx, c->x / clo) : c->sqrtx;
-
 	uint64_t before = 0; /* the chunk's primes below the segment */
 
 	q = q > q_lo ? pi_prev_prime(&c->pt, q) : 0;
 	for (uint64_t b = PI_C + 1; b <= bmax; b++) {
-		uint64_t p = c->primes[b], n = (clo + p - 1) / p * p;
+		const uint64_t p = c->primes[b];
 
-		hb->next[b] = n & 1 ? n : n + p;
 		/*
 		 * Multiples below p^2 other than p are gone already (a smaller
 		 * factor): start at p^2 unless the chunk holds p, so that the
 		 * segments before p^2 (where p is left uncrossed) need no step.
 		 */
-		if (p >= CROSS_BY_MASK)
+		if (p >= CROSS_BY_MASK) {
 			wheel_first(p, clo <= p ? clo : max_u64(clo, p * p), &hb->next[b],
 				    &hb->widx[b]);
+		} else {
+			const uint64_t n = (clo + p - 1) / p * p;
+
+			hb->next[b] = n & 1 ? n : n + p;
+		}
 	}
 	for (uint64_t low = clo; low < chi; low += seg) {
 		const uint64_t high = min_u64(low + seg, chi), nbits = (high - low) >> 1;
@@ -451,7 +444,7 @@ PI_HOT static void hard_chunk_run(const struct pi_ctx *c, struct hard_buf *hb,
 			else
 				cross(hb, b, p, low, nbits, &total);
 		}
-		before += p2_segment(c, hb->bits, low, high, c->primes[b - 1], q_lo, &q, before,
+		before += p2_segment(c, hb, low, high, total, c->primes[b - 1], q_lo, &q, before,
 				     out);
 		/* Left: 1 and the primes >= p_b of the segment (a composite would be >= p_b^2). */
 		for (; b <= bmax; b++) {

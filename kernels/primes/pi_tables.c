@@ -16,30 +16,6 @@
 #include "pi_int.h"
 
 /*
- * Multiples of p < PI_MASK_PRIMES are cleared a word at a time, with a mask
- * of p + 16 words whose pattern repeats every p words: 4096 ANDs a segment
- * (vectorized) instead of 2^18 / p single bits.
- */
-#define PI_MASK_PRIMES 256
-#define MASK_BLOCK 16
-
-static void cross_by_mask(uint64_t *bits, uint64_t nwords, uint64_t p, uint64_t i0, uint64_t *rot)
-{
-	uint64_t r = 0, w = 0;
-
-	memset(rot, 0xff, (p + MASK_BLOCK) * sizeof(*rot));
-	for (uint64_t j = i0; j < 64 * (p + MASK_BLOCK); j += p)
-		rot[j >> 6] &= ~(UINT64_C(1) << (j & 63));
-	for (; w + MASK_BLOCK <= nwords; w += MASK_BLOCK) {
-		for (uint64_t k = 0; k < MASK_BLOCK; k++)
-			bits[w + k] &= rot[r + k];
-		r = (r + MASK_BLOCK) % p;
-	}
-	for (uint64_t k = 0; w + k < nwords; k++)
-		bits[w + k] &= rot[r + k];
-}
-
-/*
  * Marks the primes of the odd numbers in [low, low + 128 * nwords) (low a
  * multiple of 128): the pattern, then every prime of c->primes from 17 with
  * p * p below the end. Numbers below 17 come out as the pattern leaves them
@@ -49,7 +25,6 @@ static void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t lo
 {
 	const uint64_t end = low + 128 * nwords, nbits = 64 * nwords;
 	uint64_t w0 = (low >> 7) % PI_PATTERN_WORDS;
-	uint64_t rot[PI_MASK_PRIMES + MASK_BLOCK];
 
 	for (uint64_t w = 0; w < nwords; w++) {
 		bits[w] = c->pattern[w0];
@@ -65,13 +40,9 @@ static void pi_sieve_segment(const struct pi_ctx *c, uint64_t *bits, uint64_t lo
 		n = (low + p - 1) / p * p;
 		if (!(n & 1))
 			n += p;
-		/* Bit index of the odd number n; one step of p bits is 2p numbers. */
-		if (p < PI_MASK_PRIMES && n >= p * p) {
-			cross_by_mask(bits, nwords, p, (n - low) >> 1, rot);
-			continue;
-		}
 		if (n < p * p)
 			n = p * p;
+		/* Bit index of the odd number n; one step of p bits is 2p numbers. */
 		for (uint64_t i = (n - low) >> 1; i < nbits; i += p)
 			bits[i >> 6] &= ~(UINT64_C(1) << (i & 63));
 	}
